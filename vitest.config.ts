@@ -1,0 +1,24 @@
+import { defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One vitest project per package. Workspace packages resolve to their TypeScript
+ * sources through the `@podkit/source` export condition, so tests need no build.
+ */
+const sourceConditions = ['@podkit/source', ...defaultServerConditions];
+
+export default defineConfig({
+  resolve: { conditions: sourceConditions },
+  ssr: { resolve: { conditions: sourceConditions, externalConditions: ['@podkit/source'] } },
+  test: {
+    projects: [
+      { extends: true, test: { name: 'config', root: 'packages/config', include: ['test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'core', root: 'packages/core', include: ['test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'http', root: 'packages/http', include: ['test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'blog-platform', root: 'examples/blog-platform', include: ['test/**/*.test.ts'] },
+      },
+    ],
+  },
+});
