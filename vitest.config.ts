@@ -1,5 +1,6 @@
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { SummaryReporter } from './scripts/summary-reporter.ts';
 
 /**
  * One vitest project per package. Workspace packages resolve to their TypeScript
@@ -11,6 +12,7 @@ export default defineConfig({
   resolve: { conditions: sourceConditions },
   ssr: { resolve: { conditions: sourceConditions, externalConditions: ['@podkit/source'] } },
   test: {
+    reporters: ['default', new SummaryReporter()],
     projects: [
       { extends: true, test: { name: 'config', root: 'packages/config', include: ['test/**/*.test.ts'] } },
       { extends: true, test: { name: 'core', root: 'packages/core', include: ['test/**/*.test.ts'] } },
