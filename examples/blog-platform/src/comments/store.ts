@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../shared/db/database.ts';
+import type { Cursor } from '../shared/db/cursor.ts';
+import { encodeCursor } from '../shared/db/cursor.ts';
+
+/** A comment as the API shows it. */
+export interface Comment {
+  readonly id: string;
+  readonly postId: string;
+  readonly authorId: string;
+  readonly authorName: string;
+  readonly body: string;
+  readonly createdAt: string;
+}
+
+/** A page of comments, newest first. */
+export interface CommentPage {
+  readonly items: Comment[];
+  readonly nextCursor: string | null;
+}
+
+interface Row {
+  id: string;
+  post_id: string;
+  author_id: string;
+  author_name: string;
+  body: string;
+  created_at: Date;
+}
+
+function toComment(r: Row): Comment {
+  return {
+    id: r.id,
+    postId: r.post_id,
+    authorId: r.author_id,
+    authorName: r.author_name,
+    body: r.body,
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** SQL for comments. */
+export interface CommentStore {
+  create(input: { postId: string; authorId: string; authorName: string; body: string }): Promise<Comment>;
+  get(id: string): Promise<Comment | undefined>;
+  listByPost(postId: string, limit: number, after?: Cursor): Promise<CommentPage>;
+  delete(id: string): Promise<boolean>;
+}
+
+/** The comment store over a service database. */
+export function createCommentStore(db: Database): CommentStore {
+  return {
+    async create(input) {
+      const { rows } = await db.query<Row>(
+        `INSERT INTO comments (id, post_id, author_id, author_name, body) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+        [randomUUID(), input.postId, input.authorId, input.authorName, input.body],
+      );
+      return toComment(rows[0]!);
+    },
+    async get(id) {
+      if (!UUID.test(id)) return undefined;
+      const { rows } = await db.query<Row>(`SELECT * FROM comments WHERE id = $1`, [id]);
+      return rows[0] === undefined ? undefined : toComment(rows[0]);
+    },
+    async listByPost(postId, limit, after) {
+      if (!UUID.test(postId)) return { items: [], nextCursor: null };
+      const { rows } =
+        after === undefined
+          ? await db.query<Row>(
+              `SELECT * FROM comments WHERE post_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+              [postId, limit + 1],
+            )
+          : await db.query<Row>(
+              `SELECT * FROM comments WHERE post_id = $1 AND (created_at, id) < ($2::timestamptz, $3::uuid)
+               ORDER BY created_at DESC, id DESC LIMIT $4`,
+              [postId, after.createdAt, after.id, limit + 1],
+            );
+      const items = rows.slice(0, limit).map(toComment);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+    },
+    async delete(id) {
+      if (!UUID.test(id)) return false;
+      const { rowCount } = await db.query(`DELETE FROM comments WHERE id = $1`, [id]);
+      return rowCount > 0;
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { Migration } from '../shared/db/migrate.ts';
+
+/** The posts schema. */
+export const migrations: readonly Migration[] = [
+  {
+    id: '001_posts',
+    sql: `
+      CREATE TABLE posts (
+        id uuid PRIMARY KEY,
+        author_id uuid NOT NULL,
+        author_name text NOT NULL,
+        title text NOT NULL,
+        body text NOT NULL,
+        image_ids text[] NOT NULL DEFAULT '{}',
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp()),
+        updated_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp())
+      );
+      CREATE INDEX posts_newest ON posts (created_at DESC, id DESC);
+    `,
+  },
+];
