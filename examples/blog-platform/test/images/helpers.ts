@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import sharp from 'sharp';
+import type { Database } from '../../src/shared/db/database.ts';
+import { quoteIdent } from '../../src/shared/db/database.ts';
+import { migrate } from '../../src/shared/db/migrate.ts';
+import { openPglite } from '../../src/shared/db/pglite.ts';
+import { openPostgres } from '../../src/shared/db/postgres.ts';
+import { migrations } from '../../src/images/migrations.ts';
+
+/** The backends every images test runs on: PGlite always, real PostgreSQL when DATABASE_URL is set. */
+export const backends: ('pglite' | 'postgres')[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+/** A migrated images schema of its own, and a way to open more connections to it and drop it. */
+export interface TestDb {
+  readonly db: Database;
+  readonly schema: string;
+  /** Another pool on the same schema (PostgreSQL), or the same instance (PGlite: one connection). */
+  connect(): Database;
+  close(): Promise<void>;
+}
+
+/** Opens a fresh, migrated images schema on the given backend. */
+export async function openTestDb(kind: 'pglite' | 'postgres'): Promise<TestDb> {
+  const schema = `images_test_${randomBytes(5).toString('hex')}`;
+  if (kind === 'pglite') {
+    const db = await openPglite({ schema });
+    await migrate(db, migrations);
+    return { db, schema, connect: () => db, close: () => db.close() };
+  }
+  const url = process.env.DATABASE_URL!;
+  const db = openPostgres({ url, schema, max: 4 });
+  await migrate(db, migrations);
+  const extra: Database[] = [];
+  return {
+    db,
+    schema,
+    connect() {
+      const other = openPostgres({ url, schema, max: 4 });
+      extra.push(other);
+      return other;
+    },
+    async close() {
+      await Promise.all(extra.map((d) => d.close()));
+      await db.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
+      await db.close();
+    },
+  };
+}
+
+/** A small test image with EXIF metadata, in the given format. */
+export async function makeImage(
+  format: 'jpeg' | 'png' | 'webp',
+  width = 640,
+  height = 480,
+): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 60, b: 30 } } })
+    .withExif({ IFD0: { Copyright: 'podkit test', Artist: 'canary-artist' } })
+    .toFormat(format)
+    .toBuffer();
+}
+
+/** A logger that records what the worker logs (the calls a pino logger would get). */
+export function recordingLogger(): {
+  lines: { level: string; msg: string; obj: Record<string, unknown> }[];
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+} {
+  const lines: { level: string; msg: string; obj: Record<string, unknown> }[] = [];
+  const at = (level: string) => (obj: object, msg: string) => void lines.push({ level, msg, obj: obj as Record<string, unknown> });
+  return { lines, info: at('info'), warn: at('warn'), error: at('error') };
+}
