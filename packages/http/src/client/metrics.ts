@@ -1,0 +1,98 @@
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { Registry } from 'prom-client';
+import type { BreakerState } from './breaker.ts';
+
+/** Numeric value of a breaker state in `http_client_breaker_state`. */
+const STATE_VALUE: Readonly<Record<BreakerState, number>> = { closed: 0, 'half-open': 1, open: 2 };
+
+/** Duration buckets (seconds) for service-to-service calls. */
+const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? create();
+}
+
+/**
+ * The client's metrics on an injected registry. Metric objects are shared by every client on the
+ * same registry (told apart by the `client` label); label children are cached per call shape so
+ * the hot path does no label hashing.
+ * @internal
+ */
+export class ClientMetrics {
+  readonly #client: string;
+  readonly #requests: Counter<'client' | 'method' | 'status'>;
+  readonly #duration: Histogram<'client' | 'method' | 'status'>;
+  readonly #retries: Counter<'client' | 'reason'>;
+  readonly #breakerState: Gauge<'client' | 'origin'>;
+  readonly #transitions: Counter<'client' | 'origin' | 'from' | 'to'>;
+  readonly #budgetRejections: Counter<'client'>;
+  readonly #bulkheadRejections: Counter<'client'>;
+  readonly #children = new Map<string, { inc: () => void; observe: (v: number) => void }>();
+
+  constructor(registry: Registry, client: string) {
+    this.#client = client;
+    const registers = [registry];
+    this.#requests = getOrCreate(registry, 'http_client_requests_total', () =>
+      new Counter({ name: 'http_client_requests_total', help: 'Calls made by the HTTP client, by final status (or error code).', labelNames: ['client', 'method', 'status'], registers }),
+    );
+    this.#duration = getOrCreate(registry, 'http_client_request_duration_seconds', () =>
+      new Histogram({ name: 'http_client_request_duration_seconds', help: 'Duration of HTTP client calls across all attempts.', labelNames: ['client', 'method', 'status'], buckets: BUCKETS, registers }),
+    );
+    this.#retries = getOrCreate(registry, 'http_client_retries_total', () =>
+      new Counter({ name: 'http_client_retries_total', help: 'Retries made by the HTTP client, by reason.', labelNames: ['client', 'reason'], registers }),
+    );
+    this.#breakerState = getOrCreate(registry, 'http_client_breaker_state', () =>
+      new Gauge({ name: 'http_client_breaker_state', help: 'Circuit breaker state per origin: 0 closed, 1 half-open, 2 open.', labelNames: ['client', 'origin'], registers }),
+    );
+    this.#transitions = getOrCreate(registry, 'http_client_breaker_transitions_total', () =>
+      new Counter({ name: 'http_client_breaker_transitions_total', help: 'Circuit breaker state transitions.', labelNames: ['client', 'origin', 'from', 'to'], registers }),
+    );
+    this.#budgetRejections = getOrCreate(registry, 'http_client_retry_budget_rejections_total', () =>
+      new Counter({ name: 'http_client_retry_budget_rejections_total', help: 'Retries refused because the retry budget was spent.', labelNames: ['client'], registers }),
+    );
+    this.#bulkheadRejections = getOrCreate(registry, 'http_client_bulkhead_rejections_total', () =>
+      new Counter({ name: 'http_client_bulkhead_rejections_total', help: 'Calls rejected because the bulkhead queue was full.', labelNames: ['client'], registers }),
+    );
+  }
+
+  /** Records one finished call. `status` is the HTTP status or an error code. */
+  call(method: string, status: string, seconds: number): void {
+    const key = `${method} ${status}`;
+    let child = this.#children.get(key);
+    if (child === undefined) {
+      const labels = { client: this.#client, method, status };
+      const counter = this.#requests.labels(labels);
+      const histogram = this.#duration.labels(labels);
+      child = { inc: () => counter.inc(), observe: (v: number) => histogram.observe(v) };
+      this.#children.set(key, child);
+    }
+    child.inc();
+    child.observe(seconds);
+  }
+
+  /** Records a retry. */
+  retry(reason: string): void {
+    this.#retries.inc({ client: this.#client, reason });
+  }
+
+  /** Records a breaker transition and the new state. */
+  breaker(origin: string, from: BreakerState, to: BreakerState): void {
+    this.#transitions.inc({ client: this.#client, origin, from, to });
+    this.#breakerState.set({ client: this.#client, origin }, STATE_VALUE[to]);
+  }
+
+  /** Sets the initial breaker state gauge. */
+  breakerInit(origin: string): void {
+    this.#breakerState.set({ client: this.#client, origin }, 0);
+  }
+
+  /** Records a retry refused by the budget. */
+  budgetRejected(): void {
+    this.#budgetRejections.inc({ client: this.#client });
+  }
+
+  /** Records a bulkhead rejection. */
+  bulkheadRejected(): void {
+    this.#bulkheadRejections.inc({ client: this.#client });
+  }
+}

@@ -1,0 +1,48 @@
+/** Query string values; `undefined` entries are skipped. */
+export type QueryValue = string | number | boolean | undefined;
+
+/** Options of one call. */
+export interface RequestOptions {
+  /**
+   * HTTP method.
+   * @default 'GET'
+   */
+  method?: string;
+  /** Path below the base URL, e.g. `/posts/1`. */
+  path: string;
+  /** Query parameters appended to the path. */
+  query?: Readonly<Record<string, QueryValue>>;
+  /**
+   * Headers of this call. An `Idempotency-Key` header makes a POST/PATCH retryable.
+   */
+  headers?: Readonly<Record<string, string>>;
+  /** Raw body (a string or bytes: streams cannot be retried, so they are not accepted). */
+  body?: string | Uint8Array;
+  /** A value sent as a JSON body (sets `content-type: application/json`). */
+  json?: unknown;
+  /** Cancels the call at once; an aborted call is never retried. */
+  signal?: AbortSignal;
+  /**
+   * Total deadline of this call in ms (overrides the client's `timeouts.deadlineMs`); a request
+   * context deadline from core shortens it further.
+   */
+  timeoutMs?: number;
+}
+
+/** Options of the method helpers (`get`, `post`, ...): {@link RequestOptions} without `method` and `path`. */
+export type MethodOptions = Omit<RequestOptions, 'method' | 'path'>;
+
+/** Builds `path?query`. @internal */
+export function pathWithQuery(basePath: string, path: string, query: RequestOptions['query']): string {
+  let out = basePath + (path.startsWith('/') ? path : `/${path}`);
+  if (query !== undefined) {
+    let sep = out.includes('?') ? '&' : '?';
+    for (const key in query) {
+      const value = query[key];
+      if (value === undefined) continue;
+      out += `${sep}${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`;
+      sep = '&';
+    }
+  }
+  return out;
+}
