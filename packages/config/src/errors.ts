@@ -1,0 +1,123 @@
+import type { ConfigSourceKind } from './sources/types.ts';
+
+/**
+ * Base class of every error thrown by `@podkit/config`.
+ *
+ * Each subclass carries a stable `code` (`ERR_PODKIT_CONFIG_*`) that callers can switch on;
+ * messages may change between versions, codes do not. Messages never contain secret values.
+ *
+ * @example
+ * ```ts
+ * try { loadConfig(schema); }
+ * catch (err) { if (isConfigError(err)) console.error(err.message); else throw err; }
+ * ```
+ */
+export class ConfigError extends Error {
+  /** Stable machine-readable error code, e.g. `ERR_PODKIT_CONFIG_INVALID`. */
+  readonly code: string;
+
+  /**
+   * @param code - stable error code
+   * @param message - human-readable message
+   * @param options - standard `ErrorOptions` (e.g. `cause`)
+   */
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** What kind of problem one {@link ConfigIssue} is. */
+export type ConfigIssueKind = 'missing' | 'invalid' | 'conflict' | 'unreadable';
+
+/**
+ * One problem with one key, as listed by {@link ConfigValidationError}.
+ */
+export interface ConfigIssue {
+  /** The key as the code sees it (`database.port`), or `(root)` for schema-level refinements. */
+  readonly key: string;
+  /** What went wrong. */
+  readonly kind: ConfigIssueKind;
+  /** Where the offending value came from; `undefined` when the key was not set anywhere. */
+  readonly source: ConfigSourceKind | undefined;
+  /** Env var name or file path the value came from. */
+  readonly location: string | undefined;
+  /** What was expected, in words (`a number`, `one of "debug" | "info"`). */
+  readonly expected: string;
+  /** The received value, quoted and truncated, or `[redacted]` for secrets, or `nothing`. */
+  readonly received: string;
+  /** The full one-line description used in the error message. */
+  readonly message: string;
+}
+
+/**
+ * Thrown when configuration fails to load: lists every invalid, missing, conflicting or
+ * unreadable key at once, each with the key, the source it came from (env var name or file
+ * path), what was expected and what was received (masked if secret).
+ *
+ * Code: `ERR_PODKIT_CONFIG_INVALID`.
+ *
+ * @example
+ * ```text
+ * Invalid configuration (2 problems):
+ *   - database.port: expected an integer, received "fals" (config-map /etc/config/database.port)
+ *   - apiKey: required but not set (set env API_KEY or API_KEY_FILE, or Secret key api-key)
+ * ```
+ */
+export class ConfigValidationError extends ConfigError {
+  /** Every problem found, in schema order. */
+  readonly issues: readonly ConfigIssue[];
+
+  /** @param issues - every problem found (at least one) */
+  constructor(issues: readonly ConfigIssue[]) {
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+    super(
+      'ERR_PODKIT_CONFIG_INVALID',
+      `Invalid configuration (${count}):\n${issues.map((i) => `  - ${i.message}`).join('\n')}`,
+    );
+    this.issues = Object.freeze([...issues]);
+  }
+}
+
+/**
+ * Thrown by {@link defineConfig} when the schema itself cannot be used as configuration, for
+ * example when two fields map to the same environment variable (`database.host` and
+ * `databaseHost` are both `DATABASE_HOST`) or the root is not a `z.object`.
+ *
+ * Code: `ERR_PODKIT_CONFIG_SCHEMA`.
+ */
+export class ConfigSchemaError extends ConfigError {
+  /** @param message - what is wrong with the schema */
+  constructor(message: string) {
+    super('ERR_PODKIT_CONFIG_SCHEMA', message);
+  }
+}
+
+/**
+ * Whether `value` is a {@link ConfigError} (or a subclass of it).
+ *
+ * @example
+ * ```ts
+ * if (isConfigError(err) && err.code === 'ERR_PODKIT_CONFIG_INVALID') { ... }
+ * ```
+ */
+export function isConfigError(value: unknown): value is ConfigError {
+  return value instanceof ConfigError;
+}
+
+/**
+ * Reported to a config watcher's error listeners when watching itself fails (a watched directory
+ * was removed, `fs.watch` failed) or a change listener threw. The last good config stays in use.
+ *
+ * Code: `ERR_PODKIT_CONFIG_WATCH`.
+ */
+export class ConfigWatchError extends ConfigError {
+  /**
+   * @param message - what failed
+   * @param options - standard `ErrorOptions` (`cause`: the underlying error)
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_PODKIT_CONFIG_WATCH', message, options);
+  }
+}
