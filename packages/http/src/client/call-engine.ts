@@ -113,28 +113,28 @@ export class CallEngine {
     let avoid: UpstreamTarget | undefined;
     try {
       for (let attempt = 1; ; attempt++) {
-        if (scope.signal.aborted) throw scope.abortError();
+        if (scope.ended !== undefined) throw scope.ended;
         const picked = this.#pick(avoid);
         const { target, permit } = picked;
         const breaker = this.#p.breakers?.get(target.origin);
         if (recording) span.addEvent('attempt', { attempt, 'server.address': target.origin });
         let data: Dispatcher.ResponseData;
+        const signal = scope.startAttempt(options.timeouts.headersMs);
         try {
           data = await (this.#p.pools.get(target.origin) as Pool).request({
             path: pathWithQuery(target.basePath, request.path, request.query),
             method,
             headers,
             body: body ?? null,
-            signal: scope.signal,
-            headersTimeout: Math.max(1, Math.min(options.timeouts.headersMs, scope.remaining())),
-            bodyTimeout: options.timeouts.bodyMs,
+            signal,
           });
         } catch (err) {
-          if (scope.signal.aborted) {
-            if (permit !== undefined) breaker?.record(permit, scope.callerAborted ? 'ignore' : 'failure');
-            throw scope.abortError();
+          if (scope.ended !== undefined) {
+            if (permit !== undefined) breaker?.record(permit, scope.ended instanceof RequestAbortedError ? 'ignore' : 'failure');
+            throw scope.ended;
           }
-          const failure = classifyTransportError(err);
+          scope.armDeadline();
+          const failure = classifyTransportError(signal.aborted ? signal.reason : err);
           if (permit !== undefined) breaker?.record(permit, failure.transient ? 'failure' : 'ignore');
           if (!failure.transient) throw err;
           const error = failure.timeout
@@ -145,6 +145,7 @@ export class CallEngine {
           avoid = target;
           continue;
         }
+        scope.armDeadline();
         const status = data.statusCode;
         if (permit !== undefined) breaker?.record(permit, status >= 500 ? 'failure' : 'success');
         if (status < 400) {
@@ -168,7 +169,7 @@ export class CallEngine {
         throw new HttpStatusError(status, await readSnippet(data.body, options.snippetBytes), target.origin, method, request.path);
       }
     } catch (err) {
-      if (scope.signal.aborted && !isPodkitHttpError(err)) throw scope.abortError();
+      if (scope.ended !== undefined && !isPodkitHttpError(err)) throw scope.ended;
       if (recording) span.setStatus({ code: SpanStatusCode.ERROR });
       throw err;
     } finally {

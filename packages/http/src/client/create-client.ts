@@ -16,9 +16,8 @@ import { RetryBudget } from './retry-budget.ts';
 /** Breaker states of a client, for readiness checks or dashboards (not for liveness). */
 export interface BreakerSnapshot {
   /**
-   * `closed`: every origin's breaker is closed; `open`: every origin's breaker is open (calls fail
-   * fast); `partial`: anything else (some origins open or half-open). Always `closed` when the
-   * breaker is disabled.
+   * The state shared by every origin's breaker (`open`: every call fails fast), or `partial` when
+   * the origins differ. Always `closed` when the breaker is disabled.
    */
   readonly state: BreakerState | 'partial';
   /** State per origin. */
@@ -136,16 +135,13 @@ export function createClient(options: ClientOptions): HttpClient {
       engine.execute({ ...o, headers: { accept: 'application/json', ...o.headers } }, async (r) => parseJson(await r.text(), schema)),
     breakerState(): BreakerSnapshot {
       const origins: Record<string, BreakerState> = {};
-      let open = 0;
-      let closed = 0;
+      let state: BreakerSnapshot['state'] | undefined;
       for (const origin of pools.keys()) {
-        const state = breakers?.get(origin)?.state ?? 'closed';
-        origins[origin] = state;
-        if (state === 'open') open++;
-        else if (state === 'closed') closed++;
+        const s = breakers?.get(origin)?.state ?? 'closed';
+        origins[origin] = s;
+        state = state === undefined || state === s ? s : 'partial';
       }
-      const n = pools.size;
-      return { state: closed === n ? 'closed' : open === n ? 'open' : 'partial', origins };
+      return { state: state ?? 'closed', origins };
     },
     close(): Promise<void> {
       closing ??= (async () => {
