@@ -1,0 +1,155 @@
+/**
+ * The deployment's view of the platform: which services exist, their ports, who calls whom, what
+ * each one needs (PostgreSQL, Redis) and the resources each gets. `generate.ts` writes the
+ * per-service manifests and ConfigMaps from this table; the tests check the hand-written parts
+ * (NetworkPolicies, Ingress, Secrets) against it, so topology and policy cannot drift apart.
+ */
+
+/** Names of the five services, as used for Deployments, Services and `<NAME>_URL` variables. */
+export type ServiceName = 'gateway' | 'auth' | 'posts' | 'comments' | 'images';
+
+/** CPU and memory for one container (Kubernetes quantities). */
+export interface Resources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+/** One service of the platform as deployed. */
+export interface DeployedService {
+  readonly name: ServiceName;
+  /** Container port: the API, probes and `/metrics` all listen here (podkit serves them together). */
+  readonly port: number;
+  /** `app.kubernetes.io/component`. */
+  readonly component: 'api-gateway' | 'backend';
+  /** One line for humans (a manifest comment and the keys reference). */
+  readonly description: string;
+  /** Services this one calls (becomes `<NAME>_URL` env vars and egress rules). */
+  readonly calls: readonly ServiceName[];
+  readonly usesPostgres: boolean;
+  readonly usesRedis: boolean;
+  /** Secret keys this service reads from /etc/secrets (projected from the Secrets below). */
+  readonly secretKeys: readonly SecretKey[];
+  /**
+   * ConfigMap values that differ from the schema defaults, by ConfigMap key (`cache.ttl`).
+   * Every other non-secret key not set through env gets its schema default, written out.
+   */
+  readonly config?: Readonly<Record<string, string>>;
+  /**
+   * Requests and limits. Memory requests sit above the peak RSS measured under load (see
+   * `deploy/MEASUREMENTS.md`); limits leave headroom for GC and bursts.
+   */
+  readonly resources: Resources;
+}
+
+/** A Secret key and the Secret object that holds it. */
+export interface SecretKey {
+  readonly secret: string;
+  readonly key: string;
+}
+
+/** Secret objects the platform expects; created by hand (see deploy/secrets/README.md). */
+export const SECRETS: readonly { readonly name: string; readonly keys: readonly string[]; readonly purpose: string }[] = [
+  {
+    name: 'postgres-credentials',
+    keys: ['database-password'],
+    purpose: 'password of the PostgreSQL role `blog` (PostgreSQL itself and every service that uses it)',
+  },
+  { name: 'auth-signing-key', keys: ['jwt-signing-key'], purpose: 'Ed25519 private key (PEM, PKCS#8) auth signs JWTs with' },
+  { name: 'blog-platform-tls', keys: ['tls.crt', 'tls.key'], purpose: 'TLS certificate of the Ingress host' },
+];
+
+const databasePassword: SecretKey = { secret: 'postgres-credentials', key: 'database-password' };
+const signingKey: SecretKey = { secret: 'auth-signing-key', key: 'jwt-signing-key' };
+
+/** The platform's Kubernetes namespace. */
+export const NAMESPACE = 'blog-platform';
+/** `app.kubernetes.io/part-of` on every object. */
+export const PART_OF = 'blog-platform';
+/** Fixed non-root UID/GID the service image runs as (Dockerfile `USER 10001:10001`). */
+export const SERVICE_UID = 10001;
+/** Image the service Deployments run; overlays replace it (`images:` in kustomization). */
+export const SERVICE_IMAGE = 'ghcr.io/podkit/blog-platform';
+/** Port of the Kubernetes Services in front of the pods (`http://posts` reaches posts:8082). */
+export const SERVICE_PORT = 80;
+/** Where the ConfigMap and the Secrets are mounted (podkit config's defaults). */
+export const CONFIG_DIR = '/etc/config';
+export const SECRETS_DIR = '/etc/secrets';
+
+/** The five services. */
+export const SERVICES: readonly DeployedService[] = [
+  {
+    name: 'gateway',
+    port: 8080,
+    component: 'api-gateway',
+    description: 'API gateway: routes /api/* to the services and serves the front end',
+    calls: ['auth', 'posts', 'comments', 'images'],
+    usesPostgres: false,
+    usesRedis: false,
+    secretKeys: [],
+    resources: { requests: { cpu: '200m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } },
+  },
+  {
+    name: 'auth',
+    port: 8081,
+    component: 'backend',
+    description: 'users, login, JWT issuing and the JWKS',
+    calls: [],
+    usesPostgres: true,
+    usesRedis: true,
+    secretKeys: [databasePassword, signingKey],
+    resources: { requests: { cpu: '200m', memory: '192Mi' }, limits: { cpu: '1', memory: '384Mi' } },
+  },
+  {
+    name: 'posts',
+    port: 8082,
+    component: 'backend',
+    description: 'posts CRUD with cache-aside reads in Redis',
+    calls: ['auth'],
+    usesPostgres: true,
+    usesRedis: true,
+    secretKeys: [databasePassword],
+    resources: { requests: { cpu: '200m', memory: '160Mi' }, limits: { cpu: '1', memory: '320Mi' } },
+  },
+  {
+    name: 'comments',
+    port: 8083,
+    component: 'backend',
+    description: 'comments per post; checks the post exists through a podkit client to posts',
+    calls: ['auth', 'posts'],
+    usesPostgres: true,
+    usesRedis: false,
+    secretKeys: [databasePassword],
+    resources: { requests: { cpu: '200m', memory: '160Mi' }, limits: { cpu: '1', memory: '320Mi' } },
+  },
+  {
+    name: 'images',
+    port: 8084,
+    component: 'backend',
+    description: 'image upload and background processing with sharp (jobs in PostgreSQL)',
+    calls: ['auth'],
+    usesPostgres: true,
+    usesRedis: false,
+    secretKeys: [databasePassword],
+    resources: { requests: { cpu: '250m', memory: '320Mi' }, limits: { cpu: '2', memory: '640Mi' } },
+  },
+];
+
+/**
+ * The ConfigMap values this deployment sets for a service, by ConfigMap key: where PostgreSQL,
+ * Redis and the services it calls are (derived from the table, so a call in `calls` is both a
+ * URL here and an allowed edge in the NetworkPolicies), plus the service's own `config`.
+ */
+export function deployedConfig(svc: DeployedService): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (svc.usesPostgres) Object.assign(values, { 'database.host': 'postgres', 'database.port': '5432', 'database.name': 'blog', 'database.user': 'blog' });
+  if (svc.usesRedis) values['redis.url'] = 'redis://redis:6379/0';
+  for (const callee of svc.calls) values[`${callee}.url`] = `http://${callee}`;
+  return { ...values, ...svc.config };
+}
+
+/** Looks a service up by name (throws on an unknown name: a typo in the table is a bug). */
+export function service(name: ServiceName): DeployedService {
+  const found = SERVICES.find((s) => s.name === name);
+  if (found === undefined) throw new Error(`unknown service ${name}`);
+  return found;
+}
