@@ -34,13 +34,26 @@ export class Upstream {
       });
     });
     this.server.keepAliveTimeout = 30_000;
+    // A socket counts as open from its accept until the client closes its side ('end') or it is
+    // closed. The maximum is sampled after the I/O phase, so one epoll batch that carries both a
+    // client's FIN on an old socket and its SYN on a new one is not counted as both open.
     this.server.on('connection', (socket: Socket) => {
       this.#sockets.add(socket);
       this.openSockets++;
-      if (this.openSockets > this.maxOpenSockets) this.maxOpenSockets = this.openSockets;
+      let counted = true;
+      const gone = (): void => {
+        if (!counted) return;
+        counted = false;
+        this.openSockets--;
+      };
+      socket.on('end', gone);
+      socket.on('error', gone);
       socket.on('close', () => {
         this.#sockets.delete(socket);
-        this.openSockets--;
+        gone();
+      });
+      setImmediate(() => {
+        if (this.openSockets > this.maxOpenSockets) this.maxOpenSockets = this.openSockets;
       });
     });
   }
