@@ -1,7 +1,26 @@
 // Public API of @podkit/http. Explicit named exports only.
 
 // --- server (serving, router, probes, draining) -------------------------------
-// (filled by the server work)
+export { PodkitHttpError, isPodkitHttpError } from './errors.ts';
+export { serve } from './server/serve.ts';
+export type { PodkitServer } from './server/serve.ts';
+export type { ServeOptions } from './server/options.ts';
+export type { DrainContext, ProbeKind, ProbeReport, ServeHealth, ServeLifecycle, ServeService } from './server/service-types.ts';
+export type { HttpDrainResult } from './server/connection-tracker.ts';
+export type { ProbePaths } from './server/probes.ts';
+export type { LoadSheddingOptions } from './server/load-shedding.ts';
+export { HttpOptionsError, ListenError, ProblemError, isHttpOptionsError, isProblemError } from './server/errors.ts';
+export { PROBLEM_CONTENT_TYPE, problem, sendProblem } from './server/problem.ts';
+export type { Problem, ProblemFieldError } from './server/problem.ts';
+export { setRouteTemplate } from './server/route-template.ts';
+export { REQUEST_ID_HEADER } from './server/request-id.ts';
+export { DEFAULT_DURATION_BUCKETS, OTHER_METHOD, OVERFLOW_ROUTE, UNMATCHED_ROUTE } from './server/http-metrics.ts';
+export { Router, createRouter, isRouter } from './router/router.ts';
+export type { RouterLogger, RouterOptions } from './router/router.ts';
+export { Reply, reply } from './router/reply.ts';
+export type { RequestListener, RouteHandler, RouteInput, RouteMethod, RouteSchemas } from './router/types.ts';
+export { DEFAULT_MAX_JSON_DEPTH, parseJsonSafely } from './router/safe-json.ts';
+// --- end server ------------------------------------------------------------------
 
 // --- client (resilient service-to-service client) -----------------------------
 export { createClient } from './client/create-client.ts';
@@ -35,9 +54,3 @@ export {
 } from './client/errors.ts';
 export type { TimeoutKind } from './client/errors.ts';
 // --- end client ------------------------------------------------------------------
-
-/**
- * Placeholder so the package builds before its modules land.
- * @internal
- */
-export const placeholder: boolean = true;

@@ -1,0 +1,98 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ProblemError } from '../server/errors.ts';
+import { problem } from '../server/problem.ts';
+import { parseJsonSafely } from './safe-json.ts';
+
+/** Limits applied when reading a JSON request body. */
+export interface BodyLimits {
+  /** Largest accepted body in bytes. */
+  readonly maxBytes: number;
+  /** Deepest accepted nesting of objects/arrays. */
+  readonly maxDepth: number;
+}
+
+/** Whether the request carries a body (a non-zero Content-Length or chunked encoding). */
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return length !== '0';
+  return req.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * Whether `contentType` is JSON (`application/json` or `application/*+json`) in UTF-8 (the
+ * charset parameter, if present, must be utf-8).
+ */
+export function isJsonContentType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const semi = contentType.indexOf(';');
+  const mime = (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+  if (mime !== 'application/json' && !(mime.startsWith('application/') && mime.endsWith('+json'))) return false;
+  if (semi === -1) return true;
+  const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType.slice(semi));
+  return charset === null || /^utf-?8$/i.test(charset[1]!);
+}
+
+/**
+ * Reads and safely parses a JSON request body. Rejects with a {@link ProblemError}:
+ * 415 when the content type is not JSON, 413 when the body exceeds `maxBytes` (checked against
+ * Content-Length before reading, and while streaming), 400 when malformed, too deep or carrying
+ * `__proto__`/`constructor.prototype`. Resolves `undefined` when there is no body.
+ *
+ * On 413 the response is marked `Connection: close` so the unread rest of the upload is not
+ * drained from the socket.
+ */
+export function readJsonBody(req: IncomingMessage, res: ServerResponse, limits: BodyLimits): Promise<unknown> {
+  if (!hasBody(req)) return Promise.resolve(undefined);
+  const contentType = req.headers['content-type'];
+  if (!isJsonContentType(contentType)) {
+    return Promise.reject(
+      new ProblemError(
+        problem(415, `expected a JSON body (application/json; charset=utf-8), got ${contentType ?? 'no content type'}`),
+        { 'accept-post': 'application/json' },
+      ),
+    );
+  }
+  const declared = Number(req.headers['content-length'] ?? -1);
+  if (declared > limits.maxBytes) {
+    res.setHeader('connection', 'close');
+    return Promise.reject(tooLarge(limits.maxBytes));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const onData = (chunk: Buffer): void => {
+      received += chunk.length;
+      if (received > limits.maxBytes) {
+        cleanup();
+        res.setHeader('connection', 'close');
+        reject(tooLarge(limits.maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      try {
+        resolve(parseJsonSafely(Buffer.concat(chunks, received).toString('utf8'), limits.maxDepth));
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(new ProblemError(problem(400, `request body could not be read: ${err.message}`)));
+    };
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
+
+function tooLarge(maxBytes: number): ProblemError {
+  return new ProblemError(problem(413, `request body exceeds the limit of ${maxBytes} bytes`));
+}

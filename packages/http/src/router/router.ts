@@ -1,0 +1,204 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import FindMyWay from 'find-my-way';
+import type { HTTPMethod } from 'find-my-way';
+import { HttpOptionsError, isProblemError } from '../server/errors.ts';
+import { problem, sendProblem } from '../server/problem.ts';
+import { setRouteTemplate } from '../server/route-template.ts';
+import { readJsonBody } from './body.ts';
+import type { BodyLimits } from './body.ts';
+import { sendResult } from './reply.ts';
+import { DEFAULT_MAX_JSON_DEPTH } from './safe-json.ts';
+import type { RouteHandler, RouteMethod, RouteSchemas } from './types.ts';
+import { validate } from './validate.ts';
+
+/** The part of a logger the router uses to report handler failures (a pino `Logger` fits). */
+export interface RouterLogger {
+  error(obj: object, msg: string): void;
+}
+
+/** Options of {@link createRouter}. */
+export interface RouterOptions {
+  /** Largest accepted JSON body in bytes (413 beyond). @default 1048576 (1 MiB) */
+  bodyLimitBytes?: number;
+  /** Deepest accepted nesting in a JSON body (400 beyond). @default 32 */
+  maxJsonDepth?: number;
+  /** Whether `/a/` matches `/a`. @default true */
+  ignoreTrailingSlash?: boolean;
+  /** Where unexpected handler errors are logged; `serve()` supplies the service logger. */
+  logger?: RouterLogger;
+}
+
+interface RouteEntry {
+  readonly path: string;
+  readonly schemas: RouteSchemas;
+  readonly handler: RouteHandler<RouteSchemas>;
+  readonly simple: boolean;
+}
+
+type Found = { store: RouteEntry; params: Record<string, string | undefined>; searchParams: Record<string, string> };
+
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * A small router on find-my-way (Fastify's router): zod-validated params, query and JSON body,
+ * typed handlers, JSON responses and RFC 9457 problem responses (400, 404, 405, 413, 415, 500),
+ * never a stack trace. Pass it to `serve()`, or use {@link Router.listener} with any Node server.
+ * Create it with {@link createRouter}.
+ */
+export class Router {
+  /** A Node request listener dispatching to this router (bound; pass it anywhere). */
+  readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
+  #fmw: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>;
+  #limits: BodyLimits;
+  #logger: RouterLogger | undefined;
+  #methods = new Set<RouteMethod>();
+
+  /** @param options - see {@link RouterOptions} */
+  constructor(options: RouterOptions = {}) {
+    const maxBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+    if (!Number.isInteger(maxBytes) || maxBytes < 0) {
+      throw new HttpOptionsError('bodyLimitBytes', `expected a non-negative integer, got ${String(maxBytes)}`);
+    }
+    const maxDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
+    if (!Number.isInteger(maxDepth) || maxDepth < 1) {
+      throw new HttpOptionsError('maxJsonDepth', `expected a positive integer, got ${String(maxDepth)}`);
+    }
+    this.#limits = { maxBytes, maxDepth };
+    this.#logger = options.logger;
+    this.#fmw = FindMyWay({ ignoreTrailingSlash: options.ignoreTrailingSlash ?? true, ignoreDuplicateSlashes: true });
+    this.listener = (req, res) => this.#dispatch(req, res);
+  }
+
+  /** Registers a GET route (HEAD is answered by it too unless registered separately). */
+  get<S extends RouteSchemas>(path: string, schemas: S, handler: RouteHandler<S>): this {
+    return this.route('GET', path, schemas, handler);
+  }
+
+  /** Registers a POST route. */
+  post<S extends RouteSchemas>(path: string, schemas: S, handler: RouteHandler<S>): this {
+    return this.route('POST', path, schemas, handler);
+  }
+
+  /** Registers a PUT route. */
+  put<S extends RouteSchemas>(path: string, schemas: S, handler: RouteHandler<S>): this {
+    return this.route('PUT', path, schemas, handler);
+  }
+
+  /** Registers a PATCH route. */
+  patch<S extends RouteSchemas>(path: string, schemas: S, handler: RouteHandler<S>): this {
+    return this.route('PATCH', path, schemas, handler);
+  }
+
+  /** Registers a DELETE route. */
+  delete<S extends RouteSchemas>(path: string, schemas: S, handler: RouteHandler<S>): this {
+    return this.route('DELETE', path, schemas, handler);
+  }
+
+  /**
+   * Registers a route for `method` at `path` (find-my-way syntax: `/posts/:id`, `/files/*`).
+   *
+   * @example
+   * ```ts
+   * router.route('GET', '/posts/:id', { params: z.object({ id: z.uuid() }) }, ({ params }) => repo.get(params.id));
+   * ```
+   */
+  route<S extends RouteSchemas>(method: RouteMethod, path: string, schemas: S, handler: RouteHandler<S>): this {
+    const entry: RouteEntry = {
+      path,
+      schemas,
+      handler: handler,
+      simple: schemas.params === undefined && schemas.query === undefined && schemas.body === undefined,
+    };
+    this.#fmw.on(method, path, noop, entry);
+    this.#methods.add(method);
+    if (method === 'GET' && this.#fmw.find('HEAD', path) === null) {
+      this.#fmw.on('HEAD', path, noop, entry);
+      this.#methods.add('HEAD');
+    }
+    return this;
+  }
+
+  /** Sets the logger for unexpected handler errors if none was given. @internal */
+  useLoggerIfUnset(logger: RouterLogger): void {
+    this.#logger ??= logger;
+  }
+
+  #dispatch(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    const method = (req.method ?? 'GET') as HTTPMethod;
+    const found = this.#fmw.find(method, url) as Found | null;
+    if (found === null) {
+      this.#miss(method, url, res);
+      return;
+    }
+    const entry = found.store;
+    setRouteTemplate(res, entry.path);
+    try {
+      if (entry.simple) {
+        const result = entry.handler({ params: found.params, query: found.searchParams, body: undefined, req, res, route: entry.path });
+        if (result instanceof Promise) {
+          result.then((value) => sendResult(res, value), (err: unknown) => this.#fail(req, res, err));
+        } else {
+          sendResult(res, result);
+        }
+        return;
+      }
+      this.#validated(entry, found, req, res).catch((err: unknown) => this.#fail(req, res, err));
+    } catch (err) {
+      this.#fail(req, res, err);
+    }
+  }
+
+  async #validated(entry: RouteEntry, found: Found, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { schemas } = entry;
+    const params = schemas.params ? validate(schemas.params, found.params, 'params') : found.params;
+    const query = schemas.query ? validate(schemas.query, found.searchParams, 'query') : found.searchParams;
+    let body: unknown;
+    if (schemas.body) body = validate(schemas.body, await readJsonBody(req, res, this.#limits), 'body');
+    const result: unknown = await entry.handler({ params, query, body, req, res, route: entry.path } as never);
+    sendResult(res, result);
+  }
+
+  #miss(method: string, url: string, res: ServerResponse): void {
+    const allowed: string[] = [];
+    for (const m of this.#methods) if (m !== method && this.#fmw.find(m, url) !== null) allowed.push(m);
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    if (allowed.length === 0) {
+      sendProblem(res, problem(404, `no route for ${method} ${path}`));
+    } else {
+      sendProblem(res, problem(405, `${method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`), { allow: allowed.join(', ') });
+    }
+  }
+
+  #fail(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+    if (isProblemError(err)) {
+      sendProblem(res, err.problem, err.headers);
+      return;
+    }
+    this.#logger?.error({ err, method: req.method, route: (res as { podkitRoute?: string }).podkitRoute }, 'request handler failed');
+    sendProblem(res, problem(500, 'the server failed to handle the request'));
+  }
+}
+
+function noop(): void {}
+
+/**
+ * Creates a {@link Router}.
+ *
+ * @example
+ * ```ts
+ * const router = createRouter()
+ *   .get('/posts/:id', { params: z.object({ id: z.string() }) }, ({ params }) => repo.get(params.id))
+ *   .post('/posts', { body: z.object({ title: z.string() }) }, ({ body }) => reply(201, repo.create(body)));
+ * await serve(service, router);
+ * ```
+ */
+export function createRouter(options?: RouterOptions): Router {
+  return new Router(options);
+}
+
+/** Whether `value` is a {@link Router}. */
+export function isRouter(value: unknown): value is Router {
+  return value instanceof Router;
+}

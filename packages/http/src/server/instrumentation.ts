@@ -1,0 +1,121 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+import { runWithRequestContext } from '@podkit/core';
+import type { Logger, RequestContext } from '@podkit/core';
+import { pathOf, writeAccessLog } from './access-log.ts';
+import type { HttpServerMetrics } from './http-metrics.ts';
+import { UNMATCHED_ROUTE } from './http-metrics.ts';
+import { problem, sendProblem } from './problem.ts';
+import { resolveRequestId } from './request-id.ts';
+import type { PodkitServerResponse } from './response.ts';
+import { readRouteTemplate } from './route-template.ts';
+
+/** A Node request listener. */
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Options of {@link RequestInstrumentation}. */
+export interface RequestInstrumentationOptions {
+  /** Logger for access lines and handler crashes. */
+  logger: Logger;
+  /** Metrics recorder, or `undefined` to record none. */
+  metrics: HttpServerMetrics | undefined;
+  /** Write one access-log line per request. */
+  accessLog: boolean;
+  /** Tracer for server spans, or `undefined` to disable tracing. */
+  tracer: Tracer | undefined;
+  /** Header read and echoed as the request id (lowercase). */
+  requestIdHeader: string;
+}
+
+/**
+ * Per-request instrumentation: request id (read or generated, echoed, in the request context so
+ * every log line carries it), W3C trace context extraction and a server span, metrics and the
+ * access-log line. {@link RequestInstrumentation.start} runs the handler; {@link
+ * RequestInstrumentation.finish} is called once when the response closes.
+ * @internal
+ */
+export class RequestInstrumentation {
+  readonly #o: RequestInstrumentationOptions;
+
+  constructor(options: RequestInstrumentationOptions) {
+    this.#o = options;
+  }
+
+  /** Starts instrumenting `res` and runs `listener` inside the request (and trace) context. */
+  start(req: IncomingMessage, res: PodkitServerResponse, listener: Listener): void {
+    res.podkitStart = performance.now();
+    const o = this.#o;
+    if (o.metrics !== undefined) o.metrics.inFlight++;
+    const requestId = resolveRequestId(req.headers[o.requestIdHeader]);
+    res.podkitRequestId = requestId;
+    res.setHeader(o.requestIdHeader, requestId);
+    const requestContext: RequestContext = { requestId };
+    if (o.tracer !== undefined) {
+      const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+      const span = o.tracer.startSpan(req.method ?? 'GET', { kind: SpanKind.SERVER }, parent);
+      if (span.isRecording()) {
+        span.setAttribute('http.request.method', req.method ?? 'GET');
+        span.setAttribute('url.path', pathOf(req.url));
+      }
+      if (span.isRecording() || parent !== ROOT_CONTEXT) {
+        res.podkitSpan = span;
+        context.with(trace.setSpan(parent, span), runInRequestContext, undefined, requestContext, listener, req, res, o.logger);
+        return;
+      }
+    }
+    runInRequestContext(requestContext, listener, req, res, o.logger);
+  }
+
+  /** Records metrics, ends the span and writes the access line for a closed response. */
+  finish(req: IncomingMessage, res: PodkitServerResponse): void {
+    const o = this.#o;
+    const seconds = (performance.now() - res.podkitStart) / 1000;
+    const aborted = !res.writableFinished;
+    const status = aborted ? 499 : res.statusCode;
+    const route = readRouteTemplate(req, res);
+    const method = req.method ?? 'GET';
+    if (o.metrics !== undefined) {
+      o.metrics.inFlight--;
+      o.metrics.record(method, route, status, seconds);
+    }
+    const span = res.podkitSpan;
+    if (span !== undefined) {
+      if (route !== undefined) {
+        span.updateName(`${method} ${route}`);
+        span.setAttribute('http.route', route);
+      }
+      span.setAttribute('http.response.status_code', status);
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+    if (o.accessLog) {
+      const ids = span?.spanContext();
+      const length = res.getHeader('content-length');
+      writeAccessLog(o.logger, {
+        method,
+        route: route ?? UNMATCHED_ROUTE,
+        path: pathOf(req.url),
+        status,
+        durationMs: Math.round(seconds * 1e6) / 1000,
+        bytes: length === undefined ? undefined : Number(length),
+        request_id: res.podkitRequestId,
+        trace_id: ids?.traceId,
+        span_id: ids?.spanId,
+        aborted,
+      });
+    }
+  }
+}
+
+function runInRequestContext(ctx: RequestContext, listener: Listener, req: IncomingMessage, res: ServerResponse, logger: Logger): void {
+  runWithRequestContext(ctx, () => {
+    try {
+      listener(req, res);
+    } catch (err) {
+      logger.error({ err }, 'request listener threw');
+      sendProblem(res, problem(500, 'the server failed to handle the request'));
+    }
+  });
+}
+

@@ -1,0 +1,47 @@
+import type { Logger, Metrics } from '@podkit/core';
+
+/** The kinds of Kubernetes probes. */
+export type ProbeKind = 'liveness' | 'readiness' | 'startup';
+
+/** The part of a core health report `serve()` reads (the whole report is sent as the body). */
+export interface ProbeReport {
+  /** Overall status; `down` answers 503. */
+  readonly status: 'up' | 'down';
+}
+
+/** The part of core's `Health` that `serve()` uses. */
+export interface ServeHealth {
+  /** Cached, synchronous report for a probe kind. */
+  report(kind: ProbeKind): ProbeReport;
+}
+
+/** What a drainer receives from core's lifecycle. */
+export interface DrainContext {
+  /** Epoch ms by which the drain must be done. */
+  readonly deadline: number;
+  /** Aborted when the drain budget is over. */
+  readonly signal: AbortSignal;
+}
+
+/** The part of core's `Lifecycle` that `serve()` uses. */
+export interface ServeLifecycle {
+  /** Registers the HTTP server's drainer (called after the propagation delay). */
+  addDrainer(drainer: { name: string; drain: (ctx: DrainContext) => Promise<unknown> }): unknown;
+  /** Registers a shutdown hook (used to close the admin server after everything else). */
+  addHook(hook: { name: string; run: (signal: AbortSignal) => Promise<void> | void; timeoutMs?: number }): unknown;
+}
+
+/**
+ * What `serve()` needs from a service: core's `Service` (from `createService`) fits, and so does
+ * any object with these members.
+ */
+export interface ServeService {
+  /** Service logger: access lines and handler errors. */
+  readonly logger: Logger;
+  /** Service metrics: the registry HTTP metrics are registered on and the `/metrics` body. */
+  readonly metrics: Metrics;
+  /** Health registry answering the probes. */
+  readonly health: ServeHealth;
+  /** Lifecycle that drains the server on SIGTERM. */
+  readonly lifecycle: ServeLifecycle;
+}
