@@ -16,7 +16,9 @@ export function makeIssue(
   const expectedText = isSecret && raw?.value !== undefined ? scrub(expected, [raw.value]) : expected;
   const where = raw === undefined ? '' : ` (${raw.source} ${raw.location})`;
   const message =
-    kind === 'invalid' ? `${key}: ${expectedText}, received ${received}${where}` : `${key}: ${expectedText}${where}`;
+    kind === 'invalid' && raw !== undefined
+      ? `${key}: ${expectedText}, received ${received}${where}`
+      : `${key}: ${expectedText}${where}`;
   return Object.freeze({
     key,
     kind,

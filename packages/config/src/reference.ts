@@ -109,7 +109,9 @@ export function yamlString(value: string): string {
 }
 
 function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``.replace(/\|/g, '\\|');
+  // eslint-disable-next-line no-control-regex
+  const shown = /[\u0000-\u001f]/.test(text) ? JSON.stringify(text) : text;
+  return `\`${shown.replace(/`/g, "'")}\``.replace(/\|/g, '\\|');
 }
 
 function cell(text: string): string {
