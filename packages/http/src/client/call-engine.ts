@@ -68,19 +68,29 @@ export class CallEngine {
     const method = (request.method ?? 'GET').toUpperCase();
     const started = performance.now();
     let status = 'error';
+    let scope: CallScope | undefined;
     try {
       if (request.signal?.aborted === true) throw new RequestAbortedError({ cause: request.signal.reason });
+      let deadlineMs = request.timeoutMs ?? options.timeouts.deadlineMs;
+      const ctxDeadline = getRequestContext()?.deadline;
+      if (ctxDeadline !== undefined) deadlineMs = Math.min(deadlineMs, ctxDeadline - Date.now());
+      if (deadlineMs <= 0) throw new ClientTimeoutError('deadline', 0);
+      scope = new CallScope(options.clock, deadlineMs, request.signal);
       if (bulkhead !== undefined && !bulkhead.tryAcquire()) {
-        const wait = bulkhead.enqueue(request.signal);
+        const wait = bulkhead.enqueue(scope.signal);
         if (wait === null) {
           metrics?.bulkheadRejected();
           const bh = options.bulkhead as { maxConcurrent: number; maxQueue: number };
           throw new BulkheadRejectedError(options.name, bh.maxConcurrent, bh.maxQueue);
         }
-        await wait;
+        scope.armDeadline();
+        await wait.catch((err: unknown) => {
+          throw (scope as CallScope).endReason() ?? err;
+        });
       }
+      const callScope = scope;
       try {
-        const result = await withSpan(method, (span) => this.#run(request, method, span, consume), {
+        const result = await withSpan(method, (span) => this.#run(request, method, span, consume, callScope), {
           tracer: this.#tracer,
           kind: SpanKind.CLIENT,
           attributes: { 'http.request.method': method, 'podkit.client': options.name },
@@ -94,26 +104,23 @@ export class CallEngine {
       status = errorLabel(err);
       throw err;
     } finally {
+      scope?.dispose();
       metrics?.call(method, status, (performance.now() - started) / 1000);
     }
   }
 
-  async #run<T>(request: RequestOptions, method: string, span: Span, consume: Consume<T>): Promise<{ value: T; status: string }> {
+  async #run<T>(request: RequestOptions, method: string, span: Span, consume: Consume<T>, scope: CallScope): Promise<{ value: T; status: string }> {
     const { options, budget } = this.#p;
     const headers = outgoingHeaders(options.headers, request.headers, request.json !== undefined ? 'application/json' : undefined);
     const body = request.json !== undefined ? JSON.stringify(request.json) : request.body;
     const retrySafe = isRetryableRequest(method, headers);
-    let deadlineMs = request.timeoutMs ?? options.timeouts.deadlineMs;
-    const ctxDeadline = getRequestContext()?.deadline;
-    if (ctxDeadline !== undefined) deadlineMs = Math.min(deadlineMs, ctxDeadline - Date.now());
-    if (deadlineMs <= 0) throw new ClientTimeoutError('deadline', 0);
-    const scope = new CallScope(options.clock, deadlineMs, request.signal);
     budget?.recordCall();
     const recording = span.isRecording();
     let avoid: UpstreamTarget | undefined;
     try {
       for (let attempt = 1; ; attempt++) {
-        if (scope.ended !== undefined) throw scope.ended;
+        const endedBefore = scope.endReason();
+        if (endedBefore !== undefined) throw endedBefore;
         const picked = this.#pick(avoid);
         const { target, permit } = picked;
         const breaker = this.#p.breakers?.get(target.origin);
@@ -129,9 +136,10 @@ export class CallEngine {
             signal,
           });
         } catch (err) {
-          if (scope.ended !== undefined) {
-            if (permit !== undefined) breaker?.record(permit, scope.ended instanceof RequestAbortedError ? 'ignore' : 'failure');
-            throw scope.ended;
+          const ended = scope.endReason();
+          if (ended !== undefined) {
+            if (permit !== undefined) breaker?.record(permit, ended instanceof RequestAbortedError ? 'ignore' : 'failure');
+            throw ended;
           }
           scope.armDeadline();
           const failure = classifyTransportError(signal.aborted ? signal.reason : err);
@@ -169,11 +177,10 @@ export class CallEngine {
         throw new HttpStatusError(status, await readSnippet(data.body, options.snippetBytes), target.origin, method, request.path);
       }
     } catch (err) {
-      if (scope.ended !== undefined && !isPodkitHttpError(err)) throw scope.ended;
+      const ended = scope.endReason();
+      if (ended !== undefined && !isPodkitHttpError(err)) throw ended;
       if (recording) span.setStatus({ code: SpanStatusCode.ERROR });
       throw err;
-    } finally {
-      scope.dispose();
     }
   }
 

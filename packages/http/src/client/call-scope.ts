@@ -47,7 +47,7 @@ export class CallScope {
   }
 
   /** The error that ended the call (caller abort or deadline), if it has ended. */
-  get ended(): Error | undefined {
+  endReason(): Error | undefined {
     return this.#ended;
   }
 
