@@ -23,7 +23,7 @@ export function reloadWarnings(
       case 'env':
       case 'dotenv':
         warnings.push(
-          `${prefix} is set by ${entry.source === 'env' ? 'env var' : ''}${entry.location ?? field.envVar}, which never changes while the process runs; updates to ConfigMap key ${field.configMapKey} will not apply`,
+          `${prefix} is set by ${entry.source === 'env' ? 'env var ' : ''}${entry.location ?? field.envVar}, which never changes while the process runs; updates to ConfigMap key ${field.configMapKey} will not apply`,
         );
         break;
       case 'file':
