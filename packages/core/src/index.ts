@@ -1,5 +1,29 @@
-/**
- * Placeholder so the package builds; filled by its issue.
- * @internal
- */
-export const placeholder: boolean = true;
+export {
+  DuplicateHealthCheckError,
+  HealthCheckTimeoutError,
+  InvalidOptionError,
+  LifecycleStateError,
+  MetricNameError,
+  PodkitError,
+  ShutdownBudgetError,
+  isPodkitError,
+} from './errors.ts';
+export { getRequestContext, remainingTimeMs, runWithRequestContext } from './request-context.ts';
+export type { RequestContext } from './request-context.ts';
+export { getTraceIds, withSpan } from './tracing.ts';
+export type { TraceIds, WithSpanOptions } from './tracing.ts';
+export { createLogger, isLogLevel } from './logger.ts';
+export type { Level, LevelWithSilent, Logger, LoggerOptions, ServiceIdentity } from './logger.ts';
+export { DEFAULT_REDACT_KEYS } from './logging/redaction.ts';
+export { flushLogger } from './logging/flush.ts';
+export { createMetrics } from './metrics.ts';
+export type {
+  ConfigReloadResult,
+  CounterConfig,
+  Exposition,
+  GaugeConfig,
+  HistogramConfig,
+  MetricKind,
+  Metrics,
+  MetricsOptions,
+} from './metrics.ts';

@@ -1,0 +1,94 @@
+/**
+ * Base class of every error thrown by `@podkit/core`. Each subclass has a stable
+ * {@link PodkitError.code} that callers can switch on; messages may change, codes do not.
+ *
+ * @example
+ * ```ts
+ * try { lifecycle.start(); } catch (err) {
+ *   if (isPodkitError(err) && err.code === 'PODKIT_SHUTDOWN_BUDGET') process.exitCode = 78;
+ * }
+ * ```
+ */
+export class PodkitError extends Error {
+  /** Stable machine-readable code, e.g. `PODKIT_SHUTDOWN_BUDGET`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/**
+ * An option passed to a podkit factory is invalid (wrong type, out of range). The message
+ * names the option, the value, where it came from and why it was rejected.
+ */
+export class InvalidOptionError extends PodkitError {
+  /** The option that was rejected, e.g. `gracePeriodMs`. */
+  readonly option: string;
+
+  constructor(option: string, message: string) {
+    super('PODKIT_INVALID_OPTION', `${option}: ${message}`);
+    this.option = option;
+  }
+}
+
+/**
+ * A metric name breaks the naming rules (snake_case, base units such as `_seconds` and
+ * `_bytes`, counters ending in `_total`), or a name is reused with a different type or labels.
+ */
+export class MetricNameError extends PodkitError {
+  /** The offending metric name. */
+  readonly metric: string;
+
+  constructor(metric: string, reason: string) {
+    super('PODKIT_METRIC_NAME', `metric "${metric}": ${reason}`);
+    this.metric = metric;
+  }
+}
+
+/** A health check with the same name is already registered on this health instance. */
+export class DuplicateHealthCheckError extends PodkitError {
+  constructor(name: string) {
+    super('PODKIT_DUPLICATE_CHECK', `health check "${name}" is already registered`);
+  }
+}
+
+/** A health check did not settle within its timeout; it is reported as `down`. */
+export class HealthCheckTimeoutError extends PodkitError {
+  constructor(name: string, timeoutMs: number) {
+    super('PODKIT_CHECK_TIMEOUT', `health check "${name}" timed out after ${String(timeoutMs)} ms`);
+  }
+}
+
+/**
+ * The shutdown plan does not fit the grace period Kubernetes gives the pod: the propagation
+ * delay, the drain budget, the hook budget and the safety margin add up to more than
+ * `gracePeriodMs`. Thrown by `lifecycle.start()` so the misconfiguration is found at startup,
+ * not during a rollout.
+ */
+export class ShutdownBudgetError extends PodkitError {
+  constructor(message: string) {
+    super('PODKIT_SHUTDOWN_BUDGET', message);
+  }
+}
+
+/** An operation is not allowed in the lifecycle's current state (e.g. `start()` after shutdown). */
+export class LifecycleStateError extends PodkitError {
+  constructor(message: string) {
+    super('PODKIT_LIFECYCLE_STATE', message);
+  }
+}
+
+/**
+ * Type guard for errors thrown by `@podkit/core`.
+ *
+ * @example
+ * ```ts
+ * if (isPodkitError(err)) logger.error({ code: err.code }, err.message);
+ * ```
+ */
+export function isPodkitError(value: unknown): value is PodkitError {
+  return value instanceof PodkitError;
+}

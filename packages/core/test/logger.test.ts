@@ -1,0 +1,133 @@
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, isLogLevel, isPodkitError, runWithRequestContext, withSpan } from '../src/index.ts';
+import { capture } from './helpers/capture.ts';
+
+const service = { name: 'posts', version: '1.2.3' };
+
+describe('createLogger', () => {
+  beforeAll(() => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    trace.setGlobalTracerProvider(new TracerProvider());
+  });
+  afterAll(() => {
+    trace.disable();
+    context.disable();
+  });
+
+  it('writes one JSON object per line with ISO time, level word, msg, service, version and pod', () => {
+    const out = capture();
+    const logger = createLogger({ service, destination: out, podName: 'posts-7d9f-abcde' });
+    logger.info('hello');
+    expect(out.raw).toHaveLength(1);
+    const line = out.lines[0]!;
+    expect(line).toMatchObject({ level: 'info', msg: 'hello', service: 'posts', version: '1.2.3', pod: 'posts-7d9f-abcde' });
+    expect(new Date(line.time as string).toISOString()).toBe(line.time);
+  });
+
+  it('serializes err with type, message, stack and cause', () => {
+    const out = capture();
+    const logger = createLogger({ service, destination: out });
+    const cause = new TypeError('socket closed');
+    logger.error({ err: new Error('query failed', { cause }) }, 'db error');
+    const { err } = out.lines[0]!;
+    expect(err).toMatchObject({ type: 'Error', message: 'query failed' });
+    expect(err.stack).toContain('query failed');
+    expect(err.cause).toMatchObject({ type: 'TypeError', message: 'socket closed' });
+  });
+
+  it('child loggers carry their bindings', () => {
+    const out = capture();
+    createLogger({ service, destination: out }).child({ component: 'db' }).warn('slow');
+    expect(out.lines[0]).toMatchObject({ component: 'db', level: 'warn', service: 'posts' });
+  });
+
+  it('adds trace_id and span_id inside an active span, nothing outside', async () => {
+    const out = capture();
+    const logger = createLogger({ service, destination: out });
+    let ids: { traceId: string; spanId: string } | undefined;
+    await withSpan('work', async (span) => {
+      ids = { traceId: span.spanContext().traceId, spanId: span.spanContext().spanId };
+      await Promise.resolve();
+      logger.info('inside');
+    });
+    logger.info('outside');
+    expect(ids!.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(out.lines[0]).toMatchObject({ trace_id: ids!.traceId, span_id: ids!.spanId });
+    expect(out.lines[1]).not.toHaveProperty('trace_id');
+  });
+
+  it('adds request_id inside a request context', async () => {
+    const out = capture();
+    const logger = createLogger({ service, destination: out });
+    await runWithRequestContext({ requestId: 'req-42' }, async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      logger.info('handled');
+    });
+    expect(out.lines[0]).toMatchObject({ request_id: 'req-42' });
+  });
+
+  it('redacts sensitive keys at any reasonable depth, including request headers', () => {
+    const out = capture();
+    const logger = createLogger({ service, destination: out });
+    logger.info(
+      {
+        password: 'hunter2-top',
+        req: { headers: { authorization: 'Bearer abc.def', cookie: 'sid=1', 'set-cookie': ['sid=2'], accept: 'json' } },
+        user: { credentials: { token: 'tok-123456', apiKey: 'key-123456' } },
+        clientSecret: 'cs-123456',
+      },
+      'login',
+    );
+    const raw = out.raw[0]!;
+    for (const secret of ['hunter2-top', 'abc.def', 'sid=1', 'sid=2', 'tok-123456', 'key-123456', 'cs-123456']) {
+      expect(raw).not.toContain(secret);
+    }
+    expect(out.lines[0]!.req.headers).toEqual({
+      authorization: '[Redacted]',
+      cookie: '[Redacted]',
+      'set-cookie': '[Redacted]',
+      accept: 'json',
+    });
+  });
+
+  it('redacts secret values anywhere in the line and picks up new values after a reload', () => {
+    const out = capture();
+    let secrets = ['s3cr3t-db-pass'];
+    const logger = createLogger({ service, destination: out, redactValues: () => secrets });
+    logger.info({ dsn: 'postgres://app:s3cr3t-db-pass@db/app' }, 'connecting with s3cr3t-db-pass');
+    expect(out.raw[0]).not.toContain('s3cr3t-db-pass');
+    expect(out.lines[0]!.dsn).toBe('postgres://app:[Redacted]@db/app');
+    secrets = ['rotated"value\\x'];
+    logger.error(new Error('auth failed for rotated"value\\x'));
+    expect(out.raw[1]).not.toContain('rotated');
+    expect(out.lines[1]!.err.message).toBe('auth failed for [Redacted]');
+  });
+
+  it('changes level at runtime', () => {
+    const out = capture();
+    const logger = createLogger({ service, destination: out, level: 'info' });
+    logger.debug('hidden');
+    logger.level = 'debug';
+    logger.debug('shown');
+    expect(out.lines.map((l) => l.msg)).toEqual(['shown']);
+  });
+
+  it('rejects an unknown level with a clear error', () => {
+    expect(isLogLevel('verbose')).toBe(false);
+    try {
+      createLogger({ service, destination: capture(), level: 'verbose' as 'info' });
+      expect.unreachable();
+    } catch (err) {
+      expect(isPodkitError(err) && err.code).toBe('PODKIT_INVALID_OPTION');
+      expect((err as Error).message).toContain('level');
+    }
+  });
+
+  it('falls back to JSON when pino-pretty is not installed', () => {
+    const logger = createLogger({ service, pretty: true, level: 'silent' });
+    expect(logger.level).toBe('silent');
+  });
+});
