@@ -1,0 +1,22 @@
+import { defineConfig, duration, secret } from '@podkit/config';
+import { z } from 'zod';
+import { commonConfig, DEFAULT_PORTS } from '../shared/config.ts';
+
+/** Configuration of the auth service (env vars, ConfigMap `/etc/config`, Secret `/etc/secrets`). */
+export const configSchema = z.object({
+  ...commonConfig('auth', DEFAULT_PORTS.auth),
+  jwtSigningKey: secret(z.string().optional()).describe(
+    'Ed25519 private key, PEM PKCS#8 (Secret key jwt-signing-key); unset → an ephemeral key per start',
+  ),
+  token: z.object({
+    ttl: duration({ unit: 's', min: '1m', max: '24h' }).default(30 * 60_000).describe('access token lifetime'),
+  }),
+  login: z.object({
+    maxFailuresPerAccount: z.number().int().min(1).default(5).describe('failed logins per account per window'),
+    maxFailuresPerAddress: z.number().int().min(1).default(20).describe('failed logins per client address per window'),
+    failureWindow: duration({ unit: 's' }).default(15 * 60_000).describe('rate-limit window'),
+  }),
+});
+
+/** The auth config definition (load it with `authConfig.load()`). */
+export const authConfig = defineConfig(configSchema);

@@ -1,0 +1,79 @@
+import type { Logger } from '@podkit/core';
+import { createRouter, reply, type Router } from '@podkit/http';
+import { z } from 'zod';
+import type { Authenticate } from '../shared/http/authenticate.ts';
+import { clientAddress } from '../shared/http/client-address.ts';
+import { problems } from '../shared/http/problems.ts';
+import type { LoginLimiter } from './login-limiter.ts';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
+import type { SigningKey } from './signing-key.ts';
+import { issueToken } from './tokens.ts';
+import type { UserStore } from './users.ts';
+import { DuplicateUserError } from './users.ts';
+
+/** What the auth routes need. */
+export interface AuthRoutesDeps {
+  readonly users: UserStore;
+  readonly key: SigningKey;
+  readonly limiter: LoginLimiter;
+  readonly authenticate: Authenticate;
+  readonly tokenTtlSeconds: number;
+  readonly logger: Logger;
+  /** Counts logins by outcome (`success`, `failure`, `limited`). */
+  readonly onLogin?: (outcome: 'success' | 'failure' | 'limited') => void;
+}
+
+const username = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_.-]{3,32}$/, 'expected 3 to 32 letters, digits, "_", "." or "-"');
+const password = z.string().min(8, 'expected at least 8 characters').max(256);
+
+const Register = z.strictObject({ username, password, displayName: z.string().trim().min(1).max(64).optional() });
+const Login = z.strictObject({ username: z.string().max(64), password: z.string().max(256) });
+
+/** The auth API (paths as the gateway exposes them: `/api/auth/...`). */
+export function authRoutes(deps: AuthRoutesDeps): Router {
+  const { users, key, limiter, authenticate, logger } = deps;
+  const jwks = JSON.stringify({ keys: [key.publicJwk] });
+  return createRouter({ bodyLimitBytes: 16 * 1024 })
+    .post('/api/auth/register', { body: Register }, async ({ body }) => {
+      const passwordHash = await hashPassword(body.password);
+      try {
+        const user = await users.create({ username: body.username, displayName: body.displayName ?? body.username, passwordHash });
+        logger.info({ userId: user.id }, 'user registered');
+        return reply(201, { user });
+      } catch (err) {
+        if (err instanceof DuplicateUserError) throw problems.conflict(`username "${body.username}" is already taken`);
+        throw err;
+      }
+    })
+    .post('/api/auth/login', { body: Login }, async ({ body, req }) => {
+      const address = clientAddress(req);
+      const wait = await limiter.blockedFor(body.username, address);
+      if (wait > 0) {
+        deps.onLogin?.('limited');
+        throw problems.tooManyRequests('too many failed logins; try again later', wait);
+      }
+      const found = await users.findForLogin(body.username);
+      const ok = found === undefined ? (await burnPasswordCheck(body.password), false) : await verifyPassword(body.password, found.passwordHash);
+      if (!ok || found === undefined) {
+        await limiter.recordFailure(body.username, address);
+        deps.onLogin?.('failure');
+        throw problems.unauthorized('wrong username or password');
+      }
+      deps.onLogin?.('success');
+      const { token, expiresAt } = await issueToken(key, found.user, deps.tokenTtlSeconds);
+      return { token, expiresAt, user: found.user };
+    })
+    .get('/api/auth/me', {}, async ({ req }) => {
+      const principal = await authenticate(req);
+      const user = await users.findById(principal.userId);
+      if (user === undefined) throw problems.unauthorized('the user of this token no longer exists');
+      return { user };
+    })
+    .get('/api/auth/.well-known/jwks.json', {}, ({ res }) => {
+      res.writeHead(200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=300' });
+      res.end(jwks);
+    });
+}

@@ -1,0 +1,30 @@
+import type { Logger } from '@podkit/core';
+import type { Router } from '@podkit/http';
+import type { TokenVerifier } from '../shared/auth/verifier.ts';
+import type { Database } from '../shared/db/database.ts';
+import { migrate } from '../shared/db/migrate.ts';
+import { createAuthenticate } from '../shared/http/authenticate.ts';
+import { migrations } from './migrations.ts';
+import type { PostExists } from './post-lookup.ts';
+import { commentsRoutes } from './routes.ts';
+import { createCommentStore } from './store.ts';
+
+/** What the comments service is made of. */
+export interface CommentsAppOptions {
+  readonly db: Database;
+  readonly verifier: TokenVerifier;
+  readonly postExists: PostExists;
+  readonly logger: Logger;
+}
+
+/** Migrates the comments schema and builds the routes. */
+export async function createCommentsApp(o: CommentsAppOptions): Promise<{ router: Router }> {
+  await migrate(o.db, migrations);
+  const router = commentsRoutes({
+    store: createCommentStore(o.db),
+    postExists: o.postExists,
+    authenticate: createAuthenticate(o.verifier, o.logger),
+    logger: o.logger,
+  });
+  return { router };
+}
