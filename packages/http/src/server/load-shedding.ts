@@ -15,6 +15,24 @@ export interface LoadSheddingOptions {
   retryAfterSeconds?: number;
 }
 
+/** Source of event-loop delay samples (injectable for tests). @internal */
+export interface DelaySampler {
+  /** p99 delay in milliseconds over the samples since the last reset; 0 without samples. */
+  p99Ms(): number;
+  reset(): void;
+  close(): void;
+}
+
+function eventLoopDelaySampler(): DelaySampler {
+  const histogram: ELDHistogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  return {
+    p99Ms: () => (histogram.count > 0 ? histogram.percentile(99) / 1e6 : 0),
+    reset: () => histogram.reset(),
+    close: () => histogram.disable(),
+  };
+}
+
 /**
  * Watches the event-loop delay and reports overload: the p99 delay of each window above the
  * threshold turns shedding on for the next window. Checking costs a field read per request.
@@ -25,10 +43,10 @@ export class LoadShedder {
   overloaded = false;
   /** The `Retry-After` header value. */
   readonly retryAfter: string;
-  readonly #histogram: ELDHistogram;
+  readonly #sampler: DelaySampler;
   readonly #timer: NodeJS.Timeout;
 
-  constructor(options: LoadSheddingOptions) {
+  constructor(options: LoadSheddingOptions, sampler?: DelaySampler) {
     const maxMs = options.maxEventLoopDelayMs ?? 200;
     const windowMs = options.windowMs ?? 1000;
     const retry = options.retryAfterSeconds ?? 1;
@@ -36,12 +54,11 @@ export class LoadShedder {
     if (!(windowMs >= 10)) throw new HttpOptionsError('loadShedding.windowMs', `expected a number >= 10, got ${String(windowMs)}`);
     if (!Number.isInteger(retry) || retry < 0) throw new HttpOptionsError('loadShedding.retryAfterSeconds', `expected a non-negative integer, got ${String(retry)}`);
     this.retryAfter = String(retry);
-    this.#histogram = monitorEventLoopDelay({ resolution: 10 });
-    this.#histogram.enable();
-    const maxNs = maxMs * 1e6;
+    const source = sampler ?? eventLoopDelaySampler();
+    this.#sampler = source;
     this.#timer = setInterval(() => {
-      this.overloaded = this.#histogram.count > 0 && this.#histogram.percentile(99) > maxNs;
-      this.#histogram.reset();
+      this.overloaded = source.p99Ms() > maxMs;
+      source.reset();
     }, windowMs);
     this.#timer.unref();
   }
@@ -49,6 +66,6 @@ export class LoadShedder {
   /** Stops sampling. */
   close(): void {
     clearInterval(this.#timer);
-    this.#histogram.disable();
+    this.#sampler.close();
   }
 }

@@ -132,6 +132,9 @@ function createNodeServer(o: ResolvedServeOptions): Server {
     headersTimeout: o.headersTimeoutMs,
     requestTimeout: o.requestTimeoutMs,
     maxHeaderSize: o.maxHeaderSize,
+    // Node checks headers/request timeouts on this interval (default 30 s, too coarse against
+    // slow clients when the timeouts are shorter).
+    connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(o.headersTimeoutMs / 4))),
   });
   return server;
 }
