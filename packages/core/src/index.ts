@@ -27,3 +27,15 @@ export type {
   Metrics,
   MetricsOptions,
 } from './metrics.ts';
+export { createHealth } from './health.ts';
+export type {
+  CheckReport,
+  Health,
+  HealthCheckDefinition,
+  HealthOptions,
+  HealthReport,
+  HealthStatus,
+  ProbeKind,
+} from './health.ts';
+export { createEventLoopDelayCheck } from './health/event-loop-check.ts';
+export type { DelayMonitor, EventLoopDelayCheckOptions } from './health/event-loop-check.ts';
