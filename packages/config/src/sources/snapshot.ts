@@ -1,4 +1,4 @@
-import { lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, readlinkSync, statSync, type Dirent } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stripNewline } from './types.ts';
 
@@ -36,13 +36,13 @@ export function snapshotDirectory(dir: string): DirectorySnapshot {
     if (target === undefined) return readPlain(dir);
     const snapshot: DirectorySnapshot = { exists: true, managed: true, files: new Map(), unreadable: new Map() };
     const version = resolve(dir, target);
-    let names: string[];
+    let entries: Dirent[];
     try {
-      names = readdirSync(version).filter((name) => !name.startsWith('.'));
+      entries = readdirSync(version, { withFileTypes: true }).filter((e) => !e.name.startsWith('.'));
     } catch {
       continue; // swapped and cleaned up under us: read the new version
     }
-    for (const name of names) readInto(snapshot, name, join(version, name), join(dir, name));
+    for (const entry of entries) readInto(snapshot, entry, join(version, entry.name), join(dir, entry.name));
     if (dataTarget(dir) === target) return snapshot;
   }
   return readPlain(dir);
@@ -59,20 +59,22 @@ function dataTarget(dir: string): string | undefined {
 
 function readPlain(dir: string): DirectorySnapshot {
   const snapshot: DirectorySnapshot = { exists: true, managed: false, files: new Map(), unreadable: new Map() };
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = readdirSync(dir).filter((name) => !name.startsWith('.'));
+    entries = readdirSync(dir, { withFileTypes: true }).filter((e) => !e.name.startsWith('.'));
   } catch (error) {
     snapshot.unreadable.set('.', { path: dir, error });
     return snapshot;
   }
-  for (const name of names) readInto(snapshot, name, join(dir, name), join(dir, name));
+  for (const entry of entries) readInto(snapshot, entry, join(dir, entry.name), join(dir, entry.name));
   return snapshot;
 }
 
-function readInto(snapshot: DirectorySnapshot, name: string, realPath: string, shownPath: string): void {
+function readInto(snapshot: DirectorySnapshot, entry: Dirent, realPath: string, shownPath: string): void {
+  const name = entry.name;
   try {
-    if (!statSync(realPath).isFile()) return;
+    // Regular files need no extra stat; symlinks (plain mounts, hand-made dirs) are followed.
+    if (!entry.isFile() && !(entry.isSymbolicLink() && statSync(realPath).isFile())) return;
     snapshot.files.set(name, { path: shownPath, value: stripNewline(readFileSync(realPath, 'utf8')) });
   } catch (error) {
     snapshot.unreadable.set(name, { path: shownPath, error });
