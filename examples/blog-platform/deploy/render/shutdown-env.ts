@@ -1,13 +1,13 @@
 /**
- * The environment variable through which each service's config (`shutdown.grace-period`, a
- * duration whose bare numbers are seconds) receives the pod's terminationGracePeriodSeconds, and
- * hands it to podkit's lifecycle as its grace period. Kept in one place so the Deployment's env
- * and the tests agree.
+ * How the pod's terminationGracePeriodSeconds reaches podkit, spelled once for the Deployment
+ * env and the tests. Two variables carry the same number:
+ *
+ * - `PODKIT_GRACE_PERIOD_SECONDS`: what podkit core's lifecycle reads to plan its shutdown
+ *   budget (propagation delay, drain, hooks, safety margin);
+ * - `SHUTDOWN_GRACE_PERIOD`: the services' own config key `shutdown.grace-period`, which they
+ *   pass to podkit as an option (an option wins over the env var, so it must agree too).
  */
-export const SHUTDOWN_ENV = {
-  gracePeriod: {
-    name: 'SHUTDOWN_GRACE_PERIOD',
-    /** Seconds (as in terminationGracePeriodSeconds) to the variable's spelling. */
-    format: (seconds: number): string => `${seconds}s`,
-  },
-} as const;
+export const SHUTDOWN_ENV: readonly { readonly name: string; readonly format: (seconds: number) => string }[] = [
+  { name: 'PODKIT_GRACE_PERIOD_SECONDS', format: (seconds) => String(seconds) },
+  { name: 'SHUTDOWN_GRACE_PERIOD', format: (seconds) => `${String(seconds)}s` },
+];

@@ -54,7 +54,7 @@ function env(svc: DeployedService): Record<string, unknown>[] {
   return [
     { name: 'PORT', value: String(svc.port) },
     // The same number as terminationGracePeriodSeconds: podkit plans its shutdown inside it.
-    { name: SHUTDOWN_ENV.gracePeriod.name, value: SHUTDOWN_ENV.gracePeriod.format(GRACE_PERIOD_SECONDS) },
+    ...SHUTDOWN_ENV.map((v) => ({ name: v.name, value: v.format(GRACE_PERIOD_SECONDS) })),
     { name: 'PODKIT_CONFIG_DIR', value: CONFIG_DIR },
     { name: 'PODKIT_SECRETS_DIR', value: SECRETS_DIR },
     // podkit's log lines carry the pod name.
