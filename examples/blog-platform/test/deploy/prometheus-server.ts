@@ -109,7 +109,7 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, deadlineMs
       if (err instanceof Error && err.message.startsWith('prometheus exited')) throw err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`condition not met within ${String(deadlineMs)} ms${last === undefined ? '' : `: ${String(last)}`}`);
+      throw new Error(`condition not met within ${String(deadlineMs)} ms${last instanceof Error ? `: ${last.message}` : ''}`);
     }
     await delay(everyMs);
   }
