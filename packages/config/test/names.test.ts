@@ -66,3 +66,16 @@ test('field metadata: type, default, required, description, secret, reloadable s
     tags: ['a', 'b'],
   });
 });
+
+test('secret() and reloadable() on a whole section apply to every key in it', () => {
+  const definition = defineConfig(
+    z.object({ smtp: secret(z.object({ user: z.string(), pass: z.string() })), plain: z.object({ a: z.string() }) }),
+  );
+  expect(definition.fields.map((f) => [f.key, f.secret])).toEqual([
+    ['smtp.user', true],
+    ['smtp.pass', true],
+    ['plain.a', false],
+  ]);
+  const config = definition.load({ env: { SMTP_USER: 'u', SMTP_PASS: 'p', PLAIN_A: 'a' }, configDir: false, secretsDir: false, envFile: false });
+  expect(JSON.stringify(config)).toBe('{"smtp":{"user":"[redacted]","pass":"[redacted]"},"plain":{"a":"a"}}');
+});

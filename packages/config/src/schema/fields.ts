@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { formatDuration } from '../duration.ts';
 import { ConfigSchemaError } from '../errors.ts';
 import { configMapKey, envNames, envVarName, fileNames, schemaKey } from '../names.ts';
+import type { PodkitMeta } from './meta.ts';
 import { defOf, unwrap, type Unwrapped } from './unwrap.ts';
 
 /** How a source string is turned into a value before the schema validates it. */
@@ -81,14 +82,23 @@ export function compileSchema(schema: z.ZodType, prefix: string): CompiledSchema
   return { fields, sections };
 }
 
-function walk(object: z.ZodType, path: string[], prefix: string, fields: ConfigField[], sections: Section[]): void {
+function walk(
+  object: z.ZodType,
+  path: string[],
+  prefix: string,
+  fields: ConfigField[],
+  sections: Section[],
+  inherited: PodkitMeta = {},
+): void {
   for (const [name, child] of Object.entries(defOf(object).shape ?? {})) {
     const childPath = [...path, name];
-    const info = unwrap(child);
+    const own = unwrap(child);
+    // secret()/reloadable() on a whole section apply to every key in it
+    const info = { ...own, meta: { ...own.meta, secret: own.meta.secret ?? inherited.secret, reloadable: own.meta.reloadable ?? inherited.reloadable } };
     const type = defOf(info.base).type;
     if (type === 'object' && info.meta.kind === undefined) {
       sections.push({ path: childPath, optional: info.optional && info.fallback === undefined });
-      walk(info.base, childPath, prefix, fields, sections);
+      walk(info.base, childPath, prefix, fields, sections, { secret: info.meta.secret, reloadable: info.meta.reloadable });
     } else {
       fields.push(field(childPath, info, prefix));
     }
