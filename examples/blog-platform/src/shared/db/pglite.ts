@@ -5,7 +5,7 @@ import { quoteIdent } from './database.ts';
 
 /** Options for {@link openPglite}. */
 export interface PgliteOptions {
-  /** Data directory; `undefined` keeps the database in memory. */
+  /** Data directory; `undefined` or `memory://` keeps the database in memory. */
   readonly dataDir?: string | undefined;
   /** The schema this service owns; set as `search_path`. */
   readonly schema: string;
@@ -34,7 +34,7 @@ function wrap(db: PgliteLike): Queryable {
  */
 export async function openPglite(options: PgliteOptions): Promise<Database> {
   const schema = quoteIdent(options.schema);
-  if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
+  if (options.dataDir !== undefined && !options.dataDir.startsWith('memory://')) await mkdir(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
   const base = wrap(db);

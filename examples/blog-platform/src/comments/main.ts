@@ -1,0 +1,4 @@
+import { main } from '../shared/main.ts';
+import { commentsService } from './service.ts';
+
+main(commentsService);

@@ -1,0 +1,4 @@
+import { main } from '../shared/main.ts';
+import { gatewayService } from './service.ts';
+
+main(gatewayService);

@@ -1,0 +1,142 @@
+import { spawnService, type ServiceProcess } from './child.ts';
+import { DEPENDENCIES, FIXED_PORTS, isAvailable, START_WAVES, type ServiceName } from './services.ts';
+
+/** Options for {@link startPlatform}. */
+export interface PlatformOptions {
+  /** `fixed`: 8080–8084 (`npm start`); `ephemeral`: every process on port 0 (tests). @default 'ephemeral' */
+  readonly ports?: 'fixed' | 'ephemeral';
+  /** Extra environment for every process (e.g. `DATABASE_URL`, `REDIS_URL`, `LOG_LEVEL`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Extra environment per service (e.g. `{ images: { IMAGES_PROCESSING_DELAY: '2s' } }`). */
+  readonly serviceEnv?: Partial<Readonly<Record<ServiceName, Readonly<Record<string, string>>>>>;
+  /** Replicas per service (the gateway's `<NAME>_URL` lists them all). @default 1 each */
+  readonly replicas?: Partial<Readonly<Record<ServiceName, number>>>;
+  /**
+   * Suffix for database schemas (`posts_<isolate>`) and Redis key prefixes, so several platforms
+   * share one PostgreSQL/Redis without seeing each other's data (tests).
+   */
+  readonly isolate?: string;
+  /** Called for every output line of every process. */
+  readonly onLine?: (id: string, line: string, stream: 'stdout' | 'stderr') => void;
+  /** Which services to start. @default all five (images only when its code is present) */
+  readonly services?: readonly ServiceName[];
+}
+
+/** A running platform. */
+export interface Platform {
+  /** The gateway's base URL. */
+  readonly gatewayUrl: string;
+  /** Base URL(s) per service (comma-separated replicas). */
+  readonly urls: Readonly<Partial<Record<ServiceName, string>>>;
+  /** Running processes by id (`posts`, `posts-2`, ...). */
+  readonly processes: ReadonlyMap<string, ServiceProcess>;
+  /** Output lines captured per process id (kept across restarts). */
+  readonly logs: Readonly<Record<string, string[]>>;
+  /** Sends `signal` to every process, gateway first, and waits for them to exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends `signal` to one process and resolves with its exit code when it has exited. */
+  kill(id: string, signal?: NodeJS.Signals): Promise<number | string>;
+  /** Starts a stopped process again on the same port (so every URL pointing at it stays valid). */
+  restart(id: string): Promise<ServiceProcess>;
+}
+
+function envName(service: ServiceName): string {
+  return `${service.toUpperCase()}_URL`;
+}
+
+/**
+ * Starts the platform as separate processes: auth → posts → comments and images → gateway,
+ * each started once the services it calls are ready, each told where the others listen through
+ * `<NAME>_URL` (replicas comma-separated). With `ports: 'ephemeral'` the ports are whatever the
+ * processes got, read from their ready message.
+ */
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const wanted = new Set((options.services ?? START_WAVES.flat()).filter(isAvailable));
+  const processes = new Map<string, ServiceProcess>();
+  const ports = new Map<string, number>();
+  const logs: Record<string, string[]> = {};
+  const urls: Partial<Record<ServiceName, string>> = {};
+  const envs = new Map<string, Record<string, string | undefined>>();
+
+  function envFor(id: string, service: ServiceName, port: number): Record<string, string | undefined> {
+    const env: Record<string, string | undefined> = { ...process.env, ...options.env, PORT: String(port) };
+    for (const dep of DEPENDENCIES[service]) if (urls[dep] !== undefined) env[envName(dep)] = urls[dep];
+    if (options.isolate !== undefined) {
+      env.DATABASE_SCHEMA = `${service}_${options.isolate}`;
+      env.REDIS_PREFIX = `blog:${options.isolate}:${service}:`;
+      env.DATABASE_DATA_DIR ??= 'memory://';
+    }
+    Object.assign(env, options.serviceEnv?.[service]);
+    if (id !== service && env.DATABASE_DATA_DIR === undefined) env.DATABASE_DATA_DIR = 'memory://';
+    return env;
+  }
+
+  async function launch(id: string, service: ServiceName, env: Record<string, string | undefined>): Promise<ServiceProcess> {
+    logs[id] ??= [];
+    const proc = await spawnService({
+      id,
+      service,
+      env,
+      onLine: (line, stream) => {
+        logs[id]!.push(line);
+        options.onLine?.(id, line, stream);
+      },
+    });
+    processes.set(id, proc);
+    ports.set(id, proc.port);
+    envs.set(id, { ...env, PORT: String(proc.port) });
+    return proc;
+  }
+
+  try {
+    for (const wave of START_WAVES) {
+      await Promise.all(
+        wave
+          .filter((s) => wanted.has(s))
+          .map(async (service) => {
+            const count = options.replicas?.[service] ?? 1;
+            const started: ServiceProcess[] = [];
+            for (let i = 1; i <= count; i++) {
+              const id = i === 1 ? service : `${service}-${i}`;
+              const port = options.ports === 'fixed' && i === 1 ? FIXED_PORTS[service] : 0;
+              started.push(await launch(id, service, envFor(id, service, port)));
+            }
+            urls[service] = started.map((p) => `http://127.0.0.1:${p.port}`).join(',');
+          }),
+      );
+    }
+  } catch (err) {
+    await Promise.all([...processes.values()].map((p) => (p.child.kill('SIGKILL'), p.exited)));
+    throw err;
+  }
+
+  async function kill(id: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | string> {
+    const proc = processes.get(id);
+    if (proc === undefined) throw new Error(`no process ${id}`);
+    if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill(signal);
+    const code = await proc.exited;
+    processes.delete(id);
+    return code;
+  }
+
+  return {
+    gatewayUrl: urls.gateway ?? '',
+    urls,
+    processes,
+    logs,
+    kill,
+    async restart(id) {
+      const env = envs.get(id);
+      if (env === undefined) throw new Error(`no process ${id} was ever started`);
+      if (processes.has(id)) await kill(id);
+      const service = (id.includes('-') ? id.slice(0, id.indexOf('-')) : id) as ServiceName;
+      return launch(id, service, env);
+    },
+    async stop(signal = 'SIGTERM') {
+      for (const wave of [...START_WAVES].reverse()) {
+        const ids = [...processes.values()].filter((p) => wave.includes(p.service)).map((p) => p.id);
+        await Promise.all(ids.map((id) => kill(id, signal)));
+      }
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/** The services of the platform, in start order. */
+export const SERVICE_NAMES = ['auth', 'posts', 'comments', 'images', 'gateway'] as const;
+/** A service name. */
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** Fixed local ports (`npm start`). */
+export const FIXED_PORTS: Readonly<Record<ServiceName, number>> = Object.freeze({
+  gateway: 8080,
+  auth: 8081,
+  posts: 8082,
+  comments: 8083,
+  images: 8084,
+});
+
+/** Which services each one calls (its `<NAME>_URL` variables), so it starts after them. */
+export const DEPENDENCIES: Readonly<Record<ServiceName, readonly ServiceName[]>> = Object.freeze({
+  auth: [],
+  posts: ['auth'],
+  comments: ['auth', 'posts'],
+  images: ['auth'],
+  gateway: ['auth', 'posts', 'comments', 'images'],
+});
+
+/** Start waves: auth → posts → comments and images together → gateway. */
+export const START_WAVES: readonly (readonly ServiceName[])[] = [['auth'], ['posts'], ['comments', 'images'], ['gateway']];
+
+/** The source directory (`examples/blog-platform/src`). */
+export const SRC_DIR: string = path.resolve(import.meta.dirname, '..');
+
+/** The entry file of a service (`src/<name>/main.ts`). */
+export function entryOf(name: ServiceName): string {
+  return path.join(SRC_DIR, name, 'main.ts');
+}
+
+/** True when the service's entry exists (images is built separately). */
+export function isAvailable(name: ServiceName): boolean {
+  return existsSync(entryOf(name));
+}

@@ -1,0 +1,4 @@
+import { main } from '../shared/main.ts';
+import { postsService } from './service.ts';
+
+main(postsService);

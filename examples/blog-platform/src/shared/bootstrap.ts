@@ -1,0 +1,152 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { redactConfig, secretValues, type ConfigDefinition } from '@podkit/config';
+import { createService, type Logger, type Metrics, type Service } from '@podkit/core';
+import { createClient, problem, sendProblem, serve, type ClientOptions, type HttpClient, type PodkitServer, type Router } from '@podkit/http';
+import type { z } from 'zod';
+import type { Cache } from './cache/cache.ts';
+import { openCache } from './cache/open.ts';
+import { databaseUrl, type DatabaseSettings } from './config.ts';
+import type { Database } from './db/database.ts';
+import { defaultDataDir, openDatabase } from './db/open.ts';
+import { registerTelemetry } from './telemetry.ts';
+
+/** The config keys the bootstrap reads (every service's schema has them). */
+interface BaseConfig {
+  readonly port: number;
+  readonly log: { readonly level: string };
+  readonly shutdown: { readonly gracePeriod: number };
+}
+
+/** Everything a service's `setup` may use; resources opened here are closed at shutdown. */
+export interface ServiceContext<C> {
+  readonly config: C;
+  readonly service: Service;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Opens the service's database (PostgreSQL or PGlite) with a readiness check and a close hook. */
+  openDatabase(settings: DatabaseSettings & { schema: string; poolSize: number; dataDir?: string | undefined }): Promise<Database>;
+  /** Opens the cache (Redis or memory) with a readiness check and a close hook. */
+  openCache(settings: { url?: string | undefined; prefix: string }): Promise<Cache>;
+  /** A podkit client for an upstream (comma-separated replicas balanced), closed at shutdown. */
+  client(name: string, baseUrl: string, options?: Omit<ClientOptions, 'name' | 'baseUrl' | 'origins'>): HttpClient;
+  /** Runs `fn` at shutdown, after the HTTP server drained (reverse order of registration). */
+  onShutdown(name: string, fn: () => Promise<void> | void): void;
+}
+
+/** A service of the platform: its config and how to build its request handler. */
+export interface ServiceDefinition<S extends z.ZodObject> {
+  readonly name: string;
+  readonly version: string;
+  readonly config: ConfigDefinition<S>;
+  /** Startup work (migrations, keys) and the handler; probes answer meanwhile (startup: down). */
+  setup(ctx: ServiceContext<z.output<S> & BaseConfig>): Promise<Router | ((req: IncomingMessage, res: ServerResponse) => void)>;
+  /** Access log line per request, unless the config has an `accessLog` key. @default true */
+  readonly accessLog?: boolean;
+}
+
+/** A started service. */
+export interface RunningService {
+  readonly service: Service;
+  readonly server: PodkitServer;
+  readonly port: number;
+}
+
+/** Options for {@link runService}. */
+export interface RunOptions {
+  /** Environment. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Starts one service the podkit way: config from env vars, `/etc/config` and `/etc/secrets`
+ * (exits 78 with every problem listed when invalid), the OpenTelemetry SDK, a core service
+ * (JSON logs that scrub config secrets, metrics, health, lifecycle with SIGTERM draining),
+ * `serve()` with probes and `/metrics` on `PORT`, then `setup` as a startup task. Logs
+ * `service listening` with the port, and tells a parent process `{ type: 'listening', port }`
+ * over IPC when there is one (how `start.ts` learns ephemeral ports).
+ */
+export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S>, options: RunOptions = {}): Promise<RunningService> {
+  const env = options.env ?? process.env;
+  const config = def.config.load({ env }) as z.output<S> & BaseConfig;
+  const telemetry = registerTelemetry({ serviceName: def.name, serviceVersion: def.version, env });
+  const service = createService({
+    name: def.name,
+    version: def.version,
+    logLevel: config.log.level,
+    redactValues: () => secretValues(config),
+    gracePeriodMs: config.shutdown.gracePeriod,
+    env,
+  });
+  const { logger, lifecycle, health } = service;
+  logger.info({ config: redactConfig(config), tracing: telemetry.exporting ? 'otlp' : 'ids only' }, 'configuration loaded');
+  lifecycle.addHook({ name: 'telemetry', run: () => telemetry.shutdown(), timeoutMs: 2_000 });
+
+  const ctx: ServiceContext<z.output<S> & BaseConfig> = {
+    config,
+    service,
+    logger,
+    metrics: service.metrics,
+    env,
+    async openDatabase(s) {
+      const url = databaseUrl(s);
+      const db = await openDatabase({
+        url,
+        password: s.password,
+        schema: s.schema,
+        poolSize: s.poolSize,
+        applicationName: def.name,
+        dataDir: url === undefined ? (s.dataDir ?? defaultDataDir(def.name)) : undefined,
+      });
+      logger.info({ backend: db.kind, schema: db.schema }, 'database opened');
+      health.register({ name: 'database', kinds: ['readiness'], check: () => db.ping(), timeoutMs: 2_000, critical: true });
+      lifecycle.addHook({ name: 'database', run: () => db.close(), timeoutMs: 5_000 });
+      return db;
+    },
+    async openCache(s) {
+      const cache = await openCache({
+        url: s.url,
+        prefix: s.prefix,
+        onError: (err) => logger.warn({ err: { message: err.message } }, 'cache connection error'),
+      });
+      logger.info({ backend: cache.kind }, 'cache opened');
+      // a cache outage degrades to database reads: not critical for readiness
+      health.register({ name: 'cache', kinds: ['readiness'], check: () => cache.ping(), timeoutMs: 1_000, critical: false });
+      lifecycle.addHook({ name: 'cache', run: () => cache.close(), timeoutMs: 2_000 });
+      return cache;
+    },
+    client(name, baseUrl, clientOptions) {
+      const client = createClient({ service, ...clientOptions, name, baseUrl });
+      lifecycle.addHook({ name: `client:${name}`, run: () => client.close(), timeoutMs: 2_000 });
+      return client;
+    },
+    onShutdown(name, fn) {
+      lifecycle.addHook({ name, run: fn, timeoutMs: 5_000 });
+    },
+  };
+
+  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) =>
+    sendProblem(res, problem(503, `${def.name} is starting`), { 'retry-after': '1' });
+  const server = await serve(service, (req, res) => handler(req, res), {
+    port: config.port,
+    name: def.name,
+    accessLog: accessLogOf(config, def.accessLog),
+  });
+  await service.start();
+  logger.info({ port: server.port }, 'service listening');
+  process.send?.({ type: 'listening', service: def.name, port: server.port });
+
+  const built = await health.startupTask('setup', def.setup(ctx));
+  const listener = typeof built === 'function' ? built : built.listener;
+  if (typeof built !== 'function') built.useLoggerIfUnset(logger);
+  handler = listener;
+  health.markStarted();
+  logger.info({ port: server.port }, 'service ready');
+  process.send?.({ type: 'ready', service: def.name, port: server.port });
+  return { service, server, port: server.port };
+}
+
+function accessLogOf(config: object, fallback: boolean | undefined): boolean {
+  const value = (config as { accessLog?: unknown }).accessLog;
+  return typeof value === 'boolean' ? value : (fallback ?? true);
+}
