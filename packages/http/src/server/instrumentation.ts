@@ -37,9 +37,14 @@ export interface RequestInstrumentationOptions {
  */
 export class RequestInstrumentation {
   readonly #o: RequestInstrumentationOptions;
+  readonly #accessLogger: Logger;
 
   constructor(options: RequestInstrumentationOptions) {
     this.#o = options;
+    // Access lines carry only podkit's fixed, non-sensitive fields, so they skip key-path
+    // redaction (dozens of wildcard paths cost far more than the line itself); value
+    // redaction hooks still apply.
+    this.#accessLogger = options.logger.child({}, { redact: { paths: [] } });
   }
 
   /** Starts instrumenting `res` and runs `listener` inside the request (and trace) context. */
@@ -92,7 +97,7 @@ export class RequestInstrumentation {
     if (o.accessLog) {
       const ids = span?.spanContext();
       const length = res.getHeader('content-length');
-      writeAccessLog(o.logger, {
+      writeAccessLog(this.#accessLogger, {
         method,
         route: route ?? UNMATCHED_ROUTE,
         path: pathOf(req.url),

@@ -1,0 +1,87 @@
+// Child process of bench/http-server.bench.ts: one server variant on a free port, pinned to a
+// core by the parent. Prints the port on stdout; answers 'cpu' IPC messages with its CPU time.
+// Run with --conditions=@podkit/source so @podkit/* resolve to their sources.
+import { createServer } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { createLogger, createMetrics } from '@podkit/core';
+import { serve } from '@podkit/http';
+import type { ServeService } from '@podkit/http';
+
+const variant = process.argv[2] ?? 'bare';
+const BODY = JSON.stringify({ hello: 'world' });
+
+/** The handler every variant serves (the "same handler"). */
+function hello(_req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader('content-type', 'application/json');
+  res.setHeader('content-length', BODY.length);
+  res.end(BODY);
+}
+
+function podkitService(): ServeService {
+  const identity = { name: 'bench', version: '1.0.0' };
+  const logger = createLogger({ service: identity, destination: pino.destination({ dest: '/dev/null', sync: true }), pretty: false });
+  const metrics = createMetrics({ service: identity, runtimeMetrics: false });
+  return {
+    logger,
+    metrics,
+    health: { report: (kind) => ({ status: 'up', kind, checks: {} }) },
+    lifecycle: { addDrainer: () => undefined, addHook: () => undefined },
+  };
+}
+
+async function listenPlain(listener: RequestListener): Promise<number> {
+  const server = createServer({ keepAliveTimeout: 65_000 }, listener);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return (server.address() as AddressInfo).port;
+}
+
+async function start(): Promise<number> {
+  switch (variant) {
+    case 'bare':
+      return listenPlain(hello);
+    case 'podkit': // metrics + request id + trace context (no access-log line)
+      return (await serve(podkitService(), hello, { port: 0, host: '127.0.0.1', accessLog: false })).port;
+    case 'podkit-log': // everything, including one access-log line per request
+      return (await serve(podkitService(), hello, { port: 0, host: '127.0.0.1' })).port;
+    case 'fastify': {
+      const { default: Fastify } = await import('fastify');
+      const app = Fastify({ logger: false, keepAliveTimeout: 65_000 });
+      app.get('/', (_req, reply) => {
+        void reply.header('content-type', 'application/json').send(BODY);
+      });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      return (app.server.address() as AddressInfo).port;
+    }
+    case 'express': {
+      const { default: express } = await import('express');
+      const { pinoHttp } = await import('pino-http');
+      const prom = await import('prom-client');
+      const registry = new prom.Registry();
+      const counter = new prom.Counter({ name: 'http_requests_total', help: 'requests', labelNames: ['method', 'route', 'status'], registers: [registry] });
+      const histogram = new prom.Histogram({ name: 'http_request_duration_seconds', help: 'duration', labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1], registers: [registry] });
+      const app = express();
+      app.use(pinoHttp({ logger: pino(pino.destination({ dest: '/dev/null', sync: true })) }));
+      app.use((req, res, next) => {
+        const end = histogram.startTimer();
+        res.on('finish', () => {
+          const labels = { method: req.method, route: (req.route as { path?: string } | undefined)?.path ?? 'unmatched', status: String(res.statusCode) };
+          counter.inc(labels);
+          end(labels);
+        });
+        next();
+      });
+      app.get('/', hello);
+      return listenPlain(app);
+    }
+    default:
+      throw new Error(`unknown variant ${variant}`);
+  }
+}
+
+const port = await start();
+process.on('message', (msg) => {
+  if (msg === 'cpu') process.send?.(process.cpuUsage());
+});
+process.stdout.write(`${port}\n`);

@@ -1,0 +1,129 @@
+// Requests/s, p50/p99 latency and the server's CPU time per request, side by side in one run:
+// bare node:http, the same handler served by podkit (metrics + request id + trace context; then
+// also an access-log line per request), Fastify, and Express 5 with pino-http + prom-client.
+// Server pinned to core 0 and autocannon to core 1 with taskset. Run: node bench/http-server.bench.ts
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** One measured server variant. */
+export interface ServerBenchResult {
+  readonly name: string;
+  /** Requests/s with `connections` keep-alive connections, as fast as possible. */
+  readonly requestsPerSecond: number;
+  /** Median latency in ms at full load. */
+  readonly p50Ms: number;
+  /** 99th percentile latency in ms at full load. */
+  readonly p99Ms: number;
+  /** Server CPU time (user + system) per request in µs at the fixed rate. */
+  readonly cpuMicrosPerRequest: number;
+  /** Requests/s relative to bare node:http. */
+  readonly relative: number;
+}
+
+/** Options of {@link run}. */
+export interface ServerBenchOptions {
+  /** Seconds of full-load measurement per variant. @default 5 */
+  readonly seconds?: number;
+  /** Keep-alive connections. @default 50 */
+  readonly connections?: number;
+  /** Fixed request rate (req/s) for the CPU-per-request figure. @default 10000 */
+  readonly fixedRate?: number;
+  /** Variants to run. @default all */
+  readonly variants?: readonly Variant[];
+}
+
+/** The server variants. */
+export type Variant = 'bare' | 'podkit' | 'podkit-log' | 'fastify' | 'express';
+
+const LABELS: Record<Variant, string> = {
+  bare: 'bare node:http',
+  podkit: 'podkit (metrics + request id + trace ctx)',
+  'podkit-log': 'podkit (+ access-log line)',
+  fastify: 'Fastify 5 (no logger)',
+  express: 'Express 5 + pino-http + prom-client',
+};
+
+const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
+const target = fileURLToPath(new URL('./http-server-target.ts', import.meta.url));
+const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+
+function pinned(core: number, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
+  return hasTaskset ? spawn('taskset', ['-c', String(core), ...args], options) : spawn(args[0]!, args.slice(1), options);
+}
+
+interface Cannon {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  non2xx: number;
+}
+
+async function autocannon(url: string, args: string[]): Promise<Cannon> {
+  const child = pinned(1, [process.execPath, autocannonBin, '--json', '--no-progress', ...args, url], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  await once(child, 'exit');
+  return JSON.parse(out) as Cannon;
+}
+
+async function cpuOf(server: ChildProcess): Promise<number> {
+  server.send('cpu');
+  const [usage] = (await once(server, 'message')) as [NodeJS.CpuUsage];
+  return usage.user + usage.system;
+}
+
+async function measure(variant: Variant, o: Required<ServerBenchOptions>): Promise<Omit<ServerBenchResult, 'relative'>> {
+  const server = pinned(0, [process.execPath, '--conditions=@podkit/source', target, variant], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  try {
+    const [line] = (await once(server.stdout!, 'data')) as [Buffer];
+    const url = `http://127.0.0.1:${line.toString().trim()}/`;
+    await autocannon(url, ['-c', String(o.connections), '-d', '2']); // warm-up (JIT)
+    const full = await autocannon(url, ['-c', String(o.connections), '-d', String(o.seconds)]);
+    const before = await cpuOf(server);
+    const fixed = await autocannon(url, ['-c', String(o.connections), '-d', String(o.seconds), '-R', String(o.fixedRate)]);
+    const after = await cpuOf(server);
+    if (full.errors + full.non2xx + fixed.errors + fixed.non2xx > 0) throw new Error(`${variant}: errors or non-2xx responses during the run`);
+    return {
+      name: LABELS[variant],
+      requestsPerSecond: Math.round(full.requests.average),
+      p50Ms: full.latency.p50,
+      p99Ms: full.latency.p99,
+      cpuMicrosPerRequest: Math.round(((after - before) / fixed.requests.total) * 10) / 10,
+    };
+  } finally {
+    server.kill('SIGKILL');
+  }
+}
+
+/** Runs every variant once, in sequence, and returns the figures (bare first). */
+export async function run(options: ServerBenchOptions = {}): Promise<ServerBenchResult[]> {
+  const o: Required<ServerBenchOptions> = {
+    seconds: options.seconds ?? 5,
+    connections: options.connections ?? 50,
+    fixedRate: options.fixedRate ?? 10_000,
+    variants: options.variants ?? ['bare', 'podkit', 'podkit-log', 'fastify', 'express'],
+  };
+  const results: Array<Omit<ServerBenchResult, 'relative'>> = [];
+  for (const variant of o.variants) results.push(await measure(variant, o));
+  const bare = results[0]!.requestsPerSecond;
+  return results.map((r) => ({ ...r, relative: Math.round((r.requestsPerSecond / bare) * 100) / 100 }));
+}
+
+function print(results: readonly ServerBenchResult[], o: ServerBenchOptions): void {
+  console.log(`node ${process.version}, ${hasTaskset ? 'server on core 0, autocannon on core 1' : 'NOT pinned (taskset missing)'}, ${o.connections ?? 50} connections`);
+  console.log(`${'variant'.padEnd(44)} ${'req/s'.padStart(8)} ${'x bare'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${`µs CPU/req @${o.fixedRate ?? 10_000}/s`.padStart(22)}`);
+  for (const r of results) {
+    console.log(
+      `${r.name.padEnd(44)} ${String(r.requestsPerSecond).padStart(8)} ${r.relative.toFixed(2).padStart(7)} ${String(r.p50Ms).padStart(7)} ${String(r.p99Ms).padStart(7)} ${r.cpuMicrosPerRequest.toFixed(1).padStart(22)}`,
+    );
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+  const options: ServerBenchOptions = { seconds };
+  print(await run(options), options);
+}
