@@ -39,3 +39,17 @@ export type {
 } from './health.ts';
 export { createEventLoopDelayCheck } from './health/event-loop-check.ts';
 export type { DelayMonitor, EventLoopDelayCheckOptions } from './health/event-loop-check.ts';
+export { createLifecycle } from './lifecycle.ts';
+export type {
+  DrainContext,
+  DrainResult,
+  Drainer,
+  Lifecycle,
+  LifecycleOptions,
+  LifecycleProcess,
+  LifecycleState,
+  ShutdownHook,
+  ShutdownPlan,
+} from './lifecycle.ts';
+export { GRACE_PERIOD_ENV, planShutdown } from './lifecycle/plan.ts';
+export type { ShutdownPlanInput } from './lifecycle/plan.ts';
