@@ -1,6 +1,7 @@
 import { statSync, watch as fsWatch, type FSWatcher } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
+import { createDebouncer } from './debounce.ts';
 import { toDefinition, type Config, type ConfigDefinition } from './define.ts';
 import { ConfigWatchError, type ConfigError, type ConfigValidationError } from './errors.ts';
 import { loadOnce } from './load.ts';
@@ -150,22 +151,8 @@ export function watchConfig<S extends z.ZodObject>(
     return { ok: true, changed };
   };
 
-  let timer: NodeJS.Timeout | undefined;
-  let firstEventAt: number | undefined;
-  const schedule = (): void => {
-    const now = Date.now();
-    firstEventAt ??= now;
-    if (timer !== undefined) {
-      if (now - firstEventAt >= debounceMs * 10) return;
-      clearTimeout(timer);
-    }
-    timer = setTimeout(() => {
-      timer = undefined;
-      firstEventAt = undefined;
-      reload();
-    }, debounceMs);
-    timer.unref();
-  };
+  const debouncer = createDebouncer(() => void reload(), { waitMs: debounceMs, maxWaitMs: debounceMs * 10 });
+  const schedule = (): void => debouncer.trigger();
 
   const watchers: FSWatcher[] = watching.map((dir) => {
     const watcher = fsWatch(dir, { persistent: false }, schedule);
@@ -196,7 +183,7 @@ export function watchConfig<S extends z.ZodObject>(
     close() {
       if (closed) return;
       closed = true;
-      if (timer !== undefined) clearTimeout(timer);
+      debouncer.cancel();
       for (const watcher of watchers) watcher.close();
       changeListeners.clear();
       errorListeners.clear();

@@ -147,3 +147,12 @@ test('sources are read when load is called, not on import', () => {
   writeFileSync(join(dir, 'database.host'), 'late');
   expect(definition.load({ ...isolated, configDir: dir }).database.host).toBe('late');
 });
+
+test('a key file whose target is gone (dangling symlink) is reported as unreadable', async () => {
+  const { symlinkSync } = await import('node:fs');
+  const dir = tempDir();
+  symlinkSync(join(dir, 'missing-target'), join(dir, 'database.host'));
+  const error = errorOf(() => definition.load({ ...isolated, configDir: dir }));
+  expect(error.issues[0]).toMatchObject({ key: 'database.host', kind: 'unreadable', source: 'config-map', location: join(dir, 'database.host') });
+  expect(error.message).toContain(`database.host: file not found (config-map ${join(dir, 'database.host')})`);
+});
