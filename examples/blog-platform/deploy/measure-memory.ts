@@ -1,0 +1,151 @@
+/**
+ * Measures each service's peak resident memory (the kernel's VmHWM of the process) while the
+ * platform runs as it does in Kubernetes (PostgreSQL and Redis, one process per service) under
+ * load through the gateway: cached post reads, comment creation, and image uploads with their
+ * background processing. The memory requests in platform.ts are set at or above these figures
+ * (see MEASUREMENTS.md).
+ *
+ * Run from the repository root, serialized with other benchmarks:
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/0 \
+ *     flock /tmp/podkit-bench.lock npx node --conditions=@podkit/source examples/blog-platform/deploy/measure-memory.ts
+ * Schemas and Redis keys it creates carry a unique suffix and are removed at the end.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import pg from 'pg';
+import { createClient } from 'redis';
+import sharp from 'sharp';
+import { startPlatform, type Platform } from '../src/platform/platform.ts';
+
+const isolate = `mem${randomBytes(3).toString('hex')}`;
+
+/** The part of autocannon's API used here (the package ships no types). */
+interface LoadOptions {
+  url: string;
+  connections: number;
+  duration: number;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+interface LoadResult {
+  requests: { average: number; total: number };
+  latency: { p97_5: number };
+  non2xx: number;
+  errors: number;
+}
+const autocannon = createRequire(import.meta.url)('autocannon') as (options: LoadOptions) => Promise<LoadResult>;
+
+/** Peak and current RSS of a process in MiB, from /proc/<pid>/status. */
+function memoryOf(pid: number): { peakMiB: number; rssMiB: number } {
+  const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
+  const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { peakMiB: kib('VmHWM') / 1024, rssMiB: kib('VmRSS') / 1024 };
+}
+
+async function call(base: string, method: string, path: string, body?: unknown, token?: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${method} ${path}: ${String(res.status)} ${text}`);
+  return (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>;
+}
+
+async function load(title: string, options: LoadOptions): Promise<void> {
+  const result = await autocannon(options);
+  const non2xx = result.non2xx;
+  process.stdout.write(
+    `${title}: ${String(Math.round(result.requests.average))} req/s, p97.5 ${String(result.latency.p97_5)} ms, ` +
+      `${String(result.requests.total)} requests, ${String(non2xx)} non-2xx, ${String(result.errors)} errors\n`,
+  );
+}
+
+async function cleanup(databaseUrl: string | undefined, redisUrl: string | undefined): Promise<void> {
+  if (databaseUrl) {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    for (const s of ['auth', 'posts', 'comments', 'images']) await client.query(`DROP SCHEMA IF EXISTS "${s}_${isolate}" CASCADE`);
+    await client.end();
+  }
+  if (redisUrl) {
+    const redis = createClient({ url: redisUrl });
+    await redis.connect();
+    for await (const keys of redis.scanIterator({ MATCH: `blog:${isolate}:*`, COUNT: 500 })) if (keys.length > 0) await redis.del(keys);
+    await redis.quit();
+  }
+}
+
+async function main(): Promise<void> {
+  const databaseUrl = process.env['DATABASE_URL'];
+  const redisUrl = process.env['REDIS_URL'];
+  if (!databaseUrl || !redisUrl) process.stdout.write('warning: DATABASE_URL/REDIS_URL unset: measuring on PGlite/memory, not as deployed\n');
+  const platform: Platform = await startPlatform({ ports: 'ephemeral', isolate, env: { LOG_LEVEL: 'warn' } });
+  try {
+    const gw = platform.gatewayUrl;
+    const username = `mem${isolate}`;
+    await call(gw, 'POST', '/api/auth/register', { username, password: 'correct horse battery staple' });
+    const { token } = (await call(gw, 'POST', '/api/auth/login', { username, password: 'correct horse battery staple' })) as { token: string };
+    const post = await call(gw, 'POST', '/api/posts', { title: 'memory', body: 'x'.repeat(2000) }, token);
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+    await load('cached post read through the gateway (20 s, 50 connections)', {
+      url: `${gw}/api/posts/${String(post['id'])}`,
+      connections: 50,
+      duration: 20,
+    });
+    await load('post list (10 s, 20 connections)', { url: `${gw}/api/posts?limit=20`, connections: 20, duration: 10 });
+    await load('comment creation through the gateway (15 s, 20 connections)', {
+      url: `${gw}/api/comments`,
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ postId: post['id'], body: 'a comment under load' }),
+      connections: 20,
+      duration: 15,
+    });
+    if (platform.urls.images === undefined) throw new Error('images is not available: src/images/main.ts missing');
+    // Images: 24 uploads of a 2400x1600 JPEG, 4 at a time, then wait for processing.
+    const jpeg = await sharp({ create: { width: 2400, height: 1600, channels: 3, background: '#88aa44' } })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    const ids: string[] = [];
+    for (let batch = 0; batch < 6; batch++) {
+      const uploaded = await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          const res = await fetch(`${gw}/api/images`, { method: 'POST', headers: { 'content-type': 'image/jpeg', authorization: `Bearer ${token}` }, body: jpeg });
+          const image = (await res.json()) as { id: string };
+          if (res.status !== 202) throw new Error(`upload: ${String(res.status)}`);
+          return image.id;
+        }),
+      );
+      ids.push(...uploaded);
+    }
+    const deadline = Date.now() + 180_000;
+    for (const id of ids) {
+      for (;;) {
+        const image = await call(gw, 'GET', `/api/images/${id}`);
+        if (image['status'] !== 'processing') break;
+        if (Date.now() > deadline) throw new Error('images not processed within 3 minutes');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    process.stdout.write(`processed ${String(ids.length)} images of ${String(jpeg.length)} bytes\n\n`);
+
+    process.stdout.write('| service | peak RSS (VmHWM) | RSS at end |\n|---|---|---|\n');
+    for (const proc of platform.processes.values()) {
+      const m = memoryOf(proc.child.pid!);
+      process.stdout.write(`| ${proc.id} | ${m.peakMiB.toFixed(1)} MiB | ${m.rssMiB.toFixed(1)} MiB |\n`);
+    }
+  } finally {
+    await platform.stop();
+    await cleanup(databaseUrl, redisUrl);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
