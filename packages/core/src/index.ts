@@ -53,3 +53,5 @@ export type {
 } from './lifecycle.ts';
 export { GRACE_PERIOD_ENV, planShutdown } from './lifecycle/plan.ts';
 export type { ShutdownPlanInput } from './lifecycle/plan.ts';
+export { createService } from './service.ts';
+export type { Service, ServiceOptions } from './service.ts';
