@@ -62,6 +62,13 @@ export class CallEngine {
     this.#p = parts;
   }
 
+  #closed = false;
+
+  /** Rejects every later call. */
+  close(): void {
+    this.#closed = true;
+  }
+
   /** Runs one call and hands a successful response to `consume` before the deadline ends. */
   async execute<T>(request: RequestOptions, consume: Consume<T>): Promise<T> {
     const { options, bulkhead, metrics } = this.#p;
@@ -71,6 +78,7 @@ export class CallEngine {
     let scope: CallScope | undefined;
     try {
       if (request.signal?.aborted === true) throw new RequestAbortedError({ cause: request.signal.reason });
+      if (this.#closed) throw new ConnectionError(this.#p.options.targets[0]?.origin ?? '', 'CLIENT_CLOSED');
       let deadlineMs = request.timeoutMs ?? options.timeouts.deadlineMs;
       const ctxDeadline = getRequestContext()?.deadline;
       if (ctxDeadline !== undefined) deadlineMs = Math.min(deadlineMs, ctxDeadline - Date.now());
@@ -113,7 +121,8 @@ export class CallEngine {
     const { options, budget } = this.#p;
     const headers = outgoingHeaders(options.headers, request.headers, request.json !== undefined ? 'application/json' : undefined);
     const body = request.json !== undefined ? JSON.stringify(request.json) : request.body;
-    const retrySafe = isRetryableRequest(method, headers);
+    const streaming = body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array);
+    const retrySafe = !streaming && isRetryableRequest(method, headers);
     budget?.recordCall();
     const recording = span.isRecording();
     let avoid: UpstreamTarget | undefined;
@@ -148,7 +157,7 @@ export class CallEngine {
           const error = failure.timeout
             ? new ClientTimeoutError(failure.timeout, failure.timeout === 'connect' ? options.timeouts.connectMs : failure.timeout === 'headers' ? options.timeouts.headersMs : options.timeouts.bodyMs, { cause: err })
             : new ConnectionError(target.origin, failure.reason, { cause: err });
-          if (attempt >= options.retry.maxAttempts || !(failure.notSent || retrySafe)) throw error;
+          if (attempt >= options.retry.maxAttempts || streaming || !(failure.notSent || retrySafe)) throw error;
           await this.#backoff(scope, span, attempt, failure.reason, undefined, error);
           avoid = target;
           continue;
@@ -156,6 +165,7 @@ export class CallEngine {
         scope.armDeadline();
         const status = data.statusCode;
         if (permit !== undefined) breaker?.record(permit, status >= 500 ? 'failure' : 'success');
+        const passThrough = request.throwOnErrorStatus === false;
         if (status < 400) {
           if (recording) span.setAttribute('http.response.status_code', status);
           return { value: await consume(toClientResponse(data, target.origin)), status: String(status) };
@@ -169,11 +179,13 @@ export class CallEngine {
             avoid = target;
             continue;
           }
+          if (passThrough) return { value: await consume(toClientResponse(data, target.origin)), status: String(status) };
           const error = new HttpStatusError(status, await readSnippet(data.body, options.snippetBytes), target.origin, method, request.path);
           if (delay < scope.remaining()) throw new RetryBudgetExhaustedError(options.name, error);
           throw error;
         }
         if (recording) span.setAttribute('http.response.status_code', status);
+        if (passThrough) return { value: await consume(toClientResponse(data, target.origin)), status: String(status) };
         throw new HttpStatusError(status, await readSnippet(data.body, options.snippetBytes), target.origin, method, request.path);
       }
     } catch (err) {

@@ -54,7 +54,11 @@ export interface HttpClient {
   json<T>(schema: ZodType<T>, options: RequestOptions): Promise<T>;
   /** Breaker state per origin. */
   breakerState(): BreakerSnapshot;
-  /** Closes the connection pools and stops the breaker timers. In-flight calls are failed. */
+  /**
+   * Stops accepting calls, waits for in-flight calls (each bounded by its deadline), then closes
+   * the connection pools and stops the breaker timers. Calls made after `close()` reject with a
+   * `ConnectionError` (`CLIENT_CLOSED`).
+   */
   close(): Promise<void>;
 }
 
@@ -145,6 +149,7 @@ export function createClient(options: ClientOptions): HttpClient {
     },
     close(): Promise<void> {
       closing ??= (async () => {
+        engine.close();
         for (const b of breakers?.values() ?? []) b.close();
         await Promise.all([...pools.values()].map((pool) => pool.close()));
       })();

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 /** Query string values; `undefined` entries are skipped. */
 export type QueryValue = string | number | boolean | undefined;
 
@@ -16,8 +17,12 @@ export interface RequestOptions {
    * Headers of this call. An `Idempotency-Key` header makes a POST/PATCH retryable.
    */
   headers?: Readonly<Record<string, string>>;
-  /** Raw body (a string or bytes: streams cannot be retried, so they are not accepted). */
-  body?: string | Uint8Array;
+  /**
+   * Raw body: a string, bytes, or a `Readable` stream (e.g. an incoming request a proxy forwards).
+   * A stream is sent as it arrives, never buffered, and a call with a stream body is never
+   * retried (undici consumes or destroys the stream on the first attempt).
+   */
+  body?: string | Uint8Array | Readable;
   /** A value sent as a JSON body (sets `content-type: application/json`). */
   json?: unknown;
   /** Cancels the call at once; an aborted call is never retried. */
@@ -27,6 +32,13 @@ export interface RequestOptions {
    * context deadline from core shortens it further.
    */
   timeoutMs?: number;
+  /**
+   * Whether a final status >= 400 rejects with `HttpStatusError`. `false` resolves with the
+   * response instead (after any retries the policy allows), so a proxy can pass upstream error
+   * responses through with their headers and body. The breaker still counts 5xx as failures.
+   * @default true
+   */
+  throwOnErrorStatus?: boolean;
 }
 
 /** Options of the method helpers (`get`, `post`, ...): {@link RequestOptions} without `method` and `path`. */

@@ -14,7 +14,7 @@ export function isRetryableRequest(method: string, headers: Readonly<Record<stri
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** Error codes of transient connection failures after the request may have been sent. @internal */
-const CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ETIMEDOUT']);
+const CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ETIMEDOUT']);
 
 /** Timeout codes of undici. @internal */
 const TIMEOUT_CODES: ReadonlyMap<string, 'connect' | 'headers' | 'body'> = new Map([
