@@ -30,31 +30,37 @@ export function loadOnce(schema: z.ZodType, compiled: CompiledSchema, options: R
   }
   const input: Record<string, unknown> = {};
   for (const section of compiled.sections) if (!section.optional) ensure(input, section.path);
-  const failed = new Set(issues.map((i) => i.key));
+  // keys already reported (a source problem or a failed coercion): zod's view of them adds nothing
+  const reported = new Set(issues.map((i) => i.key));
   for (const field of fields) {
     const raw = merged.get(field.key);
     if (raw === undefined) continue;
-    const isSecret = field.secret || raw.secret;
     const coerced = coerce(field, raw.value);
     if (coerced.ok) setAt(input, field.path, coerced.value);
-    else {
-      if (!failed.has(field.key)) issues.push(makeIssue(field.key, 'invalid', raw, `expected ${coerced.expected}`, isSecret));
-      failed.add(field.key);
+    else if (!reported.has(field.key)) {
+      issues.push(makeIssue(field.key, 'invalid', raw, `expected ${coerced.expected}`, field.secret || raw.secret));
+      reported.add(field.key);
     }
   }
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
+    const messages = new Set<string>();
     for (const zodIssue of parsed.error.issues) {
       const field = fieldAt(fields, zodIssue.path);
-      const key = field?.key ?? (zodIssue.path.map(String).join('.') || '(root)');
-      if (failed.has(key) && field !== undefined && merged.has(field.key)) continue;
+      if (field !== undefined && reported.has(field.key)) continue;
       const raw = field === undefined ? undefined : merged.get(field.key);
-      if (field !== undefined && raw === undefined && !failed.has(key)) issues.push(missingIssue(field));
-      else if (raw !== undefined || field === undefined) {
-        const isSecret = (field?.secret ?? false) || (raw?.secret ?? false);
-        issues.push(makeIssue(key, 'invalid', raw, expectedFromZod(zodIssue.message), isSecret));
-      }
-      failed.add(key);
+      const issue =
+        field !== undefined && raw === undefined && zodIssue.code === 'invalid_type'
+          ? missingIssue(field)
+          : makeIssue(
+              field?.key ?? (zodIssue.path.map(String).join('.') || '(root)'),
+              'invalid',
+              raw,
+              expectedFromZod(zodIssue.message),
+              (field?.secret ?? false) || (raw?.secret ?? false),
+            );
+      if (!messages.has(issue.message)) issues.push(issue);
+      messages.add(issue.message);
     }
   }
   if (issues.length > 0 || !parsed.success) return { ok: false, error: new ConfigValidationError(sortIssues(issues, fields)) };

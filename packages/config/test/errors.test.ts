@@ -83,3 +83,13 @@ test('a schema whose keys collide is rejected when defined', () => {
     expect((error as ConfigError).code).toBe('ERR_PODKIT_CONFIG_SCHEMA');
   }
 });
+
+test('several problems with one key are all listed; a source problem is not repeated as "missing"', () => {
+  const strict = z.object({ name: z.string().min(5).regex(/^[a-z]+$/), other: z.string() });
+  const result = defineConfig(strict).safeLoad({ ...isolated, env: { NAME: 'AB', OTHER: 'x', OTHER_FILE: '/x' } });
+  expect(!result.ok && result.error.issues.map((i) => i.message)).toEqual([
+    'name: expected string to have >=5 characters, received "AB" (env NAME)',
+    'name: must match pattern /^[a-z]+$/, received "AB" (env NAME)',
+    'other: both OTHER and OTHER_FILE are set; set only one (env OTHER)',
+  ]);
+});
