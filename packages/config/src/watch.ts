@@ -21,7 +21,10 @@ export interface WatchOptions<S extends z.ZodType> extends LoadOptions {
   debounceMs?: number;
   /** An already loaded config to start from (e.g. from `loadConfigOrExit`); loaded if absent. */
   initial?: Config<S>;
-  /** Called once per startup warning (see {@link ConfigWatcher.warnings}). */
+  /**
+   * Called once per startup warning (see {@link ConfigWatcher.warnings}), and with the message of
+   * a rejected update or watch failure while no error listener is registered.
+   */
   onWarning?: (message: string) => void;
 }
 
@@ -112,6 +115,7 @@ export function watchConfig<S extends z.ZodObject>(
   const errorListeners = new Set<(error: ConfigError) => void>();
   const stats = { reloads: 0, applied: 0, rejected: 0, unchanged: 0 };
   const reportError = (error: ConfigError): void => {
+    if (errorListeners.size === 0) options.onWarning?.(error.message); // never lose a rejected update silently
     for (const listener of [...errorListeners]) listener(error);
   };
 

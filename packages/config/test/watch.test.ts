@@ -203,3 +203,16 @@ test('an invalid initial config throws from watchConfig; an initial config can b
   cleanup.push(() => watcher.close());
   expect(watcher.current).toBe(initial);
 });
+
+test('reload() re-reads on demand; without error listeners a rejected update goes to onWarning', () => {
+  const { configMap, secrets } = mounts();
+  const { watcher, warnings } = start(configMap, secrets);
+  configMap.update({ 'database.host': 'db-5', 'log.level': 'info' });
+  expect(watcher.reload()).toEqual({ ok: true, changed: ['database.host'] });
+  expect(watcher.reload()).toEqual({ ok: true, changed: [] });
+  configMap.update({ 'database.host': 'db-5', 'log.level': 'loud' });
+  const result = watcher.reload();
+  expect(result.ok).toBe(false);
+  expect(warnings.at(-1)).toMatch(/^Invalid configuration \(1 problem\):\n {2}- log\.level: /);
+  expect(watcher.current.database.host).toBe('db-5');
+});
