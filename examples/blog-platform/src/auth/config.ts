@@ -8,8 +8,8 @@ export const configSchema = z.object({
   jwtSigningKey: secret(z.string().optional()).describe(
     'Ed25519 private key, PEM PKCS#8 (Secret key jwt-signing-key); unset → an ephemeral key per start',
   ),
-  token: z.object({
-    ttl: duration({ unit: 's', min: '1m', max: '24h' }).default(30 * 60_000).describe('access token lifetime'),
+  session: z.object({
+    ttl: duration({ unit: 's', min: '1m', max: '24h' }).default(30 * 60_000).describe('lifetime of an access token (JWT)'),
   }),
   login: z.object({
     maxFailuresPerAccount: z.number().int().min(1).default(5).describe('failed logins per account per window'),

@@ -26,7 +26,7 @@ export const authService: ServiceDefinition<typeof configSchema> = {
       key,
       logger,
       metrics,
-      tokenTtlSeconds: Math.round(config.token.ttl / 1000),
+      tokenTtlSeconds: Math.round(config.session.ttl / 1000),
       limits: {
         perAccount: config.login.maxFailuresPerAccount,
         perAddress: config.login.maxFailuresPerAddress,

@@ -14,10 +14,10 @@ export const configSchema = z.object({
     dir: z.string().optional().describe('front-end build to serve at / (default examples/blog-platform/web/dist)'),
   }),
   upstream: z.object({
-    timeout: duration().default(10_000).describe('deadline of one proxied call until response headers'),
+    timeout: duration({ max: '8s' }).default(5_000).describe('time an upstream may take to send response headers'),
   }),
   shutdown: z.object({
-    gracePeriod: duration({ unit: 's' }).default(30_000).describe('terminationGracePeriodSeconds of the pod'),
+    gracePeriod: duration({ unit: 's' }).optional().describe('terminationGracePeriodSeconds of the pod (default: PODKIT_GRACE_PERIOD_SECONDS, else 30 s)'),
   }),
   accessLog: z.boolean().default(false).describe('log one line per proxied request (costs throughput)'),
 });

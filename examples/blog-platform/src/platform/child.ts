@@ -12,6 +12,8 @@ export interface ServiceProcess {
   readonly port: number;
   /** Resolves with the exit code (or signal name) when the process exits. */
   readonly exited: Promise<number | string>;
+  /** Resolves when the service finished starting (migrations applied, ready for traffic). */
+  readonly ready: Promise<void>;
 }
 
 /** Options for {@link spawnService}. */
@@ -27,12 +29,13 @@ export interface SpawnOptions {
 
 /**
  * Spawns `node --conditions=@podkit/source src/<service>/main.ts` with an IPC channel and
- * resolves when the service reports `ready` (startup done: migrations applied, probes up),
- * with the port it reported. Rejects with its last output when it exits or times out first.
+ * resolves as soon as the service reports `listening` (its port is known, so services that
+ * call it can start), with `ready` resolving once its startup is done (migrations applied).
+ * Rejects with its last output when it exits or times out first.
  */
 export function spawnService(o: SpawnOptions): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--conditions=@podkit/source', entryOf(o.service)], {
-    env: o.env as NodeJS.ProcessEnv,
+    env: o.env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const tail: string[] = [];
@@ -44,20 +47,35 @@ export function spawnService(o: SpawnOptions): Promise<ServiceProcess> {
   createInterface({ input: child.stdout! }).on('line', line('stdout'));
   createInterface({ input: child.stderr! }).on('line', line('stderr'));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  let onReady!: () => void;
+  let onFail!: (err: Error) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    onReady = resolve;
+    onFail = reject;
+  });
   return new Promise<ServiceProcess>((resolve, reject) => {
-    let port = 0;
+    let listening = false;
     const timer = setTimeout(() => fail(new Error(`${o.id} did not become ready in time`)), o.readyTimeoutMs ?? 60_000);
+    let done = false;
     function fail(err: Error): void {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       child.kill('SIGKILL');
-      reject(new Error(`${err.message}\n${tail.join('\n')}`));
+      const error = new Error(`${err.message}\n${tail.join('\n')}`);
+      if (listening) onFail(error);
+      else reject(error);
     }
     child.on('message', (msg: { type?: string; port?: number }) => {
-      if (typeof msg.port === 'number') port = msg.port;
+      if (msg.type === 'listening' && typeof msg.port === 'number' && !listening) {
+        listening = true;
+        resolve({ id: o.id, service: o.service, child, port: msg.port, exited, ready });
+      }
       if (msg.type === 'ready') {
+        done = true;
         clearTimeout(timer);
         child.channel?.unref();
-        resolve({ id: o.id, service: o.service, child, port, exited });
+        onReady();
       }
     });
     void exited.then((code) => fail(new Error(`${o.id} exited (${String(code)}) before it was ready`)));

@@ -36,7 +36,7 @@ export interface Platform {
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Sends `signal` to one process and resolves with its exit code when it has exited. */
   kill(id: string, signal?: NodeJS.Signals): Promise<number | string>;
-  /** Starts a stopped process again on the same port (so every URL pointing at it stays valid). */
+  /** Starts a stopped process again on the same port (so every URL pointing at it stays valid); resolves when ready. */
   restart(id: string): Promise<ServiceProcess>;
 }
 
@@ -46,7 +46,7 @@ function envName(service: ServiceName): string {
 
 /**
  * Starts the platform as separate processes: auth → posts → comments and images → gateway,
- * each started once the services it calls are ready, each told where the others listen through
+ * each started once the services it calls listen (all must then become ready), told where they are through
  * `<NAME>_URL` (replicas comma-separated). With `ports: 'ephemeral'` the ports are whatever the
  * processes got, read from their ready message.
  */
@@ -105,6 +105,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
           }),
       );
     }
+    await Promise.all([...processes.values()].map((p) => p.ready));
   } catch (err) {
     await Promise.all([...processes.values()].map((p) => (p.child.kill('SIGKILL'), p.exited)));
     throw err;
@@ -130,7 +131,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       if (env === undefined) throw new Error(`no process ${id} was ever started`);
       if (processes.has(id)) await kill(id);
       const service = (id.includes('-') ? id.slice(0, id.indexOf('-')) : id) as ServiceName;
-      return launch(id, service, env);
+      const proc = await launch(id, service, env);
+      await proc.ready;
+      return proc;
     },
     async stop(signal = 'SIGTERM') {
       for (const wave of [...START_WAVES].reverse()) {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { redactConfig, secretValues, type ConfigDefinition } from '@podkit/config';
-import { createService, type Logger, type Metrics, type Service } from '@podkit/core';
+import { type Logger, type Metrics } from '@podkit/core';
 import { createClient, problem, sendProblem, serve, type ClientOptions, type HttpClient, type PodkitServer, type Router } from '@podkit/http';
 import type { z } from 'zod';
 import type { Cache } from './cache/cache.ts';
@@ -8,30 +8,31 @@ import { openCache } from './cache/open.ts';
 import { databaseUrl, type DatabaseSettings } from './config.ts';
 import type { Database } from './db/database.ts';
 import { defaultDataDir, openDatabase } from './db/open.ts';
+import { createPlatformService, type PlatformService } from './service-parts.ts';
 import { registerTelemetry } from './telemetry.ts';
 
 /** The config keys the bootstrap reads (every service's schema has them). */
 interface BaseConfig {
   readonly port: number;
   readonly log: { readonly level: string };
-  readonly shutdown: { readonly gracePeriod: number };
+  readonly shutdown: { readonly gracePeriod?: number | undefined };
 }
 
 /** Everything a service's `setup` may use; resources opened here are closed at shutdown. */
 export interface ServiceContext<C> {
   readonly config: C;
-  readonly service: Service;
+  readonly service: PlatformService;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Opens the service's database (PostgreSQL or PGlite) with a readiness check and a close hook. */
-  openDatabase(settings: DatabaseSettings & { schema: string; poolSize: number; dataDir?: string | undefined }): Promise<Database>;
+  readonly openDatabase: (settings: DatabaseSettings & { schema: string; poolSize: number; dataDir?: string | undefined }) => Promise<Database>;
   /** Opens the cache (Redis or memory) with a readiness check and a close hook. */
-  openCache(settings: { url?: string | undefined; prefix: string }): Promise<Cache>;
+  readonly openCache: (settings: { url?: string | undefined; prefix: string }) => Promise<Cache>;
   /** A podkit client for an upstream (comma-separated replicas balanced), closed at shutdown. */
-  client(name: string, baseUrl: string, options?: Omit<ClientOptions, 'name' | 'baseUrl' | 'origins'>): HttpClient;
+  readonly client: (name: string, baseUrl: string, options?: Omit<ClientOptions, 'name' | 'baseUrl' | 'origins'>) => HttpClient;
   /** Runs `fn` at shutdown, after the HTTP server drained (reverse order of registration). */
-  onShutdown(name: string, fn: () => Promise<void> | void): void;
+  readonly onShutdown: (name: string, fn: () => Promise<void> | void) => void;
 }
 
 /** A service of the platform: its config and how to build its request handler. */
@@ -47,7 +48,7 @@ export interface ServiceDefinition<S extends z.ZodObject> {
 
 /** A started service. */
 export interface RunningService {
-  readonly service: Service;
+  readonly service: PlatformService;
   readonly server: PodkitServer;
   readonly port: number;
 }
@@ -70,11 +71,11 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
   const env = options.env ?? process.env;
   const config = def.config.load({ env }) as z.output<S> & BaseConfig;
   const telemetry = registerTelemetry({ serviceName: def.name, serviceVersion: def.version, env });
-  const service = createService({
+  const service = createPlatformService({
     name: def.name,
     version: def.version,
-    logLevel: config.log.level,
-    redactValues: () => secretValues(config),
+    level: config.log.level,
+    secretValues: () => secretValues(config),
     gracePeriodMs: config.shutdown.gracePeriod,
     env,
   });
@@ -132,15 +133,19 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
     name: def.name,
     accessLog: accessLogOf(config, def.accessLog),
   });
-  await service.start();
+  const setup = health.startupTask('setup', def.setup(ctx));
+  setup.catch((err: unknown) => {
+    logger.fatal({ err }, 'startup failed');
+    void lifecycle.shutdown('startup failed', 1);
+  });
+  lifecycle.start();
   logger.info({ port: server.port }, 'service listening');
   process.send?.({ type: 'listening', service: def.name, port: server.port });
 
-  const built = await health.startupTask('setup', def.setup(ctx));
+  const built = await setup;
   const listener = typeof built === 'function' ? built : built.listener;
   if (typeof built !== 'function') built.useLoggerIfUnset(logger);
   handler = listener;
-  health.markStarted();
   logger.info({ port: server.port }, 'service ready');
   process.send?.({ type: 'ready', service: def.name, port: server.port });
   return { service, server, port: server.port };

@@ -31,7 +31,7 @@ export function commonConfig(service: string, defaultPort: number) {
       prefix: z.string().default(`blog:${service}:`).describe('prefix of every key this service writes'),
     }),
     shutdown: z.object({
-      gracePeriod: duration({ unit: 's' }).default(30_000).describe('terminationGracePeriodSeconds of the pod'),
+      gracePeriod: duration({ unit: 's' }).optional().describe('terminationGracePeriodSeconds of the pod (default: PODKIT_GRACE_PERIOD_SECONDS, else 30 s)'),
     }),
   };
 }
