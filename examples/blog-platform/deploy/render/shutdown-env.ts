@@ -1,3 +1,5 @@
+import { GRACE_PERIOD_ENV } from '@podkit/core';
+
 /**
  * How the pod's terminationGracePeriodSeconds reaches podkit, spelled once for the Deployment
  * env and the tests. Two variables carry the same number:
@@ -8,6 +10,6 @@
  *   pass to podkit as an option (an option wins over the env var, so it must agree too).
  */
 export const SHUTDOWN_ENV: readonly { readonly name: string; readonly format: (seconds: number) => string }[] = [
-  { name: 'PODKIT_GRACE_PERIOD_SECONDS', format: (seconds) => String(seconds) },
+  { name: GRACE_PERIOD_ENV, format: (seconds) => String(seconds) },
   { name: 'SHUTDOWN_GRACE_PERIOD', format: (seconds) => `${String(seconds)}s` },
 ];

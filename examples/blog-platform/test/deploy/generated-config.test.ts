@@ -5,30 +5,16 @@
  * kubelet mounts it (`..data` symlink to a timestamped directory), plus placeholder Secret files
  * and the Deployment's env, loads through the service's own podkit config definition.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderDeployFiles } from '../../deploy/generate.ts';
 import { GRACE_PERIOD_SECONDS } from '../../deploy/render/probes.ts';
-import { loadServiceConfig } from '../../deploy/render/schemas.ts';
 import { SERVICES, SERVICE_PORT } from '../../deploy/platform.ts';
-import type { Json } from './load.ts';
+import { loadDeployedConfig } from './deployed-config.ts';
 import { deployDir, find, loadBase, podSpec } from './load.ts';
 
 const base = loadBase();
-const scratch = mkdtempSync(path.join(tmpdir(), 'blog-deploy-config-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** Writes `files` the way the kubelet lays out a ConfigMap/Secret volume. */
-function kubeletVolume(dir: string, files: Record<string, string>): string {
-  const stamp = '..2026_11_24_17_00_00.000000001';
-  mkdirSync(path.join(dir, stamp), { recursive: true });
-  for (const [key, value] of Object.entries(files)) writeFileSync(path.join(dir, stamp, key), value);
-  symlinkSync(stamp, path.join(dir, '..data'));
-  for (const key of Object.keys(files)) symlinkSync(path.join('..data', key), path.join(dir, key));
-  return dir;
-}
 
 describe('generated manifests', () => {
   it('the committed files equal what generate.ts renders from the schemas', async () => {
@@ -48,21 +34,7 @@ describe('generated manifests', () => {
 
 describe.each(SERVICES.map((s) => [s.name, s] as const))('deployed config of %s', (name, svc) => {
   it('loads through the service\'s podkit config: ConfigMap dir + Secret files + Deployment env', async () => {
-    const definition = await loadServiceConfig(name);
-    const cm = find(base, 'ConfigMap', `${name}-config`);
-    const configDir = kubeletVolume(path.join(scratch, name, 'config'), cm['data'] as Record<string, string>);
-    const secrets: Record<string, string> = {};
-    for (const { key } of svc.secretKeys) secrets[key] = `placeholder-${key}`;
-    const secretsDir = kubeletVolume(path.join(scratch, name, 'secrets'), secrets);
-    const [container] = podSpec(find(base, 'Deployment', name)).containers;
-    const env: Record<string, string> = {};
-    for (const e of container.env as Json[]) if (typeof e.value === 'string') env[e.name] = e.value;
-    env['PODKIT_CONFIG_DIR'] = configDir; // the mounts, relocated to the scratch directory
-    env['PODKIT_SECRETS_DIR'] = secretsDir;
-
-    const result = definition.safeLoad({ env, envFile: false });
-    if (!result.ok) throw result.error;
-    const config = result.config as Json;
+    const { config } = await loadDeployedConfig(base, svc);
 
     // The port the container declares, and the grace period the pod declares.
     expect(config.port).toBe(svc.port);

@@ -2,12 +2,14 @@
  * The probe settings and grace period of the manifests agree with what podkit actually does.
  * podkit's health defaults are observed, not copied: a real `createHealth()` runs under fake
  * timers, and the test measures how often it re-runs a check (the background interval probes
- * read the cache of) and when it gives up on a hung one (the check timeout).
+ * read the cache of) and when it gives up on a hung one (the check timeout). The shutdown budget
+ * is podkit's own `planShutdown`, fed with what a pod of these manifests gets.
  */
-import { createHealth } from '@podkit/core';
+import { GRACE_PERIOD_ENV, createHealth, planShutdown } from '@podkit/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SERVICES } from '../../deploy/platform.ts';
 import { GRACE_PERIOD_SECONDS, LIVENESS_PROBE, READINESS_PROBE, STARTUP_PROBE } from '../../deploy/render/probes.ts';
+import { loadDeployedConfig } from './deployed-config.ts';
 import { find, loadBase, podSpec } from './load.ts';
 
 const base = loadBase();
@@ -74,6 +76,29 @@ describe('probes agree with podkit health', () => {
       expect(c.livenessProbe).toMatchObject(LIVENESS_PROBE);
       expect(c.readinessProbe).toMatchObject(READINESS_PROBE);
       expect(podSpec(find(base, 'Deployment', svc.name)).terminationGracePeriodSeconds).toBe(GRACE_PERIOD_SECONDS);
+    }
+  });
+});
+
+/** What Kubernetes adds to every pod's env (podkit detects Kubernetes from it). */
+const IN_CLUSTER = { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
+
+describe.each(SERVICES.map((s) => [s.name, s] as const))('shutdown budget of %s agrees with its pod', (name, svc) => {
+  it('podkit plans with exactly terminationGracePeriodSeconds, and the phases fit', async () => {
+    const grace = podSpec(find(base, 'Deployment', name)).terminationGracePeriodSeconds as number;
+    const { config, env } = await loadDeployedConfig(base, svc);
+    // As the service calls it: the config's grace period as an option, the pod's env around it.
+    const plan = planShutdown({ gracePeriodMs: config.shutdown.gracePeriod }, { ...env, ...IN_CLUSTER });
+    expect(plan.gracePeriodMs).toBe(grace * 1000);
+    expect(plan.propagationDelayMs, 'in a cluster podkit waits for endpoint removal to propagate').toBe(5000);
+    expect(plan.propagationDelayMs + plan.drainTimeoutMs + plan.hooksTimeoutMs + plan.safetyMarginMs).toBeLessThanOrEqual(grace * 1000);
+    // Without the option, podkit reads the env var the Deployment sets: the same number.
+    const fromEnv = planShutdown({}, { ...env, ...IN_CLUSTER });
+    expect(fromEnv.gracePeriodSource).toBe(`env ${GRACE_PERIOD_ENV}`);
+    expect(fromEnv.gracePeriodMs).toBe(grace * 1000);
+    if (name === 'gateway') {
+      // A proxied request that got its headers just before SIGTERM can still finish while draining.
+      expect(plan.drainTimeoutMs).toBeGreaterThan(config.upstream.timeout as number);
     }
   });
 });
