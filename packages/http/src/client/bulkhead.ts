@@ -1,3 +1,5 @@
+import type { CallSignal } from './call-signal.ts';
+
 /**
  * Concurrency limit with a bounded FIFO queue. `acquire()` resolves when a slot is free,
  * rejects with `onReject()`'s error when the queue is full, and with the signal's reason when
@@ -30,22 +32,18 @@ export class Bulkhead {
   }
 
   /** Waits for a slot; `null` when the queue is full. */
-  enqueue(signal: AbortSignal | undefined): Promise<void> | null {
+  enqueue(signal: CallSignal): Promise<void> | null {
     if (this.#queue.length >= this.#maxQueue) return null;
     return new Promise<void>((resolve, reject) => {
       const entry = { resolve, reject, settled: false };
       this.#queue.push(entry);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          if (entry.settled) return;
-          entry.settled = true;
-          const i = this.#queue.indexOf(entry);
-          if (i >= 0) this.#queue.splice(i, 1);
-          reject(signal.reason as Error);
-        },
-        { once: true },
-      );
+      signal.once('abort', () => {
+        if (entry.settled) return;
+        entry.settled = true;
+        const i = this.#queue.indexOf(entry);
+        if (i >= 0) this.#queue.splice(i, 1);
+        reject(signal.reason ?? new Error('aborted'));
+      });
     });
   }
 

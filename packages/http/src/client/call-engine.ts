@@ -1,6 +1,7 @@
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { EventEmitter } from 'node:events';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Span, Tracer } from '@opentelemetry/api';
-import { getRequestContext, withSpan } from '@podkit/core';
+import { getRequestContext } from '@podkit/core';
 import type { Dispatcher, Pool } from 'undici';
 import { fullJitterDelay, parseRetryAfter } from './backoff.ts';
 import type { BreakerPermit, OriginBreaker } from './breaker.ts';
@@ -96,16 +97,21 @@ export class CallEngine {
           throw (scope as CallScope).endReason() ?? err;
         });
       }
-      const callScope = scope;
+      // A span per call (not core's withSpan: nothing runs inside the span's context, so the
+      // client span is only injected into the outgoing headers, which saves a context switch).
+      const span = this.#tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'podkit.client': options.name } });
       try {
-        const result = await withSpan(method, (span) => this.#run(request, method, span, consume, callScope), {
-          tracer: this.#tracer,
-          kind: SpanKind.CLIENT,
-          attributes: { 'http.request.method': method, 'podkit.client': options.name },
-        });
+        const result = await this.#run(request, method, span, consume, scope);
         status = result.status;
         return result.value;
+      } catch (err) {
+        if (span.isRecording()) {
+          span.recordException(err instanceof Error ? err : String(err));
+          span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+        }
+        throw err;
       } finally {
+        span.end();
         bulkhead?.release();
       }
     } catch (err) {
@@ -119,12 +125,13 @@ export class CallEngine {
 
   async #run<T>(request: RequestOptions, method: string, span: Span, consume: Consume<T>, scope: CallScope): Promise<{ value: T; status: string }> {
     const { options, budget } = this.#p;
-    const headers = outgoingHeaders(options.headers, request.headers, request.json !== undefined ? 'application/json' : undefined);
+    const recording = span.isRecording();
+    const ctx = recording ? trace.setSpan(context.active(), span) : context.active();
+    const headers = outgoingHeaders(ctx, options.headers, request.headers, request.json !== undefined ? 'application/json' : undefined);
     const body = request.json !== undefined ? JSON.stringify(request.json) : request.body;
     const streaming = body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array);
     const retrySafe = !streaming && isRetryableRequest(method, headers);
     budget?.recordCall();
-    const recording = span.isRecording();
     let avoid: UpstreamTarget | undefined;
     try {
       for (let attempt = 1; ; attempt++) {
@@ -142,7 +149,8 @@ export class CallEngine {
             method,
             headers,
             body: body ?? null,
-            signal,
+            // undici accepts an EventEmitter-style signal; CallSignal is one (see call-signal.ts).
+            signal: signal as unknown as EventEmitter,
           });
         } catch (err) {
           const ended = scope.endReason();
@@ -151,7 +159,7 @@ export class CallEngine {
             throw ended;
           }
           scope.armDeadline();
-          const failure = classifyTransportError(signal.aborted ? signal.reason : err);
+          const failure = classifyTransportError(signal.reason ?? err);
           if (permit !== undefined) breaker?.record(permit, failure.transient ? 'failure' : 'ignore');
           if (!failure.transient) throw err;
           const error = failure.timeout
@@ -191,7 +199,6 @@ export class CallEngine {
     } catch (err) {
       const ended = scope.endReason();
       if (ended !== undefined && !isPodkitHttpError(err)) throw ended;
-      if (recording) span.setStatus({ code: SpanStatusCode.ERROR });
       throw err;
     }
   }

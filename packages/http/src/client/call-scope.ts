@@ -1,3 +1,4 @@
+import { CallSignal } from './call-signal.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import { ClientTimeoutError, RequestAbortedError } from './errors.ts';
 
@@ -11,13 +12,14 @@ export class AttemptTimeout extends Error {
 }
 
 /**
- * The cancellation scope of one call. It owns one timer on the injected clock, armed either for the
- * current attempt's headers timeout or for the call's total deadline (whichever comes first), and
- * one `AbortController` per attempt (reused until one aborts). It ends the call when the caller
- * aborts ({@link RequestAbortedError}) or the deadline passes ({@link ClientTimeoutError} `deadline`).
+ * The cancellation scope of one call. It owns one timer on the injected clock and one
+ * {@link CallSignal} per attempt (replaced only after an attempt timeout). It ends the call when
+ * the caller aborts ({@link RequestAbortedError}) or the deadline passes ({@link ClientTimeoutError}
+ * `deadline`), and aborts an attempt whose response headers do not arrive within `headersMs`.
  *
- * Per-attempt headers timeouts are kept here rather than in undici, whose parser timeouts have a
- * one-second resolution.
+ * Per-attempt headers timeouts are kept here rather than in undici, whose parser timers have a
+ * one-second resolution. On the common path a call sets one timer and clears it once: when headers
+ * arrive the pending attempt timer is left in place and, if it fires, re-armed for the deadline.
  * @internal
  */
 export class CallScope {
@@ -26,9 +28,10 @@ export class CallScope {
   readonly #deadlineAt: number;
   readonly #caller: AbortSignal | undefined;
   readonly #onCallerAbort: (() => void) | undefined;
-  #controller = new AbortController();
-  #timer: TimerHandle;
-  #ended: Error | undefined;
+  #signal = new CallSignal();
+  #timer: TimerHandle = undefined;
+  #attemptPhase = false;
+  #ended: Error | undefined = undefined;
 
   constructor(clock: Clock, deadlineMs: number, caller: AbortSignal | undefined) {
     this.#clock = clock;
@@ -42,8 +45,8 @@ export class CallScope {
   }
 
   /** The current attempt's signal: aborts on the caller's abort, the deadline, or the attempt timeout. */
-  get signal(): AbortSignal {
-    return this.#controller.signal;
+  get signal(): CallSignal {
+    return this.#signal;
   }
 
   /** The error that ended the call (caller abort or deadline), if it has ended. */
@@ -57,47 +60,49 @@ export class CallScope {
   }
 
   /** Starts an attempt: arms the headers timeout (or the deadline, if nearer) and returns its signal. */
-  startAttempt(headersMs: number): AbortSignal {
+  startAttempt(headersMs: number): CallSignal {
     this.#renew();
     const remaining = this.remaining();
-    if (headersMs < remaining) this.#arm(headersMs, true);
-    else this.#arm(remaining, false);
-    return this.#controller.signal;
+    this.#attemptPhase = headersMs < remaining;
+    this.#arm(this.#attemptPhase ? headersMs : remaining);
+    return this.#signal;
   }
 
-  /** Headers arrived (or the attempt is over): only the deadline remains armed. */
+  /** Headers arrived (or the attempt is over): only the deadline matters from now on. */
   armDeadline(): void {
     this.#renew();
-    this.#arm(this.remaining(), false);
+    this.#attemptPhase = false;
+    if (this.#timer === undefined) this.#arm(this.remaining());
   }
 
   /** Stops the timer and detaches from the caller's signal. */
   dispose(): void {
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
     if (this.#onCallerAbort !== undefined) this.#caller?.removeEventListener('abort', this.#onCallerAbort);
   }
 
-  /** A controller aborted by an attempt timeout is replaced; one ended by the call is kept. */
+  /** A signal aborted by an attempt timeout is replaced; one ended by the call is kept. */
   #renew(): void {
-    if (this.#controller.signal.aborted && this.#ended === undefined) this.#controller = new AbortController();
+    if (this.#signal.isAborted && this.#ended === undefined) this.#signal = new CallSignal();
   }
 
-  #arm(ms: number, attempt: boolean): void {
+  #arm(ms: number): void {
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
-    const controller = this.#controller;
-    this.#timer = this.#clock.setTimeout(
-      () => {
-        this.#timer = undefined;
-        if (!attempt || this.remaining() <= 0) this.#end(new ClientTimeoutError('deadline', this.#deadlineMs));
-        else controller.abort(new AttemptTimeout('headers timeout'));
-      },
-      Math.max(0, ms),
-    );
+    this.#timer = this.#clock.setTimeout(this.#onTimer, Math.max(0, ms));
   }
+
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    const remaining = this.remaining();
+    if (remaining <= 0) this.#end(new ClientTimeoutError('deadline', this.#deadlineMs));
+    else if (this.#attemptPhase) this.#signal.abort(new AttemptTimeout('headers timeout'));
+    else this.#arm(remaining);
+  };
 
   #end(reason: Error): void {
     if (this.#ended !== undefined) return;
     this.#ended = reason;
-    this.#controller.abort(reason);
+    this.#signal.abort(reason);
   }
 }

@@ -25,6 +25,7 @@ declare module 'opossum' {
     readonly halfOpen: boolean;
     readonly closed: boolean;
     readonly stats: { fires: number; failures: number; successes: number };
+    readonly status: { increment(property: string, latencyRunTime?: number): void };
   }
 
   // eslint-disable-next-line no-restricted-syntax -- opossum's module.exports is the class

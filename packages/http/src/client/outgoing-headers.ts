@@ -1,5 +1,5 @@
-import { context, propagation } from '@opentelemetry/api';
-import type { TextMapSetter } from '@opentelemetry/api';
+import { propagation } from '@opentelemetry/api';
+import type { Context, TextMapSetter } from '@opentelemetry/api';
 import { getRequestContext } from '@podkit/core';
 
 /** Request id header sent on every call. */
@@ -13,12 +13,13 @@ const setter: TextMapSetter<Record<string, string>> = {
 
 /**
  * Builds the headers of a call: client defaults, then the caller's, then `x-request-id` from the
- * current request context (unless the caller set one) and the W3C trace context of the active
- * span (through the globally registered OpenTelemetry propagator; nothing without one).
+ * current request context (unless the caller set one) and the W3C trace context of `ctx` (the
+ * client span) (through the globally registered OpenTelemetry propagator; nothing without one).
  * Header names are lower-cased so later checks (`idempotency-key`) are cheap.
  * @internal
  */
 export function outgoingHeaders(
+  ctx: Context,
   defaults: Readonly<Record<string, string>>,
   own: Readonly<Record<string, string>> | undefined,
   contentType: string | undefined,
@@ -31,6 +32,6 @@ export function outgoingHeaders(
     const ctx = getRequestContext();
     if (ctx !== undefined) headers[REQUEST_ID_HEADER] = ctx.requestId;
   }
-  propagation.inject(context.active(), headers, setter);
+  propagation.inject(ctx, headers, setter);
   return headers;
 }

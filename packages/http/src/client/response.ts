@@ -26,18 +26,36 @@ export interface ClientResponse {
   json<T = unknown>(schema?: ZodType<T>): Promise<T>;
 }
 
+/** A {@link ClientResponse} over undici's response data (methods on the prototype: no closures per call). @internal */
+class UndiciClientResponse implements ClientResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly origin: string;
+  readonly body: Dispatcher.ResponseData['body'];
+
+  constructor(data: Dispatcher.ResponseData, origin: string) {
+    this.status = data.statusCode;
+    this.headers = data.headers;
+    this.origin = origin;
+    this.body = data.body;
+  }
+
+  text(): Promise<string> {
+    return this.body.text();
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    return new Uint8Array(await this.body.arrayBuffer());
+  }
+
+  async json<T = unknown>(schema?: ZodType<T>): Promise<T> {
+    return parseJson(await this.body.text(), schema);
+  }
+}
+
 /** Wraps undici's response data. @internal */
 export function toClientResponse(data: Dispatcher.ResponseData, origin: string): ClientResponse {
-  const body = data.body;
-  return {
-    status: data.statusCode,
-    headers: data.headers,
-    origin,
-    body,
-    text: () => body.text(),
-    bytes: async () => new Uint8Array(await body.arrayBuffer()),
-    json: async <T>(schema?: ZodType<T>): Promise<T> => parseJson(await body.text(), schema),
-  };
+  return new UndiciClientResponse(data, origin);
 }
 
 /**

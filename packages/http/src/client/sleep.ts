@@ -1,20 +1,21 @@
+import type { CallSignal } from './call-signal.ts';
 import type { Clock } from './clock.ts';
 
 /**
  * Waits `ms` on the injected clock; rejects with the signal's reason the moment it aborts.
  * @internal
  */
-export function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
+export function sleep(clock: Clock, ms: number, signal: CallSignal): Promise<void> {
+  if (signal.reason !== undefined) return Promise.reject(signal.reason);
   return new Promise<void>((resolve, reject) => {
     const onAbort = (): void => {
       clock.clearTimeout(timer);
-      reject(signal.reason as Error);
+      reject(signal.reason ?? new Error('aborted'));
     };
     const timer = clock.setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      signal.removeListener('abort', onAbort);
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal.once('abort', onAbort);
   });
 }
