@@ -70,7 +70,7 @@ export interface RunOptions {
 export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S>, options: RunOptions = {}): Promise<RunningService> {
   const env = options.env ?? process.env;
   const config = def.config.load({ env }) as z.output<S> & BaseConfig;
-  const telemetry = registerTelemetry({ serviceName: def.name, serviceVersion: def.version, env });
+  const telemetry = await registerTelemetry({ serviceName: def.name, serviceVersion: def.version, env });
   const service = createPlatformService({
     name: def.name,
     version: def.version,

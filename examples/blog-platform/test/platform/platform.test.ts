@@ -1,0 +1,146 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call } from '../helpers/http.ts';
+import { jsonLines, metricValue, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+
+/**
+ * One platform for the whole file: five processes on ephemeral ports, with canary values planted
+ * in every secret (env var, mounted Secret files, Authorization and Cookie headers, passwords in
+ * bodies). The last test checks that none of them reached any log line.
+ */
+const canary = (label: string): string => `CANARY${label}${randomBytes(6).toString('hex')}`;
+const canaries = {
+  dbPasswordEnv: canary('dbenv'),
+  dbPasswordFile: canary('dbfile'),
+  apiKeyFile: canary('apikey'),
+  password: canary('pw'),
+  wrongPassword: canary('wrongpw'),
+  cookie: canary('cookie'),
+  bogusBearer: canary('bearer'),
+};
+const signingKeyPem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const pemBody = signingKeyPem.split('\n')[1]!;
+
+describe('the whole platform', () => {
+  let platform: TestPlatform;
+  let gw: string;
+  let secretsDir: string;
+  let token: string;
+  let postId: string;
+
+  beforeAll(async () => {
+    secretsDir = mkdtempSync(path.join(tmpdir(), 'podkit-secrets-'));
+    writeFileSync(path.join(secretsDir, 'jwt-signing-key'), signingKeyPem);
+    writeFileSync(path.join(secretsDir, 'api-key'), canaries.apiKeyFile);
+    writeFileSync(path.join(secretsDir, 'database-password'), canaries.dbPasswordFile);
+    platform = await startTestPlatform({
+      env: { PODKIT_SECRETS_DIR: secretsDir, LOG_LEVEL: 'debug' },
+      serviceEnv: { gateway: { ACCESS_LOG: 'true' }, comments: { DATABASE_PASSWORD: canaries.dbPasswordEnv } },
+    });
+    gw = `${platform.gatewayUrl}/api`;
+  }, 120_000);
+  afterAll(async () => {
+    await platform?.close();
+    rmSync(secretsDir, { recursive: true, force: true });
+  });
+
+  it('registers, logs in, creates a post, and serves the second read from the cache', async () => {
+    const reg = await call(`${gw}/auth/register`, 'POST', { json: { username: 'platform-user', password: canaries.password, displayName: 'Pat' } });
+    expect(reg.status).toBe(201);
+    expect((await call(`${gw}/auth/login`, 'POST', { json: { username: 'platform-user', password: canaries.wrongPassword } })).status).toBe(401);
+    const login = await call(`${gw}/auth/login`, 'POST', { json: { username: 'platform-user', password: canaries.password } });
+    expect(login.status).toBe(200);
+    token = login.body.token;
+    const me = await call(`${gw}/auth/me`, 'GET', { token, headers: { cookie: `session=${canaries.cookie}` } });
+    expect(me.body.user.username).toBe('platform-user');
+    expect((await call(`${gw}/auth/me`, 'GET', { token: canaries.bogusBearer })).status).toBe(401);
+
+    const created = await call(`${gw}/posts`, 'POST', { token, json: { title: 'Through the gateway', body: 'hello' } });
+    expect(created.status).toBe(201);
+    postId = created.body.id;
+    const posts = platform.urls.posts!;
+    const hits = await metricValue(posts, 'posts_cache_lookups_total', { result: 'hit' });
+    const first = await call(`${gw}/posts/${postId}`, 'GET');
+    const second = await call(`${gw}/posts/${postId}`, 'GET');
+    expect(first.body).toEqual(created.body);
+    expect(second.body).toEqual(created.body);
+    expect(await metricValue(posts, 'posts_cache_lookups_total', { result: 'hit' })).toBe(hits + 1);
+    const list = await call(`${gw}/posts?limit=5`, 'GET');
+    expect(list.body.items[0].id).toBe(postId);
+  });
+
+  it('carries one trace id through gateway, comments and posts for a comment', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
+    const res = await call(`${gw}/comments`, 'POST', { token, json: { postId, body: 'traced' }, headers: { traceparent } });
+    expect(res.status).toBe(201);
+    const listed = await call(`${gw}/comments?postId=${postId}`, 'GET');
+    expect(listed.body.items.map((c: { id: string }) => c.id)).toContain(res.body.id);
+    for (const id of ['gateway', 'comments', 'posts']) {
+      const lines = jsonLines(platform.logs[id]!).filter((l) => l.trace_id === traceId);
+      expect(lines.length, `${id} logs a line with trace id ${traceId}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('answers bad input through the gateway with problems, never 500', async () => {
+    const cases: [string, string, Parameters<typeof call>[2], number][] = [
+      ['/posts', 'POST', { token, body: '{', headers: { 'content-type': 'application/json' } }, 400],
+      ['/posts', 'POST', { json: { title: 't', body: 'b' } }, 401],
+      ['/posts/00000000-0000-4000-8000-000000000000', 'GET', {}, 404],
+      ['/comments', 'POST', { token, json: { postId: '00000000-0000-4000-8000-000000000000', body: 'x' } }, 404],
+      ['/auth/register', 'POST', { json: { username: 'platform-user', password: 'another-one' } }, 409],
+      ['/posts', 'POST', { token, body: 'x', headers: { 'content-type': 'text/plain' } }, 415],
+      ['/nothing', 'GET', {}, 404],
+    ];
+    for (const [p, method, options, status] of cases) {
+      const res = await call(`${gw}${p}`, method, options);
+      expect(res.status, `${method} ${p}`).toBe(status);
+      expect(res.headers.get('content-type'), `${method} ${p}`).toContain('application/problem+json');
+    }
+  });
+
+  it('answers comment creation with a 503 within 50 ms once the breaker to posts is open, and recovers', async () => {
+    expect(await platform.kill('posts')).toBe(0);
+    const comment = (): Promise<Awaited<ReturnType<typeof call>>> => call(`${gw}/comments`, 'POST', { token, json: { postId, body: 'while down' } });
+    // enough failed calls to reach the breaker's minimum volume
+    for (let i = 0; i < 3; i++) {
+      const results = await Promise.all(Array.from({ length: 10 }, comment));
+      for (const r of results) {
+        expect(r.status).toBe(503);
+        expect(r.headers.get('content-type')).toContain('application/problem+json');
+      }
+    }
+    const comments = platform.urls.comments!;
+    await expect.poll(() => metricValue(comments, 'http_client_breaker_state', { client: 'posts' }), { timeout: 10_000 }).toBe(2);
+    const started = performance.now();
+    const fast = await comment();
+    const elapsed = performance.now() - started;
+    expect(fast.status).toBe(503);
+    expect(fast.body).toMatchObject({ status: 503 });
+    expect(elapsed).toBeLessThan(50);
+
+    await platform.restart('posts');
+    // PGlite in memory starts empty after a restart: comment on a post created now
+    const again = await call(`${gw}/posts`, 'POST', { token, json: { title: 'after restart', body: 'b' } });
+    expect(again.status).toBe(201);
+    await expect
+      .poll(async () => (await call(`${gw}/comments`, 'POST', { token, json: { postId: again.body.id, body: 'back' } })).status, { timeout: 30_000, interval: 250 })
+      .toBe(201);
+  }, 60_000);
+
+  it('never writes a secret to a log line', () => {
+    // logs of processes that have exited are complete; the rest are flushed line by line
+    const all = Object.entries(platform.logs).flatMap(([id, lines]) => lines.map((l) => [id, l] as const));
+    expect(all.length).toBeGreaterThan(50);
+    const secrets = { ...canaries, token, pemBody };
+    for (const [name, value] of Object.entries(secrets)) {
+      const leak = all.find(([, line]) => line.includes(value));
+      expect(leak, `${name} leaked into ${leak?.[0]}: ${leak?.[1].slice(0, 200)}`).toBeUndefined();
+    }
+    // the signing key was taken from the mounted Secret (no ephemeral key warning)
+    expect(jsonLines(platform.logs.auth!).some((l) => String(l.msg).includes('loaded from the jwt-signing-key secret'))).toBe(true);
+  });
+});
