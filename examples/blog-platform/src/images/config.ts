@@ -1,33 +1,18 @@
-import { defineConfig, duration, reloadable, secret } from '@podkit/config';
+import { defineConfig, duration } from '@podkit/config';
 import type { Config, ConfigDefinition } from '@podkit/config';
 import { z } from 'zod';
+import { commonConfig, DEFAULT_PORTS, upstreamUrl } from '../shared/config.ts';
 
 /**
  * Configuration of the images service. Every key comes from podkit config sources: environment
  * variables (`IMAGES_MAX_BYTES`, or the literal `images.max-bytes`), the mounted ConfigMap
  * directory (`PODKIT_CONFIG_DIR`, file `images.max-bytes`) or the Secret directory
- * (`PODKIT_SECRETS_DIR`, file `database-password`).
+ * (`PODKIT_SECRETS_DIR`, file `database-password`). The keys every service shares (`PORT`,
+ * `log.level`, `database.*`, `shutdown.grace-period`) come from {@link commonConfig}.
  */
 export const configSchema = z.object({
-  port: z.number().int().min(0).max(65_535).default(8084).describe('HTTP port (PORT).'),
-  databaseUrl: z
-    .string()
-    .optional()
-    .describe('postgres:// URL of the database (DATABASE_URL); unset runs PGlite under .data/images.'),
-  database: z.object({
-    password: secret(z.string().optional()).describe('Database password (Secret key database-password).'),
-    schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('images').describe('Schema the service owns.'),
-    poolSize: z.number().int().min(1).max(100).default(10).describe('Connections in the pool.'),
-  }),
-  authUrl: z
-    .string()
-    .default('http://127.0.0.1:8081')
-    .describe('Base URL(s) of the auth service, comma-separated replicas allowed (AUTH_URL); its JWKS verifies tokens.'),
-  log: z.object({
-    level: reloadable(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')).describe(
-      'Log level; a ConfigMap change applies without restart.',
-    ),
-  }),
+  ...commonConfig('images', DEFAULT_PORTS.images),
+  auth: z.object({ url: upstreamUrl(DEFAULT_PORTS.auth).describe('auth base URL(s), for the JWKS that verifies tokens') }),
   images: z.object({
     maxBytes: z
       .number()

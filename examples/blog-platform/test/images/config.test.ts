@@ -22,7 +22,8 @@ describe('images config', () => {
   it('has defaults that run with nothing set', () => {
     const config = imagesConfig.load({ env: {}, ...noFiles });
     expect(config.port).toBe(8084);
-    expect(config.databaseUrl).toBeUndefined();
+    expect(config.database.url).toBeUndefined();
+    expect(config.database.schema).toBe('images');
     expect(config.images).toMatchObject({ maxBytes: 10 * 1024 * 1024, displayWidth: 1280, thumbnailWidth: 320, processingDelay: 0 });
     expect(config.worker).toMatchObject({ enabled: true, concurrency: 1, pollInterval: 1000, lease: 60_000, maxAttempts: 3 });
   });
@@ -31,7 +32,7 @@ describe('images config', () => {
     const configDir = await dir({ 'images.thumbnail-width': '200', 'worker.poll-interval': '250ms', 'log.level': 'debug' });
     const secretsDir = await dir({ 'database-password': 's3cret-canary' });
     const config = imagesConfig.load({
-      env: { PORT: '9000', IMAGES_MAX_BYTES: '2048', 'worker.concurrency': '2', DATABASE_URL: 'postgres://db/x' },
+      env: { PORT: '9000', IMAGES_MAX_BYTES: '2048', 'worker.concurrency': '2', DATABASE_URL: 'postgres://db/x', AUTH_URL: 'http://a:1,http://a:2' },
       configDir,
       secretsDir,
       envFile: false,
@@ -41,6 +42,8 @@ describe('images config', () => {
     expect(config.images.thumbnailWidth).toBe(200);
     expect(config.worker).toMatchObject({ concurrency: 2, pollInterval: 250 });
     expect(config.log.level).toBe('debug');
+    expect(config.database.url).toBe('postgres://db/x');
+    expect(config.auth.url).toBe('http://a:1,http://a:2');
     expect(config.database.password).toBe('s3cret-canary');
     expect(JSON.stringify(config)).not.toContain('s3cret-canary');
   });

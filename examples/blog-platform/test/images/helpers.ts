@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { createLogger } from '@podkit/core';
+import type { Logger } from '@podkit/core';
 import sharp from 'sharp';
+import type { ImagesSettings } from '../../src/images/app.ts';
 import type { Database } from '../../src/shared/db/database.ts';
 import { quoteIdent } from '../../src/shared/db/database.ts';
 import { migrate } from '../../src/shared/db/migrate.ts';
@@ -69,4 +72,54 @@ export function recordingLogger(): {
   const lines: { level: string; msg: string; obj: Record<string, unknown> }[] = [];
   const at = (level: string) => (obj: object, msg: string) => void lines.push({ level, msg, obj: obj as Record<string, unknown> });
   return { lines, info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** Settings for tests: small widths, the worker as asked. */
+export function testSettings(overrides: { maxBytes?: number; maxPixels?: number; worker?: boolean; delayMs?: number } = {}): ImagesSettings {
+  return {
+    images: {
+      maxBytes: overrides.maxBytes ?? 1024 * 1024,
+      maxPixels: overrides.maxPixels ?? 10_000_000,
+      displayWidth: 400,
+      thumbnailWidth: 120,
+      quality: 80,
+      processingDelay: overrides.delayMs ?? 0,
+    },
+    worker: { enabled: overrides.worker ?? true, concurrency: 1, pollInterval: 60_000, lease: 60_000, maxAttempts: 3 },
+  };
+}
+
+/** A podkit logger whose JSON lines are kept, with a way to wait for a line (an event, not a sleep). */
+export function logSink(): {
+  logger: Logger;
+  lines: Record<string, unknown>[];
+  waitFor(predicate: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+} {
+  const lines: Record<string, unknown>[] = [];
+  const waiters: { predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }[] = [];
+  const logger = createLogger({
+    service: { name: 'images', version: 'test' },
+    level: 'info',
+    destination: {
+      write(chunk: string) {
+        const line = JSON.parse(chunk) as Record<string, unknown>;
+        lines.push(line);
+        for (const w of [...waiters]) {
+          if (w.predicate(line)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(line);
+          }
+        }
+      },
+    },
+  });
+  return {
+    logger,
+    lines,
+    waitFor(predicate) {
+      const seen = lines.find(predicate);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => waiters.push({ predicate, resolve }));
+    },
+  };
 }

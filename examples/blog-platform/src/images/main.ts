@@ -1,0 +1,4 @@
+import { main } from '../shared/main.ts';
+import { imagesService } from './service.ts';
+
+main(imagesService);
