@@ -1,0 +1,112 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawnService } from '../../src/platform/child.ts';
+import type { ServiceProcess } from '../../src/platform/child.ts';
+import { quoteIdent } from '../../src/shared/db/database.ts';
+import type { Database } from '../../src/shared/db/database.ts';
+import { openPglite } from '../../src/shared/db/pglite.ts';
+import { openPostgres } from '../../src/shared/db/postgres.ts';
+import { uniqueId } from '../helpers/backends.ts';
+import { listen, type TestServer } from '../helpers/http.ts';
+import { testIssuer } from '../helpers/tokens.ts';
+import { backends, makeImage } from './helpers.ts';
+
+/** Resolves with the first JSON log line matching `predicate` (rejects if the process exits first). */
+function lineWaiter(): {
+  onLine: (line: string) => void;
+  waitFor: (predicate: (l: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>>;
+  lines: Record<string, unknown>[];
+} {
+  const lines: Record<string, unknown>[] = [];
+  const waiters: { p: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
+  return {
+    lines,
+    onLine(text) {
+      let line: Record<string, unknown>;
+      try {
+        line = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      lines.push(line);
+      for (const w of [...waiters]) if (w.p(line)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(line));
+    },
+    waitFor(p) {
+      const seen = lines.find(p);
+      return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ p, resolve }));
+    },
+  };
+}
+
+describe.each(backends)('images process on %s', (backend) => {
+  let jwks: TestServer | undefined;
+  let proc: ServiceProcess | undefined;
+  let dataDir: string | undefined;
+  let db: Database | undefined;
+  afterEach(async () => {
+    if (proc && proc.child.exitCode === null && proc.child.signalCode === null) {
+      proc.child.kill('SIGKILL');
+      await proc.exited;
+    }
+    await jwks?.close();
+    if (db && backend === 'postgres') await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(db.schema)} CASCADE`);
+    await db?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('finishes the job it is processing before exiting 0 on SIGTERM', async () => {
+    const issuer = await testIssuer();
+    const { token } = await issuer.token();
+    jwks = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: [issuer.key.publicJwk] }));
+    });
+    const schema = `images_${uniqueId()}`;
+    dataDir = await mkdtemp(path.join(tmpdir(), 'images-sigterm-'));
+    const log = lineWaiter();
+    const env: Record<string, string | undefined> = {
+      PATH: process.env.PATH,
+      PORT: '0',
+      AUTH_URL: jwks.url,
+      DATABASE_SCHEMA: schema,
+      PODKIT_CONFIG_DIR: '/nonexistent',
+      PODKIT_SECRETS_DIR: '/nonexistent',
+      LOG_LEVEL: 'info',
+      // TEST ONLY setting: every job takes at least this long, so SIGTERM lands mid-job.
+      IMAGES_PROCESSING_DELAY: '1500ms',
+      ...(backend === 'postgres' ? { DATABASE_URL: process.env.DATABASE_URL } : { DATABASE_DATA_DIR: dataDir }),
+    };
+    proc = await spawnService({ id: 'images', service: 'images', env, onLine: (line) => log.onLine(line) });
+    await proc.ready;
+
+    const res = await fetch(`http://127.0.0.1:${proc.port}/api/images`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png', authorization: `Bearer ${token}` },
+      body: await makeImage('png', 640, 480),
+    });
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+
+    await log.waitFor((l) => l.msg === 'image job started' && l.imageId === id);
+    proc.child.kill('SIGTERM');
+    const code = await proc.exited;
+
+    if (process.env.IMAGES_TEST_DEBUG) for (const l of log.lines) console.log(l.time, l.msg, l.phase ?? '', l.durationMs ?? '');
+    expect(code).toBe(0);
+    const msgs = log.lines.map((l) => l.msg);
+    const completed = log.lines.findIndex((l) => l.msg === 'image job completed' && l.imageId === id);
+    expect(completed, msgs.join('\n')).toBeGreaterThan(-1);
+    expect(completed).toBeLessThan(msgs.indexOf('shutdown complete'));
+    expect(log.lines.some((l) => l.msg === 'drainer finished' && l.drainer === 'images-worker')).toBe(true);
+
+    // The database says so too (PGlite: reopen the data directory the process used).
+    db = backend === 'postgres' ? openPostgres({ url: process.env.DATABASE_URL!, schema }) : await openPglite({ dataDir, schema });
+    const { rows } = await db.query<{ status: string; job: string }>(
+      'SELECT i.status, j.status AS job FROM images i JOIN jobs j ON j.image_id = i.id WHERE i.id = $1',
+      [id],
+    );
+    expect(rows).toEqual([{ status: 'ready', job: 'done' }]);
+  }, 90_000);
+});
