@@ -31,7 +31,11 @@ function lineWaiter(): {
         return;
       }
       lines.push(line);
-      for (const w of [...waiters]) if (w.p(line)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(line));
+      for (const w of [...waiters]) {
+        if (!w.p(line)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
     },
     waitFor(p) {
       const seen = lines.find(p);
