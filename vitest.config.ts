@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react';
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { SummaryReporter } from './scripts/summary-reporter.ts';
@@ -20,6 +21,16 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'blog-platform', root: 'examples/blog-platform', include: ['test/**/*.test.ts'] },
+      },
+      {
+        // The blog's React front end: component tests in a simulated DOM.
+        plugins: [react()],
+        test: {
+          name: 'web',
+          root: 'examples/blog-platform/web',
+          environment: 'jsdom',
+          include: ['src/**/*.test.tsx'],
+        },
       },
     ],
   },

@@ -1,0 +1,67 @@
+import type { ApiClient } from './client.ts';
+import type { Comment, Image, LoginResult, Page, Post, User } from './types.ts';
+
+/** Fields of a new or edited post. */
+export interface PostInput {
+  title: string;
+  body: string;
+  imageIds: string[];
+}
+
+/** The gateway's API, one method per endpoint. Every method accepts an optional AbortSignal. */
+export interface BlogApi {
+  register(input: { username: string; password: string; displayName?: string }, signal?: AbortSignal): Promise<User>;
+  login(input: { username: string; password: string }, signal?: AbortSignal): Promise<LoginResult>;
+  me(signal?: AbortSignal): Promise<User>;
+  listPosts(query: { limit?: number; cursor?: string | null }, signal?: AbortSignal): Promise<Page<Post>>;
+  getPost(id: string, signal?: AbortSignal): Promise<Post>;
+  createPost(input: PostInput, signal?: AbortSignal): Promise<Post>;
+  updatePost(id: string, input: Partial<PostInput>, signal?: AbortSignal): Promise<Post>;
+  deletePost(id: string, signal?: AbortSignal): Promise<void>;
+  listComments(query: { postId: string; limit?: number; cursor?: string | null }, signal?: AbortSignal): Promise<Page<Comment>>;
+  createComment(input: { postId: string; body: string }, signal?: AbortSignal): Promise<Comment>;
+  deleteComment(id: string, signal?: AbortSignal): Promise<void>;
+  uploadImage(file: Blob, signal?: AbortSignal): Promise<Image>;
+  getImage(id: string, signal?: AbortSignal): Promise<Image>;
+}
+
+/** Uploads may be slow on a poor connection: they get more time than other calls. */
+const UPLOAD_TIMEOUT_MS = 60_000;
+
+/** Binds the gateway's endpoints to an {@link ApiClient}. */
+export function createBlogApi(client: ApiClient): BlogApi {
+  const enc = encodeURIComponent;
+  return {
+    register: (input, signal) =>
+      client.request<{ user: User }>('POST', '/api/auth/register', { json: input, signal }).then((r) => r.user),
+    login: (input, signal) => client.request<LoginResult>('POST', '/api/auth/login', { json: input, signal }),
+    me: (signal) => client.request<{ user: User }>('GET', '/api/auth/me', { signal }).then((r) => r.user),
+    listPosts: (query, signal) =>
+      client.request('GET', `/api/posts${queryString({ limit: query.limit, cursor: query.cursor })}`, { signal }),
+    getPost: (id, signal) => client.request('GET', `/api/posts/${enc(id)}`, { signal }),
+    createPost: (input, signal) => client.request('POST', '/api/posts', { json: input, signal }),
+    updatePost: (id, input, signal) => client.request('PATCH', `/api/posts/${enc(id)}`, { json: input, signal }),
+    deletePost: (id, signal) => client.request('DELETE', `/api/posts/${enc(id)}`, { signal }),
+    listComments: (query, signal) => client.request('GET', `/api/comments${queryString(query)}`, { signal }),
+    createComment: (input, signal) => client.request('POST', '/api/comments', { json: input, signal }),
+    deleteComment: (id, signal) => client.request('DELETE', `/api/comments/${enc(id)}`, { signal }),
+    uploadImage: (file, signal) =>
+      client.request('POST', '/api/images', {
+        body: file,
+        contentType: file.type || 'application/octet-stream',
+        signal,
+        timeoutMs: UPLOAD_TIMEOUT_MS,
+      }),
+    getImage: (id, signal) => client.request('GET', `/api/images/${enc(id)}`, { signal }),
+  };
+}
+
+/** `?a=1&b=x` from the defined, non-null entries (empty string when there are none). */
+export function queryString(params: Record<string, string | number | null | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}

@@ -1,0 +1,25 @@
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { useLocation } from '../router/router.tsx';
+
+interface FlashValue {
+  message: string | null;
+  /** Shows `message` on the page the next navigation leads to (call it right before navigating). */
+  flashNext(message: string): void;
+}
+
+const FlashContext = createContext<FlashValue>({ message: null, flashNext: () => undefined });
+
+/** A one-shot message ("Post deleted.") shown on the next page and announced to screen readers. */
+export function FlashProvider({ children }: { children: ReactNode }): ReactNode {
+  const location = useLocation();
+  const [flash, setFlash] = useState<{ message: string; key: number } | null>(null);
+  const flashNext = useCallback((message: string) => setFlash({ message, key: location.key + 1 }), [location.key]);
+  const message = flash && flash.key === location.key ? flash.message : null;
+  const value = useMemo(() => ({ message, flashNext }), [message, flashNext]);
+  return <FlashContext.Provider value={value}>{children}</FlashContext.Provider>;
+}
+
+/** The flash message for this page and the setter for the next one. */
+export function useFlash(): FlashValue {
+  return useContext(FlashContext);
+}
