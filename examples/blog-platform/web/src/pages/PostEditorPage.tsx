@@ -15,13 +15,8 @@ export const ACCEPTED_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 
 /** Writes a new post (no `id`) or edits an existing one (the author only). */
 export function PostEditorPage({ id }: { id?: string }): ReactNode {
-  const api = useApi();
   const { session } = useAuth();
-  const existing = useResource(`edit:${id ?? ''}`, (signal) =>
-    id === undefined ? Promise.resolve(null) : api.getPost(id, signal),
-  );
   const heading = id === undefined ? 'Write a post' : 'Edit post';
-
   if (!session) {
     const here = id === undefined ? '/posts/new' : `/posts/${encodeURIComponent(id)}/edit`;
     return (
@@ -33,6 +28,13 @@ export function PostEditorPage({ id }: { id?: string }): ReactNode {
       </>
     );
   }
+  if (id === undefined) return <PostForm heading={heading} post={null} />;
+  return <EditPost id={id} heading={heading} userId={session.user.id} />;
+}
+
+function EditPost({ id, heading, userId }: { id: string; heading: string; userId: string }): ReactNode {
+  const api = useApi();
+  const existing = useResource(`edit:${id}`, (signal) => api.getPost(id, signal));
   if (existing.status !== 'ready') {
     return (
       <>
@@ -44,7 +46,7 @@ export function PostEditorPage({ id }: { id?: string }): ReactNode {
       </>
     );
   }
-  if (existing.data && existing.data.authorId !== session.user.id) {
+  if (existing.data.authorId !== userId) {
     return (
       <>
         <PageHeading title={heading}>{heading}</PageHeading>
@@ -54,7 +56,7 @@ export function PostEditorPage({ id }: { id?: string }): ReactNode {
       </>
     );
   }
-  return <PostForm key={existing.data?.id ?? 'new'} heading={heading} post={existing.data} />;
+  return <PostForm key={existing.data.id} heading={heading} post={existing.data} />;
 }
 
 function PostForm({ heading, post }: { heading: string; post: Post | null }): ReactNode {

@@ -1,0 +1,173 @@
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from './App.tsx';
+import { createAuthState, type AuthState } from './auth/authState.ts';
+import { createMemorySessionStore } from './auth/sessionStore.ts';
+import { createFakeBlog, type FakeBlog } from './test/fakeApi.ts';
+
+let blog: FakeBlog;
+let auth: AuthState;
+
+function renderAt(path: string): void {
+  window.history.replaceState(null, '', path);
+  render(<App services={{ api: blog.api, auth }} />);
+}
+
+beforeEach(() => {
+  window.scrollTo = () => undefined; // jsdom does not implement scrolling
+  auth = createAuthState({ store: createMemorySessionStore() });
+});
+afterEach(() => {
+  cleanup();
+  auth.dispose();
+  vi.useRealTimers();
+});
+
+describe('post list', () => {
+  it('pages through posts with the cursor, forward and back, moving focus to the heading', async () => {
+    blog = createFakeBlog(25);
+    renderAt('/');
+    expect(await screen.findByRole('link', { name: 'Post number 25' })).toBeTruthy();
+    expect(screen.getAllByRole('article')).toHaveLength(10);
+    expect(screen.queryByRole('link', { name: /Newer posts/ })).toBeNull();
+
+    fireEvent.click(screen.getByRole('link', { name: /Older posts/ }));
+    expect(await screen.findByRole('link', { name: 'Post number 15' })).toBeTruthy();
+    expect(window.location.search).toBe('?cursor=10');
+    const heading = screen.getByRole('heading', { level: 1, name: 'Posts, page 2' });
+    expect(document.activeElement).toBe(heading);
+
+    fireEvent.click(screen.getByRole('link', { name: /Older posts/ }));
+    expect(await screen.findByRole('link', { name: 'Post number 5' })).toBeTruthy();
+    expect(screen.getAllByRole('article')).toHaveLength(5);
+    expect(screen.queryByRole('link', { name: /Older posts/ })).toBeNull();
+
+    fireEvent.click(screen.getByRole('link', { name: /Newer posts/ }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Posts, page 2' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('link', { name: /Newer posts/ }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Latest posts' })).toBeTruthy();
+    expect(window.location.search).toBe('');
+  });
+
+  it('says plainly when the posts service is down, and recovers on "Try again"', async () => {
+    blog = createFakeBlog(3);
+    blog.postsDown = 503;
+    renderAt('/');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Service unavailable');
+    expect(alert.textContent).toContain('The service behind posts is unavailable right now');
+    expect(screen.getByRole('link', { name: 'podkit blog' })).toBeTruthy(); // the page still works
+
+    blog.postsDown = null;
+    fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('link', { name: 'Post number 3' })).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});
+
+describe('accounts', () => {
+  it('registers, then logs in with the username filled in, then logs out', async () => {
+    blog = createFakeBlog(1);
+    renderAt('/register');
+    fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'ada' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'short' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create account' }));
+    expect(await screen.findByText('Use at least 8 characters.')).toBeTruthy();
+    expect(screen.getByLabelText('Password').getAttribute('aria-invalid')).toBe('true');
+
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'correct horse' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create account' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Log in' })).toBeTruthy();
+    expect(screen.getByText(/Your account “ada” is ready/)).toBeTruthy();
+    expect((screen.getByLabelText('Username') as HTMLInputElement).value).toBe('ada');
+
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'wrong password' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Log in' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('Wrong username or password.');
+
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'correct horse' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Log in' }));
+    expect(await screen.findByText(/Signed in as/)).toBeTruthy();
+    expect(auth.token()).toBe('token-ada');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Log out' }));
+    expect(await screen.findByText('You are logged out.')).toBeTruthy();
+    expect(auth.token()).toBeNull();
+    expect(screen.getByRole('link', { name: 'Log in' })).toBeTruthy();
+  });
+
+  it('shows a duplicate registration as a plain message', async () => {
+    blog = createFakeBlog();
+    await blog.api.register({ username: 'ada', password: 'whatever1' });
+    renderAt('/register');
+    fireEvent.change(screen.getByLabelText('Username'), { target: { value: 'ada' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'correct horse' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create account' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('That username is taken. Choose another one.');
+  });
+});
+
+describe('writing', () => {
+  it('uploads an image, shows "Processing image…" until it is ready, then the thumbnail', async () => {
+    blog = createFakeBlog();
+    auth.signIn(
+      {
+        token: 't',
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+        user: { id: 'u-me', username: 'me', displayName: 'Me', createdAt: '' },
+      },
+      false,
+    );
+    renderAt('/posts/new');
+    vi.useFakeTimers({ shouldAdvanceTime: false, toFake: ['setTimeout', 'clearTimeout'] });
+    const file = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'cat.png', { type: 'image/png' });
+    await act(async () => {
+      fireEvent.change(screen.getByLabelText(/Add an image/), { target: { files: [file] } });
+      await vi.advanceTimersByTimeAsync(0);
+    });
+    expect(screen.getByText('Processing image…')).toBeTruthy();
+
+    blog.images.get('img1')!.status = 'ready';
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(500);
+    });
+    const img = screen.getByRole('img', { name: 'Image 1 of this post' });
+    expect(img.getAttribute('src')).toBe('/api/images/img1/thumbnail');
+    vi.useRealTimers();
+
+    fireEvent.change(screen.getByLabelText('Title'), { target: { value: 'A cat' } });
+    fireEvent.change(screen.getByLabelText('Body'), { target: { value: 'Look at this cat.' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Publish post' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'A cat' })).toBeTruthy();
+    expect(blog.posts[0]).toMatchObject({ title: 'A cat', imageIds: ['img1'] });
+    expect(screen.getByText('Your post is published.')).toBeTruthy();
+    await waitFor(() => expect(screen.getByRole('img', { name: /Image 1 of 1 in “A cat”/ })).toBeTruthy());
+  });
+
+  it('refuses a file that is not an image before uploading it', async () => {
+    blog = createFakeBlog();
+    auth.signIn(
+      { token: 't', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), user: { id: 'u-me', username: 'me', displayName: 'Me', createdAt: '' } },
+      false,
+    );
+    renderAt('/posts/new');
+    const file = new File(['%PDF'], 'cv.pdf', { type: 'application/pdf' });
+    fireEvent.change(screen.getByLabelText(/Add an image/), { target: { files: [file] } });
+    expect((await screen.findByRole('alert')).textContent).toBe('“cv.pdf” is not a JPEG, PNG or WebP image.');
+    expect(blog.images.size).toBe(0);
+  });
+});
+
+describe('error boundary', () => {
+  it('shows a message instead of a blank page when a page crashes', async () => {
+    blog = createFakeBlog(1);
+    // A post whose data breaks rendering (imageIds is not a list).
+    (blog.posts[0] as unknown as { imageIds: unknown }).imageIds = null;
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    renderAt('/posts/p1');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Something went wrong');
+    expect(screen.getByRole('link', { name: 'podkit blog' })).toBeTruthy();
+    consoleError.mockRestore();
+  });
+});
