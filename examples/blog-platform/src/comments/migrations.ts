@@ -16,4 +16,11 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX comments_by_post ON comments (post_id, created_at DESC, id DESC);
     `,
   },
+  {
+    id: '002_comments_idempotency',
+    sql: `
+      ALTER TABLE comments ADD COLUMN idempotency_key text;
+      CREATE UNIQUE INDEX comments_idempotency ON comments (author_id, idempotency_key);
+    `,
+  },
 ];

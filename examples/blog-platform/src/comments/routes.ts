@@ -3,7 +3,7 @@ import { createRouter, reply, type Router } from '@podkit/http';
 import { z } from 'zod';
 import type { Authenticate } from '../shared/http/authenticate.ts';
 import { problems } from '../shared/http/problems.ts';
-import { cursorFrom, idParams, pageQuery } from '../shared/http/schemas.ts';
+import { cursorFrom, idempotencyKey, idParams, pageQuery } from '../shared/http/schemas.ts';
 import type { PostExists } from './post-lookup.ts';
 import type { CommentStore } from './store.ts';
 
@@ -26,7 +26,7 @@ export function commentsRoutes(deps: CommentsRoutesDeps): Router {
     .post('/api/comments', { body: NewComment }, async ({ body, req }) => {
       const me = await authenticate(req);
       if (!(await postExists(body.postId))) throw problems.notFound(`post ${body.postId} does not exist`);
-      const comment = await store.create({ postId: body.postId, authorId: me.userId, authorName: me.displayName, body: body.body });
+      const comment = await store.create({ postId: body.postId, authorId: me.userId, authorName: me.displayName, body: body.body, idempotencyKey: idempotencyKey(req.headers) });
       logger.info({ commentId: comment.id, postId: comment.postId }, 'comment created');
       return reply(201, comment);
     })

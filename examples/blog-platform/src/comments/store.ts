@@ -43,7 +43,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** SQL for comments. */
 export interface CommentStore {
-  create(input: { postId: string; authorId: string; authorName: string; body: string }): Promise<Comment>;
+  /** Creates a comment; with an `idempotencyKey` already used by this author, returns that comment instead. */
+  create(input: { postId: string; authorId: string; authorName: string; body: string; idempotencyKey?: string | undefined }): Promise<Comment>;
   get(id: string): Promise<Comment | undefined>;
   listByPost(postId: string, limit: number, after?: Cursor): Promise<CommentPage>;
   delete(id: string): Promise<boolean>;
@@ -53,11 +54,15 @@ export interface CommentStore {
 export function createCommentStore(db: Database): CommentStore {
   return {
     async create(input) {
+      const key = input.idempotencyKey ?? null;
       const { rows } = await db.query<Row>(
-        `INSERT INTO comments (id, post_id, author_id, author_name, body) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-        [randomUUID(), input.postId, input.authorId, input.authorName, input.body],
+        `INSERT INTO comments (id, post_id, author_id, author_name, body, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (author_id, idempotency_key) DO NOTHING RETURNING *`,
+        [randomUUID(), input.postId, input.authorId, input.authorName, input.body, key],
       );
-      return toComment(rows[0]!);
+      if (rows[0] !== undefined) return toComment(rows[0]);
+      const first = await db.query<Row>(`SELECT * FROM comments WHERE author_id = $1 AND idempotency_key = $2`, [input.authorId, key]);
+      return toComment(first.rows[0]!);
     },
     async get(id) {
       if (!UUID.test(id)) return undefined;

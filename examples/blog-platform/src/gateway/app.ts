@@ -35,7 +35,7 @@ export function createGatewayListener(o: GatewayAppOptions): (req: IncomingMessa
   const routes: Route[] = UPSTREAMS.map((name) => ({
     prefix: `/api/${name}`,
     template: `/api/${name}/*`,
-    proxy: createProxy(name, o.clients[name], o.logger),
+    proxy: createProxy(name, o.clients[name], o.logger, { idempotencyKeys: name === 'posts' || name === 'comments' }),
   }));
   const web = o.webDir !== undefined && existsSync(o.webDir) ? createStaticHandler(o.webDir) : undefined;
   if (web === undefined) o.logger.info({ webDir: o.webDir }, 'front-end build not found; serving the API only');

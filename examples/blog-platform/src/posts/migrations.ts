@@ -18,4 +18,12 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX posts_newest ON posts (created_at DESC, id DESC);
     `,
   },
+  {
+    // a create retried with the same Idempotency-Key returns the first post instead of a second one
+    id: '002_posts_idempotency',
+    sql: `
+      ALTER TABLE posts ADD COLUMN idempotency_key text;
+      CREATE UNIQUE INDEX posts_idempotency ON posts (author_id, idempotency_key);
+    `,
+  },
 ];

@@ -52,7 +52,8 @@ export function isUuid(s: string): boolean {
 
 /** SQL for posts. */
 export interface PostStore {
-  create(input: { authorId: string; authorName: string; title: string; body: string; imageIds: string[] }): Promise<Post>;
+  /** Creates a post; with an `idempotencyKey` already used by this author, returns that post instead. */
+  create(input: { authorId: string; authorName: string; title: string; body: string; imageIds: string[]; idempotencyKey?: string | undefined }): Promise<Post>;
   get(id: string): Promise<Post | undefined>;
   list(limit: number, after?: Cursor): Promise<PostPage>;
   update(id: string, patch: { title?: string | undefined; body?: string | undefined; imageIds?: string[] | undefined }): Promise<Post | undefined>;
@@ -63,11 +64,15 @@ export interface PostStore {
 export function createPostStore(db: Database): PostStore {
   return {
     async create(input) {
+      const key = input.idempotencyKey ?? null;
       const { rows } = await db.query<Row>(
-        `INSERT INTO posts (id, author_id, author_name, title, body, image_ids) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-        [randomUUID(), input.authorId, input.authorName, input.title, input.body, input.imageIds],
+        `INSERT INTO posts (id, author_id, author_name, title, body, image_ids, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (author_id, idempotency_key) DO NOTHING RETURNING *`,
+        [randomUUID(), input.authorId, input.authorName, input.title, input.body, input.imageIds, key],
       );
-      return toPost(rows[0]!);
+      if (rows[0] !== undefined) return toPost(rows[0]);
+      const first = await db.query<Row>(`SELECT * FROM posts WHERE author_id = $1 AND idempotency_key = $2`, [input.authorId, key]);
+      return toPost(first.rows[0]!);
     },
     async get(id) {
       if (!isUuid(id)) return undefined;

@@ -49,6 +49,19 @@ describe.each(backends())('posts service on $name', (backend) => {
     expect((await call(`${url}/${id}`, 'GET')).body.title).toBe('Hello again');
   });
 
+  it('creates one post for a create retried with the same Idempotency-Key', async () => {
+    const { token } = await issuer.token();
+    const headers = { 'idempotency-key': 'retry-me-1' };
+    const a = await call(url, 'POST', { token, headers, json: { title: 'once', body: 'b' } });
+    const b = await call(url, 'POST', { token, headers, json: { title: 'once', body: 'b' } });
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(201);
+    expect(b.body.id).toBe(a.body.id);
+    const other = await issuer.token();
+    const c = await call(url, 'POST', { token: other.token, headers, json: { title: 'once', body: 'b' } });
+    expect(c.body.id).not.toBe(a.body.id);
+  });
+
   it('lets only the author change or delete a post', async () => {
     const author = await issuer.token();
     const other = await issuer.token();

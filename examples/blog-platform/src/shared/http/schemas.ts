@@ -19,3 +19,9 @@ export function cursorFrom(value: string | undefined): Cursor | undefined {
 
 /** A UUID path parameter; a malformed id is simply not found. */
 export const idParams = z.object({ id: z.string().max(64) });
+
+/** The `Idempotency-Key` of a request (at most 128 printable characters), or `undefined`. */
+export function idempotencyKey(headers: Readonly<Record<string, string | string[] | undefined>>): string | undefined {
+  const v = headers['idempotency-key'];
+  return typeof v === 'string' && /^[\x21-\x7e]{1,128}$/.test(v) ? v : undefined;
+}
