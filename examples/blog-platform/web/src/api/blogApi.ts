@@ -15,11 +15,12 @@ export interface BlogApi {
   me(signal?: AbortSignal): Promise<User>;
   listPosts(query: { limit?: number; cursor?: string | null }, signal?: AbortSignal): Promise<Page<Post>>;
   getPost(id: string, signal?: AbortSignal): Promise<Post>;
-  createPost(input: PostInput, signal?: AbortSignal): Promise<Post>;
+  /** `idempotencyKey` makes a retried create (after a timeout) safe: the server creates the post once. */
+  createPost(input: PostInput, signal?: AbortSignal, idempotencyKey?: string): Promise<Post>;
   updatePost(id: string, input: Partial<PostInput>, signal?: AbortSignal): Promise<Post>;
   deletePost(id: string, signal?: AbortSignal): Promise<void>;
   listComments(query: { postId: string; limit?: number; cursor?: string | null }, signal?: AbortSignal): Promise<Page<Comment>>;
-  createComment(input: { postId: string; body: string }, signal?: AbortSignal): Promise<Comment>;
+  createComment(input: { postId: string; body: string }, signal?: AbortSignal, idempotencyKey?: string): Promise<Comment>;
   deleteComment(id: string, signal?: AbortSignal): Promise<void>;
   uploadImage(file: Blob, signal?: AbortSignal): Promise<Image>;
   getImage(id: string, signal?: AbortSignal): Promise<Image>;
@@ -39,11 +40,13 @@ export function createBlogApi(client: ApiClient): BlogApi {
     listPosts: (query, signal) =>
       client.request('GET', `/api/posts${queryString({ limit: query.limit, cursor: query.cursor })}`, { signal }),
     getPost: (id, signal) => client.request('GET', `/api/posts/${enc(id)}`, { signal }),
-    createPost: (input, signal) => client.request('POST', '/api/posts', { json: input, signal }),
+    createPost: (input, signal, key) =>
+      client.request('POST', '/api/posts', { json: input, signal, headers: keyHeader(key) }),
     updatePost: (id, input, signal) => client.request('PATCH', `/api/posts/${enc(id)}`, { json: input, signal }),
     deletePost: (id, signal) => client.request('DELETE', `/api/posts/${enc(id)}`, { signal }),
     listComments: (query, signal) => client.request('GET', `/api/comments${queryString(query)}`, { signal }),
-    createComment: (input, signal) => client.request('POST', '/api/comments', { json: input, signal }),
+    createComment: (input, signal, key) =>
+      client.request('POST', '/api/comments', { json: input, signal, headers: keyHeader(key) }),
     deleteComment: (id, signal) => client.request('DELETE', `/api/comments/${enc(id)}`, { signal }),
     uploadImage: (file, signal) =>
       client.request('POST', '/api/images', {
@@ -54,6 +57,19 @@ export function createBlogApi(client: ApiClient): BlogApi {
       }),
     getImage: (id, signal) => client.request('GET', `/api/images/${enc(id)}`, { signal }),
   };
+}
+
+function keyHeader(key: string | undefined): Record<string, string> | undefined {
+  return key ? { 'idempotency-key': key } : undefined;
+}
+
+/**
+ * A fresh `Idempotency-Key`: one per thing the person means to create, reused when they retry.
+ * (`crypto.randomUUID` needs a secure context; plain-HTTP hosts fall back to random bytes.)
+ */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** `?a=1&b=x` from the defined, non-null entries (empty string when there are none). */

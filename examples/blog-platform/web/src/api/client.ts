@@ -26,6 +26,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Overrides the client's timeout for this request. */
   timeoutMs?: number;
+  /** Extra request headers (e.g. `idempotency-key`). */
+  headers?: Record<string, string>;
 }
 
 /** A small fetch wrapper that turns every failure into an {@link ApiError}. */
@@ -47,7 +49,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const defaultTimeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   async function request<T>(method: string, path: string, req: RequestOptions = {}): Promise<T> {
-    const headers = new Headers({ accept: 'application/json, application/problem+json' });
+    const headers = new Headers({ ...req.headers, accept: 'application/json, application/problem+json' });
     const token = options.getToken?.() ?? null;
     if (token) headers.set('authorization', `Bearer ${token}`);
     let body: BodyInit | undefined;

@@ -21,13 +21,21 @@ describe('describeError', () => {
     expect(timeout.retryable).toBe(true);
   });
 
-  it('shows the detail of a 4xx problem as a sentence, and the field errors', () => {
+  it('lists the field errors of a 400 (as @podkit/http sends them), else shows the detail', () => {
     const d = describeError(
-      problem(422, { detail: 'title must not be empty', errors: [{ path: ['title'], message: 'required' }] }),
+      problem(400, {
+        detail: 'invalid request body',
+        errors: [{ in: 'body', path: 'title', message: 'too small: expected string to have >=1 characters' }],
+      }),
     );
-    expect(d.message).toBe('Some of what you entered was not accepted. Title must not be empty.');
-    expect(d.fieldErrors).toEqual({ title: 'Required.' });
+    expect(d.message).toBe(
+      'Some of what you entered was not accepted: title: Too small: expected string to have >=1 characters.',
+    );
+    expect(d.fieldErrors).toEqual({ title: 'Too small: expected string to have >=1 characters.' });
     expect(d.retryable).toBe(false);
+    expect(describeError(problem(422, { detail: 'title must not be empty' })).message).toBe(
+      'Some of what you entered was not accepted. Title must not be empty.',
+    );
   });
 
   it('lets the caller override the message for a status (wrong password on login)', () => {

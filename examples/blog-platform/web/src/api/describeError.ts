@@ -75,7 +75,12 @@ export function describeError(error: unknown, context: DescribeContext = {}): Er
     case 422:
       return {
         title: 'Please check the form',
-        message: withDetail('Some of what you entered was not accepted.'),
+        message:
+          Object.keys(fieldErrors).length > 0
+            ? `Some of what you entered was not accepted: ${Object.entries(fieldErrors)
+                .map(([field, text]) => `${field}: ${text}`)
+                .join(' ')}`
+            : withDetail('Some of what you entered was not accepted.'),
         fieldErrors,
         retryable: false,
       };

@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { describeError } from '../api/describeError.ts';
 import type { Comment, Page } from '../api/types.ts';
+import { newIdempotencyKey } from '../api/blogApi.ts';
 import { useApi, useAuth } from '../app/services.tsx';
 import { useResource } from '../app/useResource.ts';
 import { ErrorNotice, Loading } from '../components/ErrorNotice.tsx';
@@ -10,7 +11,7 @@ import { Link } from '../router/router.tsx';
 
 const COMMENTS_PAGE = 20;
 
-/** A post's comments (oldest pages loaded first, "Show more" for the rest) and the form to add one. */
+/** A post's comments (newest first, "Show older comments" for the rest) and the form to add one. */
 export function Comments({ postId }: { postId: string }): ReactNode {
   const api = useApi();
   const { session } = useAuth();
@@ -57,7 +58,7 @@ export function Comments({ postId }: { postId: string }): ReactNode {
           {moreError ? <ErrorNotice error={moreError} what="more comments" /> : null}
           {page.nextCursor ? (
             <button type="button" disabled={loadingMore} onClick={() => void loadMore(page)}>
-              {loadingMore ? 'Loading…' : 'Show more comments'}
+              {loadingMore ? 'Loading…' : 'Show older comments'}
             </button>
           ) : null}
         </>
@@ -66,7 +67,7 @@ export function Comments({ postId }: { postId: string }): ReactNode {
         <CommentForm
           postId={postId}
           onAdded={(comment) => {
-            if (page) comments.set({ ...page, items: [...page.items, comment] });
+            if (page) comments.set({ ...page, items: [comment, ...page.items] });
             else comments.reload();
           }}
         />
@@ -120,6 +121,8 @@ function CommentForm({ postId, onAdded }: { postId: string; onAdded: (comment: C
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState('');
+  // One key per comment the person writes: "Post comment" again after a timeout cannot duplicate it.
+  const [key, setKey] = useState(newIdempotencyKey);
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -131,8 +134,9 @@ function CommentForm({ postId, onAdded }: { postId: string; onAdded: (comment: C
     setBusy(true);
     setError(null);
     try {
-      const comment = await api.createComment({ postId, body: body.trim() });
+      const comment = await api.createComment({ postId, body: body.trim() }, undefined, key);
       onAdded(comment);
+      setKey(newIdempotencyKey());
       setBody('');
       setStatus('Comment added.');
     } catch (e) {

@@ -1,5 +1,6 @@
 import { useRef, useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
 import { describeError, type ErrorDescription } from '../api/describeError.ts';
+import { newIdempotencyKey } from '../api/blogApi.ts';
 import type { Post } from '../api/types.ts';
 import { useFlash } from '../app/flash.tsx';
 import { useApi, useAuth } from '../app/services.tsx';
@@ -9,6 +10,9 @@ import { TextAreaField, TextField } from '../components/Field.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
 import { ImageView } from '../images/ImageView.tsx';
 import { Link, useNavigate } from '../router/router.tsx';
+
+/** Most images one post may have (the posts service's limit). */
+export const MAX_IMAGES = 10;
 
 /** Image types the images service accepts. */
 export const ACCEPTED_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
@@ -72,6 +76,7 @@ function PostForm({ heading, post }: { heading: string; post: Post | null }): Re
   const [problem, setProblem] = useState<ErrorDescription | null>(null);
   const [status, setStatus] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
+  const [key] = useState(newIdempotencyKey);
 
   const upload = async (event: ChangeEvent<HTMLInputElement>): Promise<void> => {
     const file = event.target.files?.[0];
@@ -109,7 +114,7 @@ function PostForm({ heading, post }: { heading: string; post: Post | null }): Re
     setProblem(null);
     const input = { title: title.trim(), body, imageIds };
     try {
-      const saved = post ? await api.updatePost(post.id, input) : await api.createPost(input);
+      const saved = post ? await api.updatePost(post.id, input) : await api.createPost(input, undefined, key);
       flashNext(post ? 'Your changes are saved.' : 'Your post is published.');
       navigate(`/posts/${encodeURIComponent(saved.id)}`);
     } catch (e) {
@@ -142,13 +147,14 @@ function PostForm({ heading, post }: { heading: string; post: Post | null }): Re
           name="body"
           required
           rows={10}
+          maxLength={20_000}
           hint="Separate paragraphs with a blank line."
           value={body}
           error={problem?.fieldErrors['body']}
           onChange={(e) => setBody(e.target.value)}
         />
         <fieldset className="images-field">
-          <legend>Images</legend>
+          <legend>Images (up to {MAX_IMAGES})</legend>
           {imageIds.length > 0 ? (
             <ul className="image-grid">
               {imageIds.map((imageId, i) => (
@@ -174,7 +180,7 @@ function PostForm({ heading, post }: { heading: string; post: Post | null }): Re
               ref={fileInput}
               type="file"
               accept={ACCEPTED_IMAGE_TYPES.join(',')}
-              disabled={uploading}
+              disabled={uploading || imageIds.length >= MAX_IMAGES}
               onChange={(e) => void upload(e)}
               aria-describedby={uploadError ? 'image-upload-error' : undefined}
             />

@@ -6,6 +6,9 @@ import { TextField } from '../components/Field.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
 import { Link, useNavigate } from '../router/router.tsx';
 
+const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/;
+const USERNAME_RULE = 'Use 3 to 32 letters, digits, “_”, “.” or “-”.';
+
 /** Shortest password the form accepts before asking the server. */
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -23,7 +26,7 @@ export function RegisterPage(): ReactNode {
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     const fieldErrors: Record<string, string> = {};
-    if (!username.trim()) fieldErrors['username'] = 'Choose a username.';
+    if (!USERNAME.test(username.trim())) fieldErrors['username'] = USERNAME_RULE;
     if (password.length < MIN_PASSWORD_LENGTH) {
       fieldErrors['password'] = `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
     }
@@ -64,6 +67,7 @@ export function RegisterPage(): ReactNode {
           name="username"
           autoComplete="username"
           required
+          hint={USERNAME_RULE}
           value={username}
           error={problem?.fieldErrors['username']}
           onChange={(e) => setUsername(e.target.value)}
