@@ -1,0 +1,232 @@
+// Turns each benchmark module's own result shape into rows of the one summary table, with the
+// target each issue set next to the figure. The modules are read structurally (their result
+// types are not imported) so that a module changing shape degrades to a generic row instead of
+// breaking the run.
+
+/** One line of the summary table. */
+export interface Row {
+  /** Which benchmark module produced it (`http-server`). */
+  readonly bench: string;
+  /** What was measured. */
+  readonly subject: string;
+  /** Throughput: `12,345 req/s`. */
+  readonly throughput?: string;
+  readonly p50?: string;
+  readonly p99?: string;
+  /** Per-call cost: `9.8 µs CPU/req`, `412 ns/call`. */
+  readonly cost?: string;
+  /** Ratio against the bare baseline measured in the same run. */
+  readonly vsBaseline?: string;
+  /** The target the issue set, in words. */
+  readonly target?: string;
+  /** `yes`, `no`, or a qualified verdict; `—` when there is no target. */
+  readonly met?: string;
+}
+
+type Rec = Record<string, unknown>;
+const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null;
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const str = (v: unknown): string => (typeof v === 'string' ? v : String(v));
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const fixed = (n: number, digits = 1): string => n.toFixed(digits);
+const ratio = (n: number): string => `${n.toFixed(2)}×`;
+const ms = (n: number | undefined): string | undefined => (n === undefined ? undefined : `${fixed(n, n < 10 ? 2 : 1)} ms`);
+
+/** Rows of `bench/config.bench.ts` (issue 2: report only, no numeric target). */
+export function configRows(result: unknown): Row[] {
+  if (!isRec(result) || num(result.microsPerOp) === undefined) return genericRows('config', result);
+  const keys = num(result.keys) ?? 100;
+  const rows: Row[] = [
+    {
+      bench: 'config',
+      subject: `load + validate ${keys} keys (50 ConfigMap files, 10 Secret files, 40 env vars)`,
+      cost: `${fixed(num(result.microsPerOp)!)} µs/load`,
+      target: 'report only (issue 2); paid once at startup and per ConfigMap update',
+      met: '—',
+    },
+  ];
+  const envOnly = num(result.envOnlyMicrosPerOp);
+  if (envOnly !== undefined) {
+    rows.push({
+      bench: 'config',
+      subject: `the same ${keys} keys from env vars only (coercion + zod + freeze, no file I/O)`,
+      cost: `${fixed(envOnly)} µs/load`,
+      target: 'report only',
+      met: '—',
+    });
+  }
+  return rows;
+}
+
+/** Rows of `bench/core.bench.ts`: each podkit case next to bare pino / prom-client in the same run. */
+export function coreRows(result: unknown): Row[] {
+  if (!isRec(result) || !Array.isArray(result.cases)) return genericRows('core', result);
+  const cases = result.cases.filter(isRec);
+  const bare = new Map<string, { impl: string; ns: number }>();
+  for (const c of cases) {
+    const ns = num(c.nsPerOp);
+    if (c.impl !== 'podkit' && ns !== undefined) bare.set(str(c.name), { impl: str(c.impl), ns });
+  }
+  return cases
+    .filter((c) => c.impl === 'podkit')
+    .map((c): Row => {
+      const ns = num(c.nsPerOp) ?? Number.NaN;
+      const base = bare.get(str(c.name));
+      return {
+        bench: 'core',
+        subject: str(c.name),
+        cost: `${fixed(ns)} ns/call`,
+        ...(base
+          ? { vsBaseline: `${base.impl} ${fixed(base.ns)} ns → ${ratio(ns / base.ns)} its cost` }
+          : { vsBaseline: 'podkit-only feature (no bare equivalent)' }),
+        target: 'report only (issue 3)',
+        met: '—',
+      };
+    });
+}
+
+/** Issue 4's targets, as a ratio of bare node:http's req/s measured in the same run. */
+function serverTarget(name: string): number | undefined {
+  if (!/^podkit/i.test(name)) return undefined;
+  return /access.?log/i.test(name) ? 0.65 : 0.85;
+}
+
+/** Rows of `bench/http-server.bench.ts` (issue 4: podkit ≥ 0.85× bare; with access log ≥ 0.65×). */
+export function httpServerRows(result: unknown): Row[] {
+  if (!Array.isArray(result)) return genericRows('http-server', result);
+  const items = result.filter(isRec);
+  const bare = items.find((r) => /bare/i.test(str(r.name))) ?? items[0];
+  const bareRps = num(bare?.requestsPerSecond);
+  const bareCpu = num(bare?.cpuMicrosPerRequest);
+  return items.map((r): Row => {
+    const name = str(r.name);
+    const rps = num(r.requestsPerSecond);
+    const cpu = num(r.cpuMicrosPerRequest);
+    const rel = num(r.relative) ?? (rps !== undefined && bareRps ? rps / bareRps : undefined);
+    const cpuRel = cpu !== undefined && bareCpu !== undefined && cpu > 0 ? bareCpu / cpu : undefined;
+    const isBare = r === bare;
+    const target = serverTarget(name);
+    let met = '—';
+    if (target !== undefined && rel !== undefined) {
+      if (rel >= target) met = 'yes';
+      else if (cpuRel !== undefined && cpuRel >= target) met = `on CPU/req only (${ratio(cpuRel)}); req/s ${ratio(rel)}`;
+      else met = 'no';
+    }
+    return {
+      bench: 'http-server',
+      subject: name,
+      ...(rps !== undefined ? { throughput: `${int(rps)} req/s` } : {}),
+      ...(ms(num(r.p50Ms)) ? { p50: ms(num(r.p50Ms)) } : {}),
+      ...(ms(num(r.p99Ms)) ? { p99: ms(num(r.p99Ms)) } : {}),
+      ...(cpu !== undefined ? { cost: `${fixed(cpu)} µs CPU/req` } : {}),
+      vsBaseline: isBare
+        ? 'baseline'
+        : `${rel !== undefined ? ratio(rel) : '?'} req/s${cpuRel !== undefined ? `, ${ratio(cpuRel)} CPU efficiency` : ''}`,
+      target: target !== undefined ? `≥ ${ratio(target)} bare req/s` : isBare ? 'baseline' : 'comparison',
+      met,
+    };
+  });
+}
+
+/** Rows of `bench/http-client.bench.ts` (issue 5: podkit client ≥ 0.95× bare undici Pool.request). */
+export function httpClientRows(result: unknown): Row[] {
+  if (!Array.isArray(result)) return genericRows('http-client', result);
+  const items = result.filter(isRec);
+  const bare = items.find((r) => /undici/i.test(str(r.name))) ?? items[0];
+  const bareRate = num(bare?.callsPerSecond);
+  const bareCpu = num(bare?.cpuMicrosPerCall);
+  return items.map((r): Row => {
+    const name = str(r.name);
+    const rate = num(r.callsPerSecond);
+    const cpu = num(r.cpuMicrosPerCall);
+    const rel = rate !== undefined && bareRate ? rate / bareRate : undefined;
+    const cpuRel = cpu !== undefined && bareCpu !== undefined && cpu > 0 ? bareCpu / cpu : undefined;
+    const isBare = r === bare;
+    const isPodkit = /^podkit/i.test(name);
+    let met = '—';
+    if (isPodkit && rel !== undefined) {
+      if (rel >= 0.95) met = 'yes';
+      else if (cpuRel !== undefined && cpuRel >= 0.95) met = `on CPU/call only (${ratio(cpuRel)}); calls/s ${ratio(rel)}`;
+      else met = 'no';
+    }
+    return {
+      bench: 'http-client',
+      subject: name,
+      ...(rate !== undefined ? { throughput: `${int(rate)} calls/s` } : {}),
+      ...(cpu !== undefined ? { cost: `${fixed(cpu)} µs CPU/call (load side)` } : {}),
+      vsBaseline: isBare
+        ? 'baseline'
+        : `${rel !== undefined ? ratio(rel) : '?'} calls/s${cpuRel !== undefined ? `, ${ratio(cpuRel)} CPU efficiency` : ''}`,
+      target: isPodkit ? '≥ 0.95× bare undici calls/s' : isBare ? 'baseline' : 'comparison',
+      met,
+    };
+  });
+}
+
+/** Issue 6's reference figures, by scenario. */
+function platformTarget(name: string): { rps: number; p95: number } | undefined {
+  if (/cached|post read|read post/i.test(name)) return { rps: 5000, p95: 5 };
+  if (/comment/i.test(name)) return { rps: 1500, p95: 30 };
+  return undefined;
+}
+
+/**
+ * Rows of `bench/platform.bench.ts` (issue 6: a cached post read through the gateway at ≥ 5000
+ * req/s with p95 ≤ 5 ms; creating a comment compared with 1500 req/s at p95 30 ms). Accepts an
+ * array of scenarios or an object holding one (`scenarios`, `results`), plus optional peak RSS.
+ */
+export function platformRows(result: unknown): Row[] {
+  const list = Array.isArray(result)
+    ? result
+    : isRec(result) && Array.isArray(result.scenarios)
+      ? result.scenarios
+      : isRec(result) && Array.isArray(result.results)
+        ? result.results
+        : undefined;
+  if (!list) return genericRows('platform', result);
+  const rows = list.filter(isRec).map((r): Row => {
+    const name = str(r.name ?? r.scenario ?? 'scenario');
+    const rps = num(r.requestsPerSecond) ?? num(r.rps);
+    const p95 = num(r.p95Ms) ?? num(r.p95);
+    const target = platformTarget(name);
+    const met =
+      target && rps !== undefined && p95 !== undefined ? (rps >= target.rps && p95 <= target.p95 ? 'yes' : 'no') : '—';
+    return {
+      bench: 'platform',
+      subject: name,
+      ...(rps !== undefined ? { throughput: `${int(rps)} req/s` } : {}),
+      ...(ms(num(r.p50Ms)) ? { p50: ms(num(r.p50Ms)) } : {}),
+      ...(ms(num(r.p99Ms) ?? p95) ? { p99: `${ms(num(r.p99Ms) ?? p95)!}${num(r.p99Ms) === undefined ? ' (p95)' : ''}` } : {}),
+      ...(p95 !== undefined && num(r.p99Ms) !== undefined ? { cost: `p95 ${ms(p95)!}` } : {}),
+      target: target ? `≥ ${int(target.rps)} req/s at p95 ≤ ${target.p95} ms` : 'report only',
+      met,
+    };
+  });
+  if (isRec(result)) {
+    const rss = result.peakRssMiB ?? result.peakRss ?? result.rss;
+    if (isRec(rss)) {
+      const parts = Object.entries(rss).map(([k, v]) => `${k} ${num(v) !== undefined ? int(num(v)!) : str(v)}`);
+      rows.push({ bench: 'platform', subject: 'peak RSS per service (MiB)', cost: parts.join(', '), target: 'report only', met: '—' });
+    }
+  }
+  return rows;
+}
+
+/** Fallback for a result shape this runner does not know: its numeric fields, flattened. */
+export function genericRows(bench: string, result: unknown): Row[] {
+  const items = Array.isArray(result) ? result : [result];
+  return items.map((item, i): Row => {
+    const fields = isRec(item)
+      ? Object.entries(item)
+          .filter(([, v]) => num(v) !== undefined)
+          .map(([k, v]) => `${k}=${fixed(num(v)!, 2)}`)
+      : [str(item)];
+    return {
+      bench,
+      subject: isRec(item) && typeof item.name === 'string' ? item.name : `result ${i + 1}`,
+      cost: fields.join(', '),
+      target: 'not recognised by bench/run.ts (see the module)',
+      met: '—',
+    };
+  });
+}
