@@ -19,9 +19,9 @@ function hello(_req: IncomingMessage, res: ServerResponse): void {
   res.end(BODY);
 }
 
-function podkitService(): ServeService {
+function podkitService(sync = true): ServeService {
   const identity = { name: 'bench', version: '1.0.0' };
-  const logger = createLogger({ service: identity, destination: pino.destination({ dest: '/dev/null', sync: true }), pretty: false });
+  const logger = createLogger({ service: identity, destination: pino.destination({ dest: '/dev/null', sync }), pretty: false });
   const metrics = createMetrics({ service: identity, runtimeMetrics: false });
   return {
     logger,
@@ -45,6 +45,8 @@ async function start(): Promise<number> {
       return (await serve(podkitService(), hello, { port: 0, host: '127.0.0.1', accessLog: false })).port;
     case 'podkit-log': // everything, including one access-log line per request
       return (await serve(podkitService(), hello, { port: 0, host: '127.0.0.1' })).port;
+    case 'podkit-log-async': // as podkit-log, with pino's buffered (async) destination
+      return (await serve(podkitService(false), hello, { port: 0, host: '127.0.0.1' })).port;
     case 'fastify': {
       const { default: Fastify } = await import('fastify');
       const app = Fastify({ logger: false, keepAliveTimeout: 65_000 });
@@ -84,4 +86,5 @@ const port = await start();
 process.on('message', (msg) => {
   if (msg === 'cpu') process.send?.(process.cpuUsage());
 });
+process.on('SIGTERM', () => process.exit(0)); // lets --cpu-prof write its profile
 process.stdout.write(`${port}\n`);

@@ -36,12 +36,13 @@ export interface ServerBenchOptions {
 }
 
 /** The server variants. */
-export type Variant = 'bare' | 'podkit' | 'podkit-log' | 'fastify' | 'express';
+export type Variant = 'bare' | 'podkit' | 'podkit-log' | 'podkit-log-async' | 'fastify' | 'express';
 
 const LABELS: Record<Variant, string> = {
   bare: 'bare node:http',
   podkit: 'podkit (metrics + request id + trace ctx)',
   'podkit-log': 'podkit (+ access-log line)',
+  'podkit-log-async': 'podkit (+ access-log line, async dest.)',
   fastify: 'Fastify 5 (no logger)',
   express: 'Express 5 + pino-http + prom-client',
 };
@@ -104,7 +105,7 @@ export async function run(options: ServerBenchOptions = {}): Promise<ServerBench
     seconds: options.seconds ?? 5,
     connections: options.connections ?? 50,
     fixedRate: options.fixedRate ?? 10_000,
-    variants: options.variants ?? ['bare', 'podkit', 'podkit-log', 'fastify', 'express'],
+    variants: options.variants ?? ['bare', 'podkit', 'podkit-log', 'podkit-log-async', 'fastify', 'express'],
   };
   const results: Array<Omit<ServerBenchResult, 'relative'>> = [];
   for (const variant of o.variants) results.push(await measure(variant, o));
