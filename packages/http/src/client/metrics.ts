@@ -1,12 +1,11 @@
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { BreakerState } from './breaker.ts';
+import { CallSeriesMetrics } from './call-series-metrics.ts';
+import type { CallSeries } from './call-series-metrics.ts';
 
 /** Numeric value of a breaker state in `http_client_breaker_state`. */
 const STATE_VALUE: Readonly<Record<BreakerState, number>> = { closed: 0, 'half-open': 1, open: 2 };
-
-/** Duration buckets (seconds) for service-to-service calls. */
-const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
   return (registry.getSingleMetric(name) as T | undefined) ?? create();
@@ -14,30 +13,24 @@ function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
 
 /**
  * The client's metrics on an injected registry. Metric objects are shared by every client on the
- * same registry (told apart by the `client` label); label children are cached per call shape so
- * the hot path does no label hashing.
+ * same registry (told apart by the `client` label). The per-call request count and duration go
+ * through {@link CallSeriesMetrics} (no label hashing per call); the rest are prom-client metrics.
  * @internal
  */
 export class ClientMetrics {
   readonly #client: string;
-  readonly #requests: Counter<'client' | 'method' | 'status'>;
-  readonly #duration: Histogram<'client' | 'method' | 'status'>;
+  readonly #calls: CallSeriesMetrics;
   readonly #retries: Counter<'client' | 'reason'>;
   readonly #breakerState: Gauge<'client' | 'origin'>;
   readonly #transitions: Counter<'client' | 'origin' | 'from' | 'to'>;
   readonly #budgetRejections: Counter<'client'>;
   readonly #bulkheadRejections: Counter<'client'>;
-  readonly #children = new Map<string, { inc: () => void; observe: (v: number) => void }>();
+  readonly #children = new Map<string, CallSeries>();
 
   constructor(registry: Registry, client: string) {
     this.#client = client;
     const registers = [registry];
-    this.#requests = getOrCreate(registry, 'http_client_requests_total', () =>
-      new Counter({ name: 'http_client_requests_total', help: 'Calls made by the HTTP client, by final status (or error code).', labelNames: ['client', 'method', 'status'], registers }),
-    );
-    this.#duration = getOrCreate(registry, 'http_client_request_duration_seconds', () =>
-      new Histogram({ name: 'http_client_request_duration_seconds', help: 'Duration of HTTP client calls across all attempts.', labelNames: ['client', 'method', 'status'], buckets: BUCKETS, registers }),
-    );
+    this.#calls = CallSeriesMetrics.for(registry);
     this.#retries = getOrCreate(registry, 'http_client_retries_total', () =>
       new Counter({ name: 'http_client_retries_total', help: 'Retries made by the HTTP client, by reason.', labelNames: ['client', 'reason'], registers }),
     );
@@ -58,16 +51,12 @@ export class ClientMetrics {
   /** Records one finished call. `status` is the HTTP status or an error code. */
   call(method: string, status: string, seconds: number): void {
     const key = `${method} ${status}`;
-    let child = this.#children.get(key);
-    if (child === undefined) {
-      const labels = { client: this.#client, method, status };
-      const counter = this.#requests.labels(labels);
-      const histogram = this.#duration.labels(labels);
-      child = { inc: () => counter.inc(), observe: (v: number) => histogram.observe(v) };
-      this.#children.set(key, child);
+    let series = this.#children.get(key);
+    if (series === undefined) {
+      series = this.#calls.series(this.#client, method, status);
+      this.#children.set(key, series);
     }
-    child.inc();
-    child.observe(seconds);
+    series.observe(seconds);
   }
 
   /** Records a retry. */
