@@ -35,7 +35,8 @@ describe('metrics', () => {
 
   it('works with an OpenMetrics registry', async () => {
     const u = await upstream();
-    const registry = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
+    const registry = new Registry();
+    registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
     const c = client({ name: 'posts', baseUrl: u.url, registry });
     await (await c.get('/x')).body.dump();
     const text = await registry.metrics();
