@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { pino } from 'pino';
 import type { DestinationStream, Level, LevelWithSilent, Logger } from 'pino';
 import { InvalidOptionError } from './errors.ts';
-import { DEFAULT_REDACT_KEYS, REDACTED, redactPathsFor, valueRedactor } from './logging/redaction.ts';
+import { DEFAULT_REDACT_KEYS, REDACTED, keyRedactor, valueRedactor } from './logging/redaction.ts';
 import { prettyAvailable, prettyDestination } from './logging/pretty.ts';
 import { getRequestContext } from './request-context.ts';
 import { getTraceIds } from './tracing.ts';
@@ -39,12 +39,15 @@ export interface LoggerOptions {
    */
   readonly async?: boolean;
   /**
-   * Extra redact paths in pino syntax (`'body.creditCard'`, `'*.ssn'`), added to the defaults.
+   * Extra redact paths in pino syntax (`'body.creditCard'`), on top of the key-based redaction.
+   * Prefer `redactKeys`: wildcard paths (`'*.ssn'`) make every line much slower.
    * @default []
    */
   readonly redactPaths?: readonly string[];
   /**
-   * Extra key names redacted at any depth up to 3, like the defaults (`'ssn'`).
+   * Extra key names redacted wherever they appear (objects are walked 4 levels deep), in
+   * addition to {@link DEFAULT_REDACT_KEYS} and secret-looking names (`*password*`, `*secret*`,
+   * `*token`, `*api-key*`, `*private-key*`, `*authorization*`, `*cookie*`, `*credential*`).
    * @default []
    */
   readonly redactKeys?: readonly string[];
@@ -131,12 +134,11 @@ export function createLogger(options: LoggerOptions): Logger {
   if (!isLogLevel(level)) {
     throw new InvalidOptionError('level', `"${String(level)}" is not one of ${LEVELS.join(', ')}`);
   }
-  const paths = [
-    ...redactPathsFor([...DEFAULT_REDACT_KEYS, ...(options.redactKeys ?? [])]),
-    ...(options.redactPaths ?? []),
-  ];
+  const keys = keyRedactor([...DEFAULT_REDACT_KEYS, ...(options.redactKeys ?? [])]);
+  const errSerializer = (err: unknown): unknown => keys.redactAny(pino.stdSerializers.errWithCause(err as Error));
+  const paths = options.redactPaths ?? [];
   const destination = options.destination ?? defaultDestination(options, env);
-  return pino(
+  const logger = pino(
     {
       level,
       messageKey: 'msg',
@@ -146,15 +148,34 @@ export function createLogger(options: LoggerOptions): Logger {
         pod: options.podName ?? env.POD_NAME ?? hostname(),
       },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label: string) => ({ level: label }) },
-      serializers: { err: pino.stdSerializers.errWithCause, error: pino.stdSerializers.errWithCause },
-      redact: { paths, censor: REDACTED },
+      formatters: {
+        level: (label: string) => ({ level: label }),
+        log: (object: Record<string, unknown>) => keys.redact(object),
+      },
+      serializers: { err: errSerializer, error: errSerializer },
+      ...(paths.length > 0 ? { redact: { paths: [...paths], censor: REDACTED } } : {}),
       mixin: contextMixin,
       mixinMergeStrategy: mergeMixin,
       ...(options.redactValues ? { hooks: { streamWrite: valueRedactor(options.redactValues) } } : {}),
     },
     destination,
   );
+  redactChildBindings(logger, keys.redact);
+  return logger;
+}
+
+/**
+ * pino applies `formatters.bindings` to the root's bindings only; child bindings
+ * (`logger.child({ headers })`) would bypass redaction. Children are created with the parent as
+ * prototype, so overriding `child` on the root covers every descendant.
+ */
+function redactChildBindings(logger: Logger, redact: <T>(value: T) => T): void {
+  const proto = Object.getPrototypeOf(logger) as { child: (this: Logger, ...args: Parameters<Logger['child']>) => Logger };
+  const original = proto.child;
+  const child = function (this: Logger, bindings: Parameters<Logger['child']>[0], childOptions?: Parameters<Logger['child']>[1]) {
+    return original.call(this, redact(bindings), childOptions);
+  };
+  logger.child = child as unknown as Logger['child'];
 }
 
 function defaultDestination(options: LoggerOptions, env: NodeJS.ProcessEnv): DestinationStream {

@@ -93,6 +93,30 @@ describe('createLogger', () => {
     });
   });
 
+  it('redacts secret-looking keys, error properties and child bindings without mutating the caller', () => {
+    const out = capture();
+    const logger = createLogger({ service, destination: out, redactKeys: ['ssn'] });
+    const input = { config: { dbPassword: 'pw-123456', webhook_secret: 'wh-123456', csrfToken: 'ct-123456', maxTokens: 5 }, ssn: '078-05-1120' };
+    logger.info(input, 'cfg');
+    expect(out.lines[0]!.config).toEqual({ dbPassword: '[Redacted]', webhook_secret: '[Redacted]', csrfToken: '[Redacted]', maxTokens: 5 });
+    expect(out.lines[0]!.ssn).toBe('[Redacted]');
+    expect(input.config.dbPassword).toBe('pw-123456');
+
+    const err = Object.assign(new Error('request failed'), { config: { headers: { Authorization: 'Bearer leaked' } } });
+    logger.error({ err }, 'upstream');
+    expect(out.raw[1]).not.toContain('leaked');
+    expect(out.lines[1]!.err).toMatchObject({ type: 'Error', message: 'request failed', config: { headers: { Authorization: '[Redacted]' } } });
+
+    logger.child({ headers: { cookie: 'sid=secret-cookie' } }).info('child');
+    expect(out.raw[2]).not.toContain('secret-cookie');
+    expect(out.lines[2]!.headers).toEqual({ cookie: '[Redacted]' });
+
+    const deep = { a: { b: { c: { token: 'deep-123456' } } }, list: [{ password: 'in-array-1' }] };
+    logger.info(deep, 'deep');
+    expect(out.raw[3]).not.toContain('deep-123456');
+    expect(out.raw[3]).not.toContain('in-array-1');
+  });
+
   it('redacts secret values anywhere in the line and picks up new values after a reload', () => {
     const out = capture();
     let secrets = ['s3cr3t-db-pass'];

@@ -23,8 +23,11 @@ export interface DrainResult {
 export interface Drainer {
   /** Name shown in logs and in the list of pending work when the budget runs out. */
   readonly name: string;
-  /** Stops intake and resolves when in-flight work is done (or the deadline passes). */
-  readonly drain: (ctx: DrainContext) => Promise<DrainResult | void> | DrainResult | void;
+  /**
+   * Stops intake and resolves when in-flight work is done (or the deadline passes). A
+   * {@link DrainResult}-shaped value is logged and checked; anything else is ignored.
+   */
+  readonly drain: (ctx: DrainContext) => unknown;
 }
 
 /** A shutdown hook: closes a resource (database pool, telemetry exporter) after the drain. */

@@ -1,6 +1,7 @@
 /**
- * Keys whose values are replaced by `[Redacted]` wherever they appear (top level and up to
- * three objects deep, which covers `req.headers.authorization` and `err.config.headers.cookie`).
+ * Keys whose values are replaced by `[Redacted]` wherever they appear in a logged object (walked
+ * four levels deep: `req.headers.authorization`, `err.config.headers.cookie`). Keys that merely
+ * look secret (`dbPassword`, `webhook_secret`, `csrfToken`) are redacted too.
  */
 export const DEFAULT_REDACT_KEYS: readonly string[] = Object.freeze([
   'authorization',
@@ -35,22 +36,70 @@ export const DEFAULT_REDACT_KEYS: readonly string[] = Object.freeze([
 /** Replacement written instead of a redacted value. */
 export const REDACTED = '[Redacted]';
 
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-const MAX_DEPTH = 3;
+/** Key names that look secret even when not listed: `dbPassword`, `webhook_secret`, `csrfToken`, `x-api-key`. */
+const SECRET_LIKE = /pass(?:wor)?d|secret|token$|api[-_]?key|private[-_]?key|authorization|cookie|credential/i;
+/** Depth to which logged objects are walked (`err.config.headers.authorization` is depth 3). */
+const MAX_DEPTH = 4;
+const CACHE_LIMIT = 2048;
 
-/** Turns key names into pino redact paths at depth 0..3 (`key`, `*.key`, `*.*.key`, ...). */
-export function redactPathsFor(keys: Iterable<string>): string[] {
-  const paths: string[] = [];
-  for (const key of keys) {
-    const segment = IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
-    paths.push(segment.startsWith('.') ? key : segment);
-    let prefix = '*';
-    for (let depth = 1; depth <= MAX_DEPTH; depth++) {
-      paths.push(`${prefix}${segment}`);
-      prefix += '.*';
+/** A copy-on-write key redactor: objects without sensitive keys are returned as they are. */
+export interface KeyRedactor {
+  /** Redacts plain objects and arrays (class instances are left alone). */
+  readonly redact: <T>(value: T) => T;
+  /** Redacts an object whatever its prototype (serializer output such as a serialized error). */
+  readonly redactAny: <T>(value: T) => T;
+}
+
+/**
+ * Builds the key redactor: a key is sensitive when it is in `keys` or looks secret
+ * ({@link SECRET_LIKE}). Matching results are cached per key name, so the common case is a map
+ * lookup per key; objects are walked to depth 4 and only copied along a redacted path, so the
+ * caller's objects are never mutated.
+ */
+export function keyRedactor(keys: Iterable<string>): KeyRedactor {
+  const exact = new Set(keys);
+  const cache = new Map<string, boolean>();
+  const sensitive = (key: string): boolean => {
+    let hit = cache.get(key);
+    if (hit === undefined) {
+      hit = exact.has(key) || SECRET_LIKE.test(key);
+      if (cache.size < CACHE_LIMIT) cache.set(key, hit);
     }
-  }
-  return paths;
+    return hit;
+  };
+  const walk = (value: object, depth: number, any: boolean): object => {
+    if (Array.isArray(value)) {
+      const array = value as unknown[];
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < array.length; i++) {
+        const item = array[i];
+        if (item === null || typeof item !== 'object' || depth >= MAX_DEPTH) continue;
+        const redacted = walk(item, depth + 1, false);
+        if (redacted !== item) (copy ??= array.slice())[i] = redacted;
+      }
+      return copy ?? array;
+    }
+    if (!any) {
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return value;
+    }
+    let copy: Record<string, unknown> | undefined;
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      if (sensitive(key)) {
+        if (item !== undefined && item !== null) (copy ??= { ...record })[key] = REDACTED;
+      } else if (item !== null && typeof item === 'object' && depth < MAX_DEPTH) {
+        const redacted = walk(item, depth + 1, false);
+        if (redacted !== item) (copy ??= { ...record })[key] = redacted;
+      }
+    }
+    return copy ?? value;
+  };
+  return {
+    redact: <T>(value: T): T => (value !== null && typeof value === 'object' ? (walk(value, 0, false) as T) : value),
+    redactAny: <T>(value: T): T => (value !== null && typeof value === 'object' ? (walk(value, 0, true) as T) : value),
+  };
 }
 
 /** Minimum length of a secret value that is scanned for; shorter values would redact noise. */
