@@ -37,11 +37,51 @@ interface LoadResult {
 }
 const autocannon = createRequire(import.meta.url)('autocannon') as (options: LoadOptions) => Promise<LoadResult>;
 
-/** Peak and current RSS of a process in MiB, from /proc/<pid>/status. */
-function memoryOf(pid: number): { peakMiB: number; rssMiB: number } {
-  const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
+/** Peak and current RSS of a process in MiB, from /proc/<pid>/status (undefined once it exited). */
+function memoryOf(pid: number): { peakMiB: number; rssMiB: number } | undefined {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
   const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { peakMiB: kib('VmHWM') / 1024, rssMiB: kib('VmRSS') / 1024 };
+}
+
+/**
+ * Samples every process's VmHWM every 200 ms and keeps the highest per process id, so a peak
+ * survives a process that is restarted between phases.
+ */
+function memorySampler(platform: Platform): { stop(): Map<string, { peakMiB: number; rssMiB: number }> } {
+  const peaks = new Map<string, { peakMiB: number; rssMiB: number }>();
+  const sample = (): void => {
+    for (const proc of platform.processes.values()) {
+      const m = proc.child.pid === undefined ? undefined : memoryOf(proc.child.pid);
+      if (m === undefined || Number.isNaN(m.peakMiB)) continue; // exited, or a zombie without memory
+      const seen = peaks.get(proc.id);
+      peaks.set(proc.id, { peakMiB: Math.max(m.peakMiB, seen?.peakMiB ?? 0), rssMiB: m.rssMiB });
+    }
+  };
+  const timer = setInterval(sample, 200);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peaks;
+    },
+  };
+}
+
+/** Restarts the gateway if a load run left it dead (reported, so the crash is not hidden). */
+async function ensureGateway(platform: Platform): Promise<void> {
+  const proc = platform.processes.get('gateway');
+  const alive = proc !== undefined && proc.child.exitCode === null && proc.child.signalCode === null;
+  const healthy = alive && (await fetch(`${platform.gatewayUrl}/health`).then((r) => r.ok).catch(() => false));
+  if (healthy) return;
+  const last = (platform.logs['gateway'] ?? []).filter((l) => l.includes('"fatal"')).at(-1);
+  process.stdout.write(`NOTE: the gateway did not survive the last run, restarting it. Last fatal line: ${(last ?? '(none)').slice(0, 300)}\n`);
+  await platform.restart('gateway');
 }
 
 async function call(base: string, method: string, path: string, body?: unknown, token?: string): Promise<Record<string, unknown>> {
@@ -84,6 +124,7 @@ async function main(): Promise<void> {
   const redisUrl = process.env['REDIS_URL'];
   if (!databaseUrl || !redisUrl) process.stdout.write('warning: DATABASE_URL/REDIS_URL unset: measuring on PGlite/memory, not as deployed\n');
   const platform: Platform = await startPlatform({ ports: 'ephemeral', isolate, env: { LOG_LEVEL: 'warn' } });
+  const sampler = memorySampler(platform);
   try {
     const gw = platform.gatewayUrl;
     const username = `mem${isolate}`;
@@ -97,7 +138,9 @@ async function main(): Promise<void> {
       connections: 50,
       duration: 20,
     });
+    await ensureGateway(platform);
     await load('post list (10 s, 20 connections)', { url: `${gw}/api/posts?limit=20`, connections: 20, duration: 10 });
+    await ensureGateway(platform);
     await load('comment creation through the gateway (15 s, 20 connections)', {
       url: `${gw}/api/comments`,
       method: 'POST',
@@ -106,39 +149,45 @@ async function main(): Promise<void> {
       connections: 20,
       duration: 15,
     });
-    if (platform.urls.images === undefined) throw new Error('images is not available: src/images/main.ts missing');
-    // Images: 24 uploads of a 2400x1600 JPEG, 4 at a time, then wait for processing.
-    const jpeg = await sharp({ create: { width: 2400, height: 1600, channels: 3, background: '#88aa44' } })
-      .jpeg({ quality: 90 })
-      .toBuffer();
-    const ids: string[] = [];
-    for (let batch = 0; batch < 6; batch++) {
-      const uploaded = await Promise.all(
-        Array.from({ length: 4 }, async () => {
-          const res = await fetch(`${gw}/api/images`, { method: 'POST', headers: { 'content-type': 'image/jpeg', authorization: `Bearer ${token}` }, body: jpeg });
-          const image = (await res.json()) as { id: string };
-          if (res.status !== 202) throw new Error(`upload: ${String(res.status)}`);
-          return image.id;
-        }),
-      );
-      ids.push(...uploaded);
-    }
-    const deadline = Date.now() + 180_000;
-    for (const id of ids) {
-      for (;;) {
-        const image = await call(gw, 'GET', `/api/images/${id}`);
-        if (image['status'] !== 'processing') break;
-        if (Date.now() > deadline) throw new Error('images not processed within 3 minutes');
-        await new Promise((r) => setTimeout(r, 200));
+    await ensureGateway(platform);
+    if (platform.urls.images === undefined) {
+      process.stdout.write('images is not available (src/images/main.ts missing): no uploads\n');
+    } else {
+      // Images: 24 uploads of a 2400x1600 JPEG, 4 at a time, then wait for processing.
+      // Noise, so the JPEG is photo-sized (a flat colour compresses to a few KB).
+    const jpeg = await sharp({ create: { width: 2400, height: 1600, channels: 3, background: '#88aa44', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+        .jpeg({ quality: 90 })
+        .toBuffer();
+      const ids: string[] = [];
+      for (let batch = 0; batch < 6; batch++) {
+        const uploaded = await Promise.all(
+          Array.from({ length: 4 }, async () => {
+            const res = await fetch(`${gw}/api/images`, { method: 'POST', headers: { 'content-type': 'image/jpeg', authorization: `Bearer ${token}` }, body: jpeg });
+            const image = (await res.json()) as { id: string };
+            if (res.status !== 202) throw new Error(`upload: ${String(res.status)}`);
+            return image.id;
+          }),
+        );
+        ids.push(...uploaded);
       }
+      const deadline = Date.now() + 180_000;
+      for (const id of ids) {
+        for (;;) {
+          const image = await call(gw, 'GET', `/api/images/${id}`);
+          if (image['status'] !== 'processing') break;
+          if (Date.now() > deadline) throw new Error('images not processed within 3 minutes');
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+      process.stdout.write(`processed ${String(ids.length)} images of ${String(jpeg.length)} bytes\n\n`);
     }
-    process.stdout.write(`processed ${String(ids.length)} images of ${String(jpeg.length)} bytes\n\n`);
 
+    const peaks = sampler.stop();
     process.stdout.write('| service | peak RSS (VmHWM) | RSS at end |\n|---|---|---|\n');
-    for (const proc of platform.processes.values()) {
-      const m = memoryOf(proc.child.pid!);
-      process.stdout.write(`| ${proc.id} | ${m.peakMiB.toFixed(1)} MiB | ${m.rssMiB.toFixed(1)} MiB |\n`);
-    }
+    for (const [id, m] of peaks) process.stdout.write(`| ${id} | ${m.peakMiB.toFixed(1)} MiB | ${m.rssMiB.toFixed(1)} MiB |\n`);
+  } catch (err) {
+    for (const [id, lines] of Object.entries(platform.logs)) process.stderr.write(`--- ${id} (last lines)\n${lines.slice(-5).join('\n')}\n`);
+    throw err;
   } finally {
     await platform.stop();
     await cleanup(databaseUrl, redisUrl);
