@@ -1,4 +1,4 @@
-import type { Registry } from 'prom-client';
+import type { Registry, RegistryContentType } from 'prom-client';
 
 /** Duration buckets (seconds) for service-to-service calls. */
 const BUCKETS: readonly number[] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -51,7 +51,7 @@ export class CallSeriesMetrics {
   readonly #series = new Map<string, CallSeries>();
 
   /** The shared instance for `registry` (created and registered on first use). */
-  static for(registry: Registry): CallSeriesMetrics {
+  static for(registry: Registry<RegistryContentType>): CallSeriesMetrics {
     const existing = registry.getSingleMetric(REQUESTS) as unknown as { owner?: unknown } | undefined;
     if (existing?.owner instanceof CallSeriesMetrics) return existing.owner;
     const store = new CallSeriesMetrics();
@@ -73,8 +73,8 @@ export class CallSeriesMetrics {
       get: () => ({ name: DURATION, help: duration.help, type: 'histogram', aggregator: 'sum', values: store.#histogramValues() }),
       reset: () => store.#series.clear(),
     };
-    registry.registerMetric(requests as unknown as Parameters<Registry['registerMetric']>[0]);
-    registry.registerMetric(duration as unknown as Parameters<Registry['registerMetric']>[0]);
+    registry.registerMetric(requests as unknown as Parameters<Registry<RegistryContentType>['registerMetric']>[0]);
+    registry.registerMetric(duration as unknown as Parameters<Registry<RegistryContentType>['registerMetric']>[0]);
     return store;
   }
 

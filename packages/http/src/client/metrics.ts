@@ -1,5 +1,5 @@
 import { Counter, Gauge } from 'prom-client';
-import type { Registry } from 'prom-client';
+import type { Registry, RegistryContentType } from 'prom-client';
 import type { BreakerState } from './breaker.ts';
 import { CallSeriesMetrics } from './call-series-metrics.ts';
 import type { CallSeries } from './call-series-metrics.ts';
@@ -7,7 +7,7 @@ import type { CallSeries } from './call-series-metrics.ts';
 /** Numeric value of a breaker state in `http_client_breaker_state`. */
 const STATE_VALUE: Readonly<Record<BreakerState, number>> = { closed: 0, 'half-open': 1, open: 2 };
 
-function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
+function getOrCreate<T>(registry: Registry<RegistryContentType>, name: string, create: () => T): T {
   return (registry.getSingleMetric(name) as T | undefined) ?? create();
 }
 
@@ -27,7 +27,7 @@ export class ClientMetrics {
   readonly #bulkheadRejections: Counter<'client'>;
   readonly #children = new Map<string, CallSeries>();
 
-  constructor(registry: Registry, client: string) {
+  constructor(registry: Registry<RegistryContentType>, client: string) {
     this.#client = client;
     const registers = [registry];
     this.#calls = CallSeriesMetrics.for(registry);

@@ -1,4 +1,4 @@
-import type { Registry } from 'prom-client';
+import type { Registry, RegistryContentType } from 'prom-client';
 import type { Clock, RandomSource } from './clock.ts';
 
 /**
@@ -165,11 +165,11 @@ export interface ClientOptions {
   /** Replica base URLs (balanced round-robin). */
   origins?: readonly string[];
   /** prom-client registry for the client metrics. Without it (and without `service`) no metrics. */
-  registry?: Registry;
+  registry?: Registry<RegistryContentType>;
   /** Logger for breaker transitions and retries. */
   logger?: ClientLogger;
   /** A core `Service` (or anything with `logger` and `metrics.registry`): used when `logger`/`registry` are absent. */
-  service?: { logger?: ClientLogger; metrics?: { registry: Registry } };
+  service?: { logger?: ClientLogger; metrics?: { registry: Registry<RegistryContentType> } };
   /** Connection pool. */
   pool?: PoolOptions;
   /** Timeouts. */

@@ -1,4 +1,4 @@
-import type { Registry } from 'prom-client';
+import type { Registry, RegistryContentType } from 'prom-client';
 import { systemClock } from './clock.ts';
 import type { Clock, RandomSource } from './clock.ts';
 import { InvalidClientOptionsError } from './errors.ts';
@@ -10,7 +10,7 @@ import type { ClientLogger, ClientOptions } from './options.ts';
 export interface ResolvedClientOptions {
   readonly name: string;
   readonly targets: readonly UpstreamTarget[];
-  readonly registry: Registry | undefined;
+  readonly registry: Registry<RegistryContentType> | undefined;
   readonly logger: ClientLogger | undefined;
   readonly pool: { readonly connections: number; readonly keepAliveTimeoutMs: number; readonly pipelining: number };
   readonly timeouts: { readonly connectMs: number; readonly headersMs: number; readonly bodyMs: number; readonly deadlineMs: number };

@@ -1,4 +1,5 @@
 import { Registry } from 'prom-client';
+import type { OpenMetricsContentType } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { client, upstream, useCleanup } from './helpers/scope.ts';
 import { json } from './helpers/upstream.ts';
@@ -35,7 +36,7 @@ describe('metrics', () => {
 
   it('works with an OpenMetrics registry', async () => {
     const u = await upstream();
-    const registry = new Registry();
+    const registry = new Registry<OpenMetricsContentType>();
     registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
     const c = client({ name: 'posts', baseUrl: u.url, registry });
     await (await c.get('/x')).body.dump();
