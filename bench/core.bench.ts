@@ -32,7 +32,7 @@ export interface CoreBenchResult {
 
 /** Options of {@link run}. */
 export interface CoreBenchOptions {
-  /** Calls per round. @default 200000 */
+  /** Calls per round. @default 100000 */
   readonly ops?: number;
   /** Rounds; the median is reported. @default 7 */
   readonly rounds?: number;
@@ -46,26 +46,37 @@ const withHeaders = {
   status: 200,
 };
 
-function measure(fn: (i: number) => void, ops: number, rounds: number): { nsPerOp: number; rounds: number[] } {
-  for (let i = 0; i < Math.min(ops, 20_000); i++) fn(i); // warm up
-  const perRound: number[] = [];
+type Variant = readonly [impl: CoreBenchCase['impl'], fn: (i: number) => void];
+
+/**
+ * Measures the variants of one case in interleaved rounds (A, B, A, B, ...), so a noisy
+ * neighbour on a shared machine slows all of them alike; reports the median round of each.
+ */
+function measureGroup(variants: readonly Variant[], ops: number, rounds: number): { nsPerOp: number; rounds: number[] }[] {
+  for (const [, fn] of variants) for (let i = 0; i < Math.min(ops, 20_000); i++) fn(i); // warm up
+  const perRound: number[][] = variants.map(() => []);
   for (let r = 0; r < rounds; r++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < ops; i++) fn(i);
-    perRound.push(Number(process.hrtime.bigint() - start) / ops);
+    variants.forEach(([, fn], v) => {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < ops; i++) fn(i);
+      perRound[v]!.push(Number(process.hrtime.bigint() - start) / ops);
+    });
   }
-  const sorted = [...perRound].sort((a, b) => a - b);
-  return { nsPerOp: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN, rounds: perRound.map((n) => Math.round(n * 10) / 10) };
+  return perRound.map((values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { nsPerOp: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN, rounds: values.map((n) => Math.round(n * 10) / 10) };
+  });
 }
 
 /** Runs every case and returns ns/op medians. */
 export function run(options: CoreBenchOptions = {}): Promise<CoreBenchResult> {
-  const ops = options.ops ?? 200_000;
+  const ops = options.ops ?? 100_000;
   const rounds = options.rounds ?? 7;
   const cases: CoreBenchCase[] = [];
-  const add = (name: string, impl: CoreBenchCase['impl'], fn: (i: number) => void): void => {
-    const m = measure(fn, ops, rounds);
-    cases.push({ name, impl, nsPerOp: Math.round(m.nsPerOp * 10) / 10, rounds: m.rounds });
+  const group = (name: string, ...variants: Variant[]): void => {
+    measureGroup(variants, ops, rounds).forEach((m, v) => {
+      cases.push({ name, impl: variants[v]![0], nsPerOp: Math.round(m.nsPerOp * 10) / 10, rounds: m.rounds });
+    });
   };
 
   const barePino = pino({ timestamp: pino.stdTimeFunctions.isoTime }, nullDestination);
@@ -77,18 +88,29 @@ export function run(options: CoreBenchOptions = {}): Promise<CoreBenchResult> {
   const secrets = ['s3cr3t-database-password', 'jwt-signing-key-value-1234'];
   const podkitValues = createLogger({ service, destination: nullDestination, redactValues: () => secrets });
 
-  add('log line, message only', 'pino', () => barePino.info('request done'));
-  add('log line, message only', 'podkit', () => podkit.info('request done'));
-  add('log line, object + message', 'pino', () => barePino.info(payload, 'request done'));
-  add('log line, object + message', 'podkit', () => podkit.info(payload, 'request done'));
-  add('log line, request headers redacted', 'pino', () => barePinoRedact.info(withHeaders, 'request done'));
-  add('log line, request headers redacted', 'podkit', () => podkit.info(withHeaders, 'request done'));
-  add('log line, object + message, secret-value scan (2 values)', 'podkit', () => podkitValues.info(payload, 'request done'));
-  add('log line, object + message, in a request context', 'podkit', () =>
-    runWithRequestContext({ requestId: 'req-1' }, () => podkit.info(payload, 'request done')),
+  group('log line, message only', ['pino', () => barePino.info('request done')], ['podkit', () => podkit.info('request done')]);
+  group(
+    'log line, object + message',
+    ['pino', () => barePino.info(payload, 'request done')],
+    ['podkit', () => podkit.info(payload, 'request done')],
   );
-  add('log line below level (debug at info)', 'pino', () => barePino.debug(payload, 'noise'));
-  add('log line below level (debug at info)', 'podkit', () => podkit.debug(payload, 'noise'));
+  group(
+    'log line, request headers redacted',
+    ['pino', () => barePinoRedact.info(withHeaders, 'request done')],
+    ['podkit', () => podkit.info(withHeaders, 'request done')],
+  );
+  group(
+    'log line, object + message, secret-value scan (2 values)',
+    ['pino', () => barePino.info(payload, 'request done')],
+    ['podkit', () => podkitValues.info(payload, 'request done')],
+  );
+  const inContext = (fn: () => void): void => runWithRequestContext({ requestId: 'req-1' }, fn);
+  group(
+    'log line, object + message, in a request context',
+    ['pino', () => inContext(() => barePino.info(payload, 'request done'))],
+    ['podkit', () => inContext(() => podkit.info(payload, 'request done'))],
+  );
+  group('log line below level (debug at info)', ['pino', () => barePino.debug(payload, 'noise')], ['podkit', () => podkit.debug(payload, 'noise')]);
 
   const bareRegistry = new Registry();
   const bareCounter = new Counter({ name: 'bare_requests_total', help: 'x', labelNames: ['route', 'status'], registers: [bareRegistry] });
@@ -99,10 +121,12 @@ export function run(options: CoreBenchOptions = {}): Promise<CoreBenchResult> {
   const labels = { route: '/api/posts/:id', status: '200' };
   const routeLabel = { route: '/api/posts/:id' };
 
-  add('counter inc with labels', 'prom-client', () => bareCounter.inc(labels));
-  add('counter inc with labels', 'podkit', () => counter.inc(labels));
-  add('histogram observe with labels', 'prom-client', (i) => bareHistogram.observe(routeLabel, (i % 100) / 1000));
-  add('histogram observe with labels', 'podkit', (i) => histogram.observe(routeLabel, (i % 100) / 1000));
+  group('counter inc with labels', ['prom-client', () => bareCounter.inc(labels)], ['podkit', () => counter.inc(labels)]);
+  group(
+    'histogram observe with labels',
+    ['prom-client', (i) => bareHistogram.observe(routeLabel, (i % 100) / 1000)],
+    ['podkit', (i) => histogram.observe(routeLabel, (i % 100) / 1000)],
+  );
 
   metrics.close();
   return Promise.resolve({ name: 'core', ops, cases });
@@ -111,8 +135,12 @@ export function run(options: CoreBenchOptions = {}): Promise<CoreBenchResult> {
 function print(result: CoreBenchResult): void {
   console.log(`@podkit/core per-call cost (${String(result.ops)} calls/round, median ns/op; null log destination)\n`);
   const width = Math.max(...result.cases.map((c) => c.name.length)) + 2;
-  console.log(`${'case'.padEnd(width)}${'impl'.padEnd(13)}ns/op`);
-  for (const c of result.cases) console.log(`${c.name.padEnd(width)}${c.impl.padEnd(13)}${c.nsPerOp.toFixed(1).padStart(8)}`);
+  console.log(`${'case'.padEnd(width)}${'impl'.padEnd(13)}${'ns/op'.padStart(8)}  vs bare`);
+  for (const c of result.cases) {
+    const bare = result.cases.find((b) => b.name === c.name && b.impl !== 'podkit');
+    const ratio = c.impl === 'podkit' && bare ? `  ×${(c.nsPerOp / bare.nsPerOp).toFixed(2)}` : '';
+    console.log(`${c.name.padEnd(width)}${c.impl.padEnd(13)}${c.nsPerOp.toFixed(1).padStart(8)}${ratio}`);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

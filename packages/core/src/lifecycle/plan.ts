@@ -25,7 +25,17 @@ export interface ShutdownPlanInput {
   readonly safetyMarginMs?: number | undefined;
 }
 
-/** Environment variable holding the grace period in seconds (set it from the pod spec). */
+/**
+ * Environment variable holding the grace period in seconds; set it to the pod's
+ * `terminationGracePeriodSeconds`.
+ *
+ * @example
+ * ```yaml
+ * env:
+ *   - name: PODKIT_GRACE_PERIOD_SECONDS
+ *     value: "45"   # same as terminationGracePeriodSeconds
+ * ```
+ */
 export const GRACE_PERIOD_ENV = 'PODKIT_GRACE_PERIOD_SECONDS';
 const MIN_DRAIN_MS = 1000;
 
@@ -44,6 +54,12 @@ function ms(option: string, value: number | undefined, source = 'option'): numbe
  * Defaults: grace period 30 s (Kubernetes' default) or `PODKIT_GRACE_PERIOD_SECONDS`; delay
  * 5 s when `KUBERNETES_SERVICE_HOST` is set, else 0; margin max(1 s, 5 % of the grace period);
  * hooks 30 % of what is left (1..10 s); drain gets the rest (at least 1 s).
+ *
+ * @example
+ * ```ts
+ * planShutdown({}, { KUBERNETES_SERVICE_HOST: '10.0.0.1' });
+ * // { gracePeriodMs: 30000, propagationDelayMs: 5000, drainTimeoutMs: 16450, hooksTimeoutMs: 7050, safetyMarginMs: 1500, ... }
+ * ```
  */
 export function planShutdown(input: ShutdownPlanInput, env: NodeJS.ProcessEnv): ShutdownPlan {
   let gracePeriodSource = 'default';
