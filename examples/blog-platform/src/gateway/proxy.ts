@@ -68,6 +68,12 @@ export function createProxy(name: string, client: HttpClient, logger: Logger, op
       })
       .then(
         (up) => {
+          // The caller went away (closed tab, navigation) while the upstream answered: drop the
+          // answer; piping into a destroyed response throws and would crash the process.
+          if (res.destroyed) {
+            up.body.destroy();
+            return;
+          }
           res.writeHead(up.status, downstreamResponseHeaders(up.headers));
           pipeline(up.body, res, (err) => {
             if (err !== undefined && err !== null && !res.writableEnded) res.destroy();
