@@ -18,7 +18,7 @@ export { DEFAULT_DURATION_BUCKETS, OTHER_METHOD, OVERFLOW_ROUTE, UNMATCHED_ROUTE
 export { Router, createRouter, isRouter } from './router/router.ts';
 export type { RouterLogger, RouterOptions } from './router/router.ts';
 export { Reply, reply } from './router/reply.ts';
-export type { RequestListener, RouteHandler, RouteInput, RouteMethod, RouteSchemas } from './router/types.ts';
+export type { RequestListener, RouteHandler, RouteInput, RouteMethod, RouteSchemas, Validated } from './router/types.ts';
 export { DEFAULT_MAX_JSON_DEPTH, parseJsonSafely } from './router/safe-json.ts';
 // --- end server ------------------------------------------------------------------
 

@@ -11,8 +11,11 @@ export interface RouteSchemas {
   body?: ZodType;
 }
 
-/** Output type of schema `K` of `S`, or `D` when the route declares no such schema. */
-type Validated<S, K extends keyof RouteSchemas, D> = S extends { [P in K]: infer Z extends ZodType } ? output<Z> : D;
+/**
+ * The type a route handler receives for request part `K` (`params`, `query`, `body`): the output
+ * type of that zod schema in `S`, or `D` when the route declares none.
+ */
+export type Validated<S, K extends keyof RouteSchemas, D> = S extends { [P in K]: infer Z extends ZodType } ? output<Z> : D;
 
 /** What a route handler receives: validated input plus the raw Node request/response. */
 export interface RouteInput<S extends RouteSchemas> {

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { PodkitServerResponse } from './response.ts';
 
-/** Result of {@link ConnectionTracker.drain}. */
+/** Result of draining the HTTP server (returned by `PodkitServer.drain()` and logged as `http server drained`). */
 export interface HttpDrainResult {
   /** In-flight requests that were still running at the deadline and were cut. */
   cut: number;
