@@ -17,7 +17,7 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
-function start(mode: 'exit' | 'natural', env: Record<string, string> = {}): Child {
+function start(mode: 'exit' | 'natural' | 'crash', env: Record<string, string> = {}): Child {
   const proc = spawn(process.execPath, ['--conditions=@podkit/source', fixture, mode], {
     env: { ...process.env, ...env, KUBERNETES_SERVICE_HOST: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,5 +96,16 @@ describe('a real process receiving SIGTERM', () => {
     expect(code).toBe(0);
     expect(child.lines.filter((l) => l.msg === 'pool closed')).toHaveLength(1);
     expect(child.lines.filter((l) => l.msg === 'shutdown started')).toHaveLength(1);
+  }, 30_000);
+
+  it('logs an uncaught exception as fatal, still drains and closes, and exits 1', async () => {
+    const child = start('crash');
+    const { code } = await child.exit;
+    expect(code).toBe(1);
+    const fatal = child.lines.find((l) => l.level === 'fatal');
+    expect(fatal).toMatchObject({ msg: 'uncaught exception', err: { type: 'Error', message: 'boom in a callback' } });
+    const msgs = child.lines.map((l) => l.msg);
+    expect(msgs.indexOf('uncaught exception')).toBeLessThan(msgs.indexOf('pool closed'));
+    expect(child.lines.at(-1)).toMatchObject({ msg: 'shutdown complete', exitCode: 1 });
   }, 30_000);
 });

@@ -183,6 +183,12 @@ describe('shutdown sequence', () => {
     expect(events.map((e) => process.listenerCount(e))).toEqual(before);
   });
 
+  it('refuses start() after shutdown', async () => {
+    const h = harness();
+    await h.lifecycle.shutdown();
+    expect(() => h.lifecycle.start()).toThrow(expect.objectContaining({ code: 'PODKIT_LIFECYCLE_STATE' }));
+  });
+
   it('runs the sequence once for repeated shutdown() calls', async () => {
     const h = harness();
     const hook = vi.fn();
