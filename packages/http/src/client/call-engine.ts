@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Span, Tracer } from '@opentelemetry/api';
+import type { Span, SpanOptions, Tracer } from '@opentelemetry/api';
 import { getRequestContext } from '@podkit/core';
 import type { Dispatcher, Pool } from 'undici';
 import { fullJitterDelay, parseRetryAfter } from './backoff.ts';
@@ -29,6 +29,9 @@ import type { ClientResponse } from './response.ts';
 import type { RetryBudget } from './retry-budget.ts';
 import { sleep } from './sleep.ts';
 import { errorLabel } from './error-label.ts';
+
+/** Options of every client span (attributes are set only on recording spans). */
+const SPAN_OPTIONS: SpanOptions = Object.freeze({ kind: SpanKind.CLIENT });
 
 /** The parts a call runs through; built once by `createClient`. @internal */
 export interface EngineParts {
@@ -99,7 +102,8 @@ export class CallEngine {
       }
       // A span per call (not core's withSpan: nothing runs inside the span's context, so the
       // client span is only injected into the outgoing headers, which saves a context switch).
-      const span = this.#tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'podkit.client': options.name } });
+      const span = this.#tracer.startSpan(method, SPAN_OPTIONS);
+      if (span.isRecording()) span.setAttributes({ 'http.request.method': method, 'podkit.client': options.name });
       try {
         const result = await this.#run(request, method, span, consume, scope);
         status = result.status;

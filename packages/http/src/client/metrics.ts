@@ -25,7 +25,8 @@ export class ClientMetrics {
   readonly #transitions: Counter<'client' | 'origin' | 'from' | 'to'>;
   readonly #budgetRejections: Counter<'client'>;
   readonly #bulkheadRejections: Counter<'client'>;
-  readonly #children = new Map<string, CallSeries>();
+  /** Series by method, then status: two lookups, no string building per call. */
+  readonly #children = new Map<string, Map<string, CallSeries>>();
 
   constructor(registry: Registry<RegistryContentType>, client: string) {
     this.#client = client;
@@ -50,11 +51,15 @@ export class ClientMetrics {
 
   /** Records one finished call. `status` is the HTTP status or an error code. */
   call(method: string, status: string, seconds: number): void {
-    const key = `${method} ${status}`;
-    let series = this.#children.get(key);
+    let byStatus = this.#children.get(method);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      this.#children.set(method, byStatus);
+    }
+    let series = byStatus.get(status);
     if (series === undefined) {
       series = this.#calls.series(this.#client, method, status);
-      this.#children.set(key, series);
+      byStatus.set(status, series);
     }
     series.observe(seconds);
   }

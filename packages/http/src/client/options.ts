@@ -139,7 +139,10 @@ export interface BreakerOptions {
   halfOpenMaxCalls?: number;
 }
 
-/** Concurrency limit with a bounded queue. */
+/**
+ * Concurrency limit with a bounded queue. A call holds its slot until its response headers arrive
+ * (for `json()`, until the body is read) or it fails; waiting in the queue counts against its deadline.
+ */
 export interface BulkheadOptions {
   /**
    * Calls in flight at once (across origins).

@@ -25,7 +25,10 @@ export interface RequestOptions {
   body?: string | Uint8Array | Readable;
   /** A value sent as a JSON body (sets `content-type: application/json`). */
   json?: unknown;
-  /** Cancels the call at once; an aborted call is never retried. */
+  /**
+   * Cancels the call at once; an aborted call is never retried. It governs the call until
+   * `request()` resolves; to stop reading a body after that, call `response.body.destroy()`.
+   */
   signal?: AbortSignal;
   /**
    * Total deadline of this call in ms (overrides the client's `timeouts.deadlineMs`); a request
