@@ -62,7 +62,10 @@ export interface Lifecycle {
   track<T>(promise: Promise<T>): Promise<T>;
   /** Calls `listener` the moment shutdown begins, before the delay. Returns its removal. */
   onShutdown(listener: (reason: string) => void): () => void;
-  /** Validates the plan (throws `ShutdownBudgetError`) and installs signal/fatal handlers. */
+  /**
+   * Installs the SIGTERM, SIGINT, uncaughtException and unhandledRejection handlers. (The plan was
+   * already validated by `createLifecycle`.) Throws `LifecycleStateError` unless the state is `idle`.
+   */
   start(): void;
   /** Runs the shutdown sequence once (later calls return the same promise) and then calls `exit`. */
   shutdown(reason?: string, exitCode?: number): Promise<void>;
@@ -71,7 +74,9 @@ export interface Lifecycle {
 }
 
 /**
- * Creates the lifecycle. Nothing is installed until `start()`; `dispose()` removes it again.
+ * Creates the lifecycle and plans the shutdown budget, throwing `ShutdownBudgetError` right away
+ * (at startup, not during a rollout) when the phases cannot fit the grace period. Nothing is
+ * installed until `start()`; `dispose()` removes it again.
  * On SIGTERM/SIGINT/`shutdown()`: readiness off at once → propagation delay (still serving) →
  * drain → hooks in reverse order → exit 0 (or 1 if anything failed, timed out or the budget ran
  * out). Repeated signals are logged and ignored; a second SIGINT exits immediately (130).
