@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 /** The web app's directory (`examples/blog-platform/web`). */
@@ -47,14 +49,8 @@ export async function ensureWebBuild(options: EnsureWebBuildOptions = {}): Promi
   }
   options.log?.('building the web front end (vite build)');
   const tmpDir = join(webDir, `.dist-${randomUUID()}`);
-  const { build } = await import('vite');
   try {
-    await build({
-      root: webDir,
-      configFile: join(webDir, 'vite.config.ts'),
-      logLevel: 'warn',
-      build: { outDir: tmpDir, emptyOutDir: true },
-    });
+    await viteBuild(tmpDir);
     const oldDir = join(webDir, `.dist-old-${randomUUID()}`);
     await rename(webDistDir, oldDir).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -67,6 +63,29 @@ export async function ensureWebBuild(options: EnsureWebBuildOptions = {}): Promi
   const durationMs = performance.now() - started;
   options.log?.(`web front end built in ${Math.round(durationMs)} ms`);
   return { built: true, distDir: webDistDir, durationMs };
+}
+
+/**
+ * Runs `vite build` in a child process with `NODE_ENV=production`, so the bundle is React's
+ * production build whatever the caller's environment (vitest runs with `NODE_ENV=test`).
+ */
+function viteBuild(outDir: string): Promise<void> {
+  const viteBin = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  const child = spawn(process.execPath, [viteBin, 'build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir', webDir], {
+    cwd: webDir,
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`vite build of ${webDir} failed (${signal ?? `exit code ${String(code)}`}):\n${output.trim()}`));
+    });
+  });
 }
 
 /** True when `dist/index.html` is missing or older than any input file. */

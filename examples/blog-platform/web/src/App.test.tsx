@@ -55,7 +55,7 @@ describe('post list', () => {
     renderAt('/');
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Service unavailable');
-    expect(alert.textContent).toContain('The service behind posts is unavailable right now');
+    expect(alert.textContent).toContain("We can't reach posts right now: the service is unavailable.");
     expect(screen.getByRole('link', { name: 'podkit blog' })).toBeTruthy(); // the page still works
 
     blog.postsDown = null;

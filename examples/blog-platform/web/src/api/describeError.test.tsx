@@ -17,7 +17,7 @@ describe('describeError', () => {
   it('explains network errors and timeouts in plain words', () => {
     expect(describeError(new ApiError('network', 'x')).title).toBe('Connection problem');
     const timeout = describeError(new ApiError('timeout', 'x'), { what: 'the comments' });
-    expect(timeout.message).toContain('Loading the comments took too long');
+    expect(timeout.message).toContain('took too long to answer about the comments');
     expect(timeout.retryable).toBe(true);
   });
 

@@ -46,7 +46,7 @@ export function describeError(error: unknown, context: DescribeContext = {}): Er
   if (error.kind === 'timeout') {
     return {
       title: 'The server is slow to answer',
-      message: `Loading ${what} took too long. The service may be busy; try again in a moment.`,
+      message: `The server took too long to answer about ${what}. It may be busy; please try again in a moment.`,
       fieldErrors: {},
       retryable: true,
     };
@@ -121,7 +121,7 @@ export function describeError(error: unknown, context: DescribeContext = {}): Er
     case 504:
       return {
         title: 'Service unavailable',
-        message: `The service behind ${what} is unavailable right now. Your data is safe; try again in a moment.`,
+        message: `We can't reach ${what} right now: the service is unavailable. Please try again in a moment.`,
         fieldErrors: {},
         retryable: true,
       };

@@ -48,7 +48,7 @@ export function LoginPage(): ReactNode {
       flashNext(`Welcome back, ${result.user.displayName || result.user.username}.`);
       navigate(safeNext(location.search), { replace: true });
     } catch (e) {
-      setProblem(describeError(e, { what: 'logging in', byStatus: { 401: 'Wrong username or password.' } }));
+      setProblem(describeError(e, { what: 'your account', byStatus: { 401: 'Wrong username or password.' } }));
       setBusy(false);
     }
   };

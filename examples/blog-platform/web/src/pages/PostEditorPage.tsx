@@ -91,7 +91,7 @@ function PostForm({ heading, post }: { heading: string; post: Post | null }): Re
     try {
       const image = await api.uploadImage(file);
       setImageIds((ids) => [...ids, image.id]);
-      setStatus(`Uploaded ${file.name}. It appears below once processed.`);
+      setStatus(`Uploaded ${file.name}; it shows in Images once processed.`);
     } catch (e) {
       setUploadError(describeError(e, { what: 'image uploads' }).message);
       setStatus('');
