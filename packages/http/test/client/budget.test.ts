@@ -17,7 +17,8 @@ describe('retry budget', () => {
       registry,
       breaker: false,
       retry: { baseDelayMs: 0, maxDelayMs: 0 },
-      budget: { ratio: 0.2, minPerSecond: 1, windowMs: 60_000 },
+      // A 10-minute window (floor 0.1/s × 600 s = 60 retries) so the test never sees a bucket roll.
+      budget: { ratio: 0.2, minPerSecond: 0.1, windowMs: 600_000 },
     });
     const calls = 500;
     const errors: unknown[] = [];

@@ -10,13 +10,15 @@ describe('deadline, timeouts and abort', () => {
   it('bounds the whole call, attempts and backoff included, by the deadline', async () => {
     const u = await upstream();
     u.handler = hang;
-    const c = client({ name: 'up', baseUrl: u.url, breaker: false, timeouts: { headersMs: 300, deadlineMs: 500 }, retry: { baseDelayMs: 50, maxDelayMs: 50 } });
+    // Without the deadline: 3 attempts × 1000 ms + backoff ≈ 3 s. With it: 1.5 s.
+    const c = client({ name: 'up', baseUrl: u.url, breaker: false, random: () => 0.5, timeouts: { headersMs: 1000, deadlineMs: 1500 }, retry: { baseDelayMs: 100, maxDelayMs: 100 } });
     const started = performance.now();
     const err = await c.get('/slow').catch((e: unknown) => e);
     const elapsed = performance.now() - started;
     expect(err).toBeInstanceOf(ClientTimeoutError);
-    expect(elapsed).toBeGreaterThanOrEqual(450);
-    expect(elapsed).toBeLessThan(500 + 250);
+    expect((err as ClientTimeoutError).kind).toBe('deadline');
+    expect(elapsed).toBeGreaterThanOrEqual(1450);
+    expect(elapsed).toBeLessThan(1500 + 700);
     expect(u.hits).toBe(2);
   });
 
