@@ -10,14 +10,17 @@ import {
 /** Name under which podkit asks the global tracer provider for a tracer. */
 const TRACER_NAME = '@podkit/core';
 
-/** Options of {@link withSpan}: OpenTelemetry's `SpanOptions` plus an optional tracer. */
-export interface WithSpanOptions extends SpanOptions {
+/**
+ * Options of {@link withSpan}: OpenTelemetry's `SpanOptions` (`kind`, `attributes`, `links`,
+ * `startTime`, `root`) plus an optional tracer.
+ */
+export type WithSpanOptions = SpanOptions & {
   /**
    * Tracer that creates the span.
    * @default trace.getTracer('@podkit/core') (the global provider; a no-op without an SDK)
    */
   readonly tracer?: Tracer;
-}
+};
 
 /** The ids of the active span, as written to log lines (`trace_id`, `span_id`). */
 export interface TraceIds {
