@@ -21,6 +21,8 @@ export interface ServerBenchResult {
   readonly cpuMicrosPerRequest: number;
   /** Requests/s relative to bare node:http. */
   readonly relative: number;
+  /** Bare node:http's CPU per request divided by this variant's (1 = as cheap as bare). */
+  readonly relativeCpu: number;
 }
 
 /** Options of {@link run}. */
@@ -33,6 +35,8 @@ export interface ServerBenchOptions {
   readonly fixedRate?: number;
   /** Variants to run. @default all */
   readonly variants?: readonly Variant[];
+  /** Rounds; variants are interleaved each round and the median of each figure is reported. @default 3 */
+  readonly rounds?: number;
 }
 
 /** The server variants. */
@@ -76,7 +80,7 @@ async function cpuOf(server: ChildProcess): Promise<number> {
   return usage.user + usage.system;
 }
 
-async function measure(variant: Variant, o: Required<ServerBenchOptions>): Promise<Omit<ServerBenchResult, 'relative'>> {
+async function measure(variant: Variant, o: Required<ServerBenchOptions>): Promise<Omit<ServerBenchResult, 'relative' | 'relativeCpu'>> {
   const server = pinned(0, [process.execPath, '--conditions=@podkit/source', target, variant], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   try {
     const [line] = (await once(server.stdout!, 'data')) as [Buffer];
@@ -99,32 +103,65 @@ async function measure(variant: Variant, o: Required<ServerBenchOptions>): Promi
   }
 }
 
-/** Runs every variant once, in sequence, and returns the figures (bare first). */
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Runs every variant `rounds` times (interleaved) and returns the median figures (bare first). */
 export async function run(options: ServerBenchOptions = {}): Promise<ServerBenchResult[]> {
   const o: Required<ServerBenchOptions> = {
-    seconds: options.seconds ?? 5,
+    seconds: options.seconds ?? 3,
     connections: options.connections ?? 50,
     fixedRate: options.fixedRate ?? 10_000,
     variants: options.variants ?? ['bare', 'podkit', 'podkit-log', 'podkit-log-async', 'fastify', 'express'],
+    rounds: options.rounds ?? 3,
   };
-  const results: Array<Omit<ServerBenchResult, 'relative'>> = [];
-  for (const variant of o.variants) results.push(await measure(variant, o));
+  const samples = new Map<Variant, Array<Omit<ServerBenchResult, 'relative' | 'relativeCpu'>>>();
+  for (let round = 0; round < o.rounds; round++) {
+    for (const variant of o.variants) {
+      const list = samples.get(variant) ?? [];
+      list.push(await measure(variant, o));
+      samples.set(variant, list);
+    }
+  }
+  const results = o.variants.map((variant) => {
+    const list = samples.get(variant)!;
+    return {
+      name: list[0]!.name,
+      requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
+      p50Ms: median(list.map((r) => r.p50Ms)),
+      p99Ms: median(list.map((r) => r.p99Ms)),
+      cpuMicrosPerRequest: median(list.map((r) => r.cpuMicrosPerRequest)),
+    };
+  });
   const bare = results[0]!.requestsPerSecond;
-  return results.map((r) => ({ ...r, relative: Math.round((r.requestsPerSecond / bare) * 100) / 100 }));
+  const bareCpu = results[0]!.cpuMicrosPerRequest;
+  return results.map((r) => ({
+    ...r,
+    relative: Math.round((r.requestsPerSecond / bare) * 100) / 100,
+    relativeCpu: Math.round((bareCpu / r.cpuMicrosPerRequest) * 100) / 100,
+  }));
 }
 
 function print(results: readonly ServerBenchResult[], o: ServerBenchOptions): void {
-  console.log(`node ${process.version}, ${hasTaskset ? 'server on core 0, autocannon on core 1' : 'NOT pinned (taskset missing)'}, ${o.connections ?? 50} connections`);
-  console.log(`${'variant'.padEnd(44)} ${'req/s'.padStart(8)} ${'x bare'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${`µs CPU/req @${o.fixedRate ?? 10_000}/s`.padStart(22)}`);
+  console.log(
+    `node ${process.version}, ${hasTaskset ? 'server on core 0, autocannon on core 1' : 'NOT pinned (taskset missing)'}, ` +
+      `${o.connections ?? 50} connections, median of ${o.rounds ?? 3} interleaved rounds`,
+  );
+  console.log(
+    `${'variant'.padEnd(44)} ${'req/s'.padStart(8)} ${'x bare'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ` +
+      `${`µs CPU/req @${o.fixedRate ?? 10_000}/s`.padStart(22)} ${'x bare (CPU)'.padStart(13)}`,
+  );
   for (const r of results) {
     console.log(
-      `${r.name.padEnd(44)} ${String(r.requestsPerSecond).padStart(8)} ${r.relative.toFixed(2).padStart(7)} ${String(r.p50Ms).padStart(7)} ${String(r.p99Ms).padStart(7)} ${r.cpuMicrosPerRequest.toFixed(1).padStart(22)}`,
+      `${r.name.padEnd(44)} ${String(r.requestsPerSecond).padStart(8)} ${r.relative.toFixed(2).padStart(7)} ${String(r.p50Ms).padStart(7)} ` +
+        `${String(r.p99Ms).padStart(7)} ${r.cpuMicrosPerRequest.toFixed(1).padStart(22)} ${r.relativeCpu.toFixed(2).padStart(13)}`,
     );
   }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-  const options: ServerBenchOptions = { seconds };
+  const options: ServerBenchOptions = {
+    seconds: Number(process.env.BENCH_SECONDS ?? 3),
+    rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+  };
   print(await run(options), options);
 }
