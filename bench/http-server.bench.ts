@@ -31,11 +31,11 @@ export interface ServerBenchOptions {
   readonly seconds?: number;
   /** Keep-alive connections. @default 50 */
   readonly connections?: number;
-  /** Fixed request rate (req/s) for the CPU-per-request figure. @default 10000 */
+  /** Fixed request rate (req/s) for the CPU-per-request figure (measured for min(seconds, 3) s). @default 10000 */
   readonly fixedRate?: number;
   /** Variants to run. @default all */
   readonly variants?: readonly Variant[];
-  /** Rounds; variants are interleaved each round and the median of each figure is reported. @default 3 */
+  /** Rounds; variants are interleaved each round and the median of each figure is reported. @default 2 */
   readonly rounds?: number;
 }
 
@@ -85,10 +85,10 @@ async function measure(variant: Variant, o: Required<ServerBenchOptions>): Promi
   try {
     const [line] = (await once(server.stdout!, 'data')) as [Buffer];
     const url = `http://127.0.0.1:${line.toString().trim()}/`;
-    await autocannon(url, ['-c', String(o.connections), '-d', '2']); // warm-up (JIT)
+    await autocannon(url, ['-c', String(o.connections), '-d', '1']); // warm-up (JIT)
     const full = await autocannon(url, ['-c', String(o.connections), '-d', String(o.seconds)]);
     const before = await cpuOf(server);
-    const fixed = await autocannon(url, ['-c', String(o.connections), '-d', String(o.seconds), '-R', String(o.fixedRate)]);
+    const fixed = await autocannon(url, ['-c', String(o.connections), '-d', String(Math.min(o.seconds, 3)), '-R', String(o.fixedRate)]);
     const after = await cpuOf(server);
     if (full.errors + full.non2xx + fixed.errors + fixed.non2xx > 0) throw new Error(`${variant}: errors or non-2xx responses during the run`);
     return {
@@ -112,7 +112,7 @@ export async function run(options: ServerBenchOptions = {}): Promise<ServerBench
     connections: options.connections ?? 50,
     fixedRate: options.fixedRate ?? 10_000,
     variants: options.variants ?? ['bare', 'podkit', 'podkit-log', 'podkit-log-async', 'fastify', 'express'],
-    rounds: options.rounds ?? 3,
+    rounds: options.rounds ?? 2,
   };
   const samples = new Map<Variant, Array<Omit<ServerBenchResult, 'relative' | 'relativeCpu'>>>();
   for (let round = 0; round < o.rounds; round++) {
