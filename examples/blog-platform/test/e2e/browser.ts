@@ -16,6 +16,9 @@ export const browserAvailable: boolean = existsSync(chromiumPath);
 /** The plain message printed when the browser tests are skipped. */
 export const skipMessage = `Chromium not found at ${chromiumPath}: skipping the browser (end-to-end) tests. Enable them with \`apt-get install -y chromium\` (or set PODKIT_CHROMIUM to a Chromium binary); PODKIT_REQUIRE_BROWSER=1 makes a missing browser a failure.`;
 
+/** The failure message when the browser is required but missing. */
+export const missingMessage = `Chromium is required here (PODKIT_REQUIRE_BROWSER=1) but was not found at ${chromiumPath}: install it with \`apt-get install -y chromium\`.`;
+
 /** Screenshots go here (ignored by git through `test-results/`). */
 export const screenshotDir: string = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
