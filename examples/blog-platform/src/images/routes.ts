@@ -10,7 +10,7 @@ import type { ImageInfo } from './processor.ts';
 import { IMAGES_PATH, toImageResource } from './resource.ts';
 import { ACCEPTED_TYPES, parseImageContentType, sniffImageType } from './sniff.ts';
 import type { ImageStore, VariantName } from './store.ts';
-import { readRawBody } from './upload-body.ts';
+import { discardCap, readRawBody, refuseUnreadBody } from './upload-body.ts';
 
 /** What the images routes need. */
 export interface ImagesRoutesDeps {
@@ -53,6 +53,7 @@ function etagMatches(header: string | undefined, etag: string): boolean {
 export function imagesRoutes(deps: ImagesRoutesDeps): Router {
   const { store, authenticate, logger } = deps;
   const retryAfter = String(deps.retryAfterSeconds ?? 1);
+  const cap = discardCap(deps.maxBytes);
 
   async function inspect(bytes: Buffer, declared: string): Promise<ImageInfo> {
     const actual = sniffImageType(bytes);
@@ -90,13 +91,16 @@ export function imagesRoutes(deps: ImagesRoutesDeps): Router {
 
   return createRouter()
     .post(IMAGES_PATH, {}, async ({ req, res }) => {
-      const owner = await authenticate(req);
+      // Refusals before the body is read still consume it (bounded), see refuseUnreadBody.
+      const owner = await authenticate(req).catch((err: unknown) =>
+        refuseUnreadBody(req, res, err instanceof Error ? err : new Error(String(err)), cap),
+      );
       const declared = parseImageContentType(req.headers['content-type']);
       if (declared === undefined) {
-        res.setHeader('connection', 'close');
-        throw unsupported(`expected Content-Type ${ACCEPTED_TYPES.join(', ')}; got ${req.headers['content-type'] ?? 'none'}`);
+        const error = unsupported(`expected Content-Type ${ACCEPTED_TYPES.join(', ')}; got ${req.headers['content-type'] ?? 'none'}`);
+        return refuseUnreadBody(req, res, error, cap);
       }
-      const bytes = await readRawBody(req, res, deps.maxBytes);
+      const bytes = await readRawBody(req, res, { maxBytes: deps.maxBytes, discardBytes: cap });
       if (bytes.length === 0) throw new ProblemError(problem(400, 'the upload is empty'));
       const info = await inspect(bytes, declared);
       const image = await store.insert({ id: randomUUID(), ownerId: owner.userId, contentType: declared, bytes, ...info });

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import net from 'node:net';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImagesApp } from '../../src/images/app.ts';
@@ -11,6 +13,51 @@ import { backends, logSink, makeImage, openTestDb, recordingLogger, testSettings
 import type { TestDb } from './helpers.ts';
 
 const MAX_BYTES = 256 * 1024;
+
+/**
+ * A raw keep-alive HTTP/1.1 connection: each exchange writes one whole request and reads one
+ * response, so a test sees exactly what the next request on the same socket gets.
+ */
+async function rawConnection(url: string): Promise<{
+  exchange(head: string, body?: Buffer): Promise<{ status: number; headers: Record<string, string> }>;
+  close(): void;
+}> {
+  const { port } = new URL(url);
+  const socket = net.connect(Number(port), '127.0.0.1');
+  await once(socket, 'connect');
+  let buffered = Buffer.alloc(0);
+  let waiting: (() => void) | undefined;
+  socket.on('data', (chunk: Buffer) => {
+    buffered = Buffer.concat([buffered, chunk]);
+    waiting?.();
+  });
+  socket.on('close', () => waiting?.());
+  async function readResponse(): Promise<{ status: number; headers: Record<string, string> }> {
+    for (;;) {
+      const end = buffered.indexOf('\r\n\r\n');
+      if (end !== -1) {
+        const lines = buffered.subarray(0, end).toString('latin1').split('\r\n');
+        const headers: Record<string, string> = {};
+        for (const line of lines.slice(1)) headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
+        const length = Number(headers['content-length'] ?? 0);
+        if (buffered.length >= end + 4 + length) {
+          buffered = buffered.subarray(end + 4 + length);
+          return { status: Number(lines[0]!.split(' ')[1]), headers };
+        }
+      }
+      if (socket.destroyed) throw new Error('connection closed before a whole response arrived');
+      await new Promise<void>((resolve) => (waiting = resolve));
+    }
+  }
+  return {
+    async exchange(head, body) {
+      socket.write(`${head}\r\nhost: test${body ? `\r\ncontent-length: ${body.length}` : ''}\r\n\r\n`);
+      if (body) socket.write(body);
+      return readResponse();
+    },
+    close: () => socket.destroy(),
+  };
+}
 
 function upload(url: string, bytes: Uint8Array, contentType: string, token?: string): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': contentType };
@@ -39,7 +86,7 @@ describe.each(backends)('images API on %s', (backend) => {
     });
     server = await listen(app.router.listener);
     url = server.url;
-  });
+  }, 60_000);
   afterAll(async () => {
     await server.close();
     await t.close();
@@ -110,6 +157,38 @@ describe.each(backends)('images API on %s', (backend) => {
     });
     expect(chunked.status).toBe(413);
     await chunked.body?.cancel();
+  });
+
+  it('keeps a keep-alive connection in sync after refusing big uploads with 401, 413 and 415', async () => {
+    // A proxy streaming an upload must get the refusal on a connection whose next request is
+    // still understood: the refused body is consumed before the answer goes out.
+    const conn = await rawConnection(url);
+    try {
+      const big = Buffer.concat([await makeImage('png', 16, 16), Buffer.alloc(3 * MAX_BYTES)]);
+      const auth = `authorization: Bearer ${token}`;
+      expect((await conn.exchange('POST /api/images HTTP/1.1\r\ncontent-type: image/png', big)).status).toBe(401);
+      expect((await conn.exchange(`POST /api/images HTTP/1.1\r\n${auth}\r\ncontent-type: image/png`, big)).status).toBe(413);
+      expect((await conn.exchange(`POST /api/images HTTP/1.1\r\n${auth}\r\ncontent-type: text/plain`, big)).status).toBe(415);
+      const next = await conn.exchange(`GET /api/images/${randomUUID()} HTTP/1.1`);
+      expect(next.status).toBe(404);
+      expect(next.headers.connection).not.toBe('close');
+    } finally {
+      conn.close();
+    }
+  });
+
+  it('answers with Connection: close instead of reading a refused body beyond the discard cap', async () => {
+    const conn = await rawConnection(url);
+    try {
+      // The cap is max(4 x limit, 8 MiB): 8 MiB here. Declared bigger: answered at once.
+      const res = await conn.exchange(
+        `POST /api/images HTTP/1.1\r\nauthorization: Bearer ${token}\r\ncontent-type: image/png\r\ncontent-length: ${9 * 1024 * 1024}`,
+      );
+      expect(res.status).toBe(413);
+      expect(res.headers.connection).toBe('close');
+    } finally {
+      conn.close();
+    }
   });
 
   it('refuses an image over the pixel limit with 413', async () => {
@@ -193,5 +272,5 @@ describe.each(backends)('images app with its worker on %s', (backend) => {
       await server.close();
       await t.close();
     }
-  });
+  }, 60_000);
 });

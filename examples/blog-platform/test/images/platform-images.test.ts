@@ -24,7 +24,7 @@ describe('images through the platform', () => {
     platform = await startTestPlatform({
       services: ['auth', 'images', 'gateway'],
       // TEST ONLY setting: each job takes at least this long, so "processing" is observable.
-      serviceEnv: { images: { IMAGES_PROCESSING_DELAY: '1500ms', IMAGES_THUMBNAIL_WIDTH: '160' } },
+      serviceEnv: { images: { IMAGES_PROCESSING_DELAY: '1500ms', IMAGES_THUMBNAIL_WIDTH: '160', IMAGES_MAX_BYTES: '1048576' } },
       onLine(id, text) {
         if (id !== 'images') return;
         let line: Record<string, unknown>;
@@ -77,7 +77,7 @@ describe('images through the platform', () => {
     expect(meta).toMatchObject({ format: 'webp', width: 160, height: 120 });
     expect(meta.exif).toBeUndefined();
     expect((await call(`${gw}/images/${image.id}`, 'GET')).body.status).toBe('ready');
-  });
+  }, 60_000);
 
   it('passes the images problem responses through: 401, 415, 404', async () => {
     const png = await makeImage('png', 32, 32);
@@ -87,6 +87,16 @@ describe('images through the platform', () => {
     expect(mislabelled.headers.get('content-type')).toBe('application/problem+json');
     expect((await upload(Buffer.from('plain text'), 'image/png')).status).toBe(415);
     expect((await call(`${gw}/images/00000000-0000-4000-8000-000000000000/thumbnail`, 'GET')).status).toBe(404);
+  });
+
+  it('answers an oversized upload through the gateway with 413, and the next upload still goes through', async () => {
+    // Regression: a 413 sent before the upload was consumed left a connection out of sync and
+    // the next request through the gateway hung; images now discards the body, then answers.
+    const big = Buffer.concat([await makeImage('png', 16, 16), Buffer.alloc(3 * 1024 * 1024)]);
+    const res = await upload(big, 'image/png');
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect((await upload(await makeImage('png', 16, 16), 'image/png')).status).toBe(202);
   });
 
   it('finishes the job in flight when images receives SIGTERM, then exits 0', async () => {
@@ -99,5 +109,5 @@ describe('images through the platform', () => {
     const completed = imagesLines.findIndex((l) => l.msg === 'image job completed' && l.imageId === id);
     expect(completed).toBeGreaterThan(-1);
     expect(completed).toBeLessThan(imagesLines.findIndex((l) => l.msg === 'shutdown complete'));
-  });
+  }, 60_000);
 });

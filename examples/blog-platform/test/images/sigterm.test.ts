@@ -97,7 +97,6 @@ describe.each(backends)('images process on %s', (backend) => {
     proc.child.kill('SIGTERM');
     const code = await proc.exited;
 
-    if (process.env.IMAGES_TEST_DEBUG) for (const l of log.lines) console.log(l.time, l.msg, l.phase ?? '', l.durationMs ?? '');
     expect(code).toBe(0);
     const msgs = log.lines.map((l) => l.msg);
     const completed = log.lines.findIndex((l) => l.msg === 'image job completed' && l.imageId === id);
