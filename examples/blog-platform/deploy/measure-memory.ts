@@ -124,6 +124,8 @@ async function main(): Promise<void> {
   const redisUrl = process.env['REDIS_URL'];
   if (!databaseUrl || !redisUrl) process.stdout.write('warning: DATABASE_URL/REDIS_URL unset: measuring on PGlite/memory, not as deployed\n');
   const platform: Platform = await startPlatform({ ports: 'ephemeral', isolate, env: { LOG_LEVEL: 'warn' } });
+  const startup = new Map<string, number>();
+  for (const proc of platform.processes.values()) startup.set(proc.id, memoryOf(proc.child.pid!)?.rssMiB ?? NaN);
   const sampler = memorySampler(platform);
   try {
     const gw = platform.gatewayUrl;
@@ -183,8 +185,10 @@ async function main(): Promise<void> {
     }
 
     const peaks = sampler.stop();
-    process.stdout.write('| service | peak RSS (VmHWM) | RSS at end |\n|---|---|---|\n');
-    for (const [id, m] of peaks) process.stdout.write(`| ${id} | ${m.peakMiB.toFixed(1)} MiB | ${m.rssMiB.toFixed(1)} MiB |\n`);
+    process.stdout.write('| service | RSS after startup | peak RSS (VmHWM) | RSS at end |\n|---|---|---|---|\n');
+    for (const [id, m] of peaks) {
+      process.stdout.write(`| ${id} | ${(startup.get(id) ?? NaN).toFixed(1)} MiB | ${m.peakMiB.toFixed(1)} MiB | ${m.rssMiB.toFixed(1)} MiB |\n`);
+    }
   } catch (err) {
     for (const [id, lines] of Object.entries(platform.logs)) process.stderr.write(`--- ${id} (last lines)\n${lines.slice(-5).join('\n')}\n`);
     throw err;

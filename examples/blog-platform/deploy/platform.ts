@@ -35,8 +35,9 @@ export interface DeployedService {
    */
   readonly config?: Readonly<Record<string, string>>;
   /**
-   * Requests and limits. Memory requests sit above the peak RSS measured under load (see
-   * `deploy/MEASUREMENTS.md`); limits leave headroom for GC and bursts.
+   * Requests and limits. Memory requests are at least the peak RSS measured under load divided
+   * by 0.8 (the HPA's memory target), so a pod at its measured peak does not alone trigger a
+   * scale-out; limits are about 1.5x the request. Figures and method: `deploy/MEASUREMENTS.md`.
    */
   readonly resources: Resources;
 }
@@ -86,7 +87,7 @@ export const SERVICES: readonly DeployedService[] = [
     usesPostgres: false,
     usesRedis: false,
     secretKeys: [],
-    resources: { requests: { cpu: '200m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } },
+    resources: { requests: { cpu: '250m', memory: '480Mi' }, limits: { cpu: '1', memory: '768Mi' } },
   },
   {
     name: 'auth',
@@ -97,7 +98,7 @@ export const SERVICES: readonly DeployedService[] = [
     usesPostgres: true,
     usesRedis: true,
     secretKeys: [databasePassword, signingKey],
-    resources: { requests: { cpu: '200m', memory: '192Mi' }, limits: { cpu: '1', memory: '384Mi' } },
+    resources: { requests: { cpu: '250m', memory: '224Mi' }, limits: { cpu: '1', memory: '384Mi' } },
   },
   {
     name: 'posts',
@@ -108,7 +109,7 @@ export const SERVICES: readonly DeployedService[] = [
     usesPostgres: true,
     usesRedis: true,
     secretKeys: [databasePassword],
-    resources: { requests: { cpu: '200m', memory: '160Mi' }, limits: { cpu: '1', memory: '320Mi' } },
+    resources: { requests: { cpu: '250m', memory: '544Mi' }, limits: { cpu: '1', memory: '832Mi' } },
   },
   {
     name: 'comments',
@@ -119,7 +120,7 @@ export const SERVICES: readonly DeployedService[] = [
     usesPostgres: true,
     usesRedis: false,
     secretKeys: [databasePassword],
-    resources: { requests: { cpu: '200m', memory: '160Mi' }, limits: { cpu: '1', memory: '320Mi' } },
+    resources: { requests: { cpu: '250m', memory: '448Mi' }, limits: { cpu: '1', memory: '704Mi' } },
   },
   {
     name: 'images',
@@ -130,7 +131,7 @@ export const SERVICES: readonly DeployedService[] = [
     usesPostgres: true,
     usesRedis: false,
     secretKeys: [databasePassword],
-    resources: { requests: { cpu: '250m', memory: '320Mi' }, limits: { cpu: '2', memory: '640Mi' } },
+    resources: { requests: { cpu: '250m', memory: '416Mi' }, limits: { cpu: '2', memory: '640Mi' } },
   },
 ];
 
