@@ -15,6 +15,7 @@ function renderAt(path: string): void {
 
 beforeEach(() => {
   window.scrollTo = () => undefined; // jsdom does not implement scrolling
+  sessionStorage.clear();
   auth = createAuthState({ store: createMemorySessionStore() });
 });
 afterEach(() => {
@@ -155,6 +156,42 @@ describe('writing', () => {
     fireEvent.change(screen.getByLabelText(/Add an image/), { target: { files: [file] } });
     expect((await screen.findByRole('alert')).textContent).toBe('“cv.pdf” is not a JPEG, PNG or WebP image.');
     expect(blog.images.size).toBe(0);
+  });
+});
+
+describe('drafts', () => {
+  const me = {
+    token: 't',
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    user: { id: 'u-me', username: 'me', displayName: 'Me', createdAt: '' },
+  };
+
+  it('keeps an unsaved post across a reload and an expired session, until discarded', async () => {
+    blog = createFakeBlog();
+    auth.signIn(me, false);
+    renderAt('/posts/new');
+    fireEvent.change(screen.getByLabelText('Title'), { target: { value: 'Half-written' } });
+    fireEvent.change(screen.getByLabelText('Body'), { target: { value: 'Some thoughts' } });
+
+    // The session ends while writing: the form goes, the words stay.
+    act(() => auth.signOut('expired'));
+    expect(await screen.findByText('Your session has ended. Log in again to continue.')).toBeTruthy();
+    expect(screen.queryByLabelText('Title')).toBeNull();
+
+    // "Reload" (a fresh app), logged in again: the draft is back.
+    cleanup();
+    auth.signIn(me, false);
+    renderAt('/posts/new');
+    expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('Half-written');
+    expect((screen.getByLabelText('Body') as HTMLTextAreaElement).value).toBe('Some thoughts');
+    expect(screen.getByText('We restored the changes you had not saved yet.')).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Discard them' }));
+    expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('');
+    cleanup();
+    renderAt('/posts/new');
+    expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('');
+    expect(screen.queryByText('We restored the changes you had not saved yet.')).toBeNull();
   });
 });
 

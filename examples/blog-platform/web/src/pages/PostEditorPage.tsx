@@ -1,4 +1,4 @@
-import { useRef, useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
 import { describeError, type ErrorDescription } from '../api/describeError.ts';
 import { newIdempotencyKey } from '../api/blogApi.ts';
 import type { Post } from '../api/types.ts';
@@ -9,6 +9,7 @@ import { ErrorNotice, Loading } from '../components/ErrorNotice.tsx';
 import { TextAreaField, TextField } from '../components/Field.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
 import { ImageView } from '../images/ImageView.tsx';
+import { createDraftStore, sameDraft, type Draft } from '../posts/drafts.ts';
 import { Link, useNavigate } from '../router/router.tsx';
 
 /** Most images one post may have (the posts service's limit). */
@@ -67,9 +68,21 @@ function PostForm({ heading, post }: { heading: string; post: Post | null }): Re
   const api = useApi();
   const navigate = useNavigate();
   const { flashNext } = useFlash();
-  const [title, setTitle] = useState(post?.title ?? '');
-  const [body, setBody] = useState(post?.body ?? '');
-  const [imageIds, setImageIds] = useState<string[]>(post?.imageIds ?? []);
+  const drafts = useMemo(() => createDraftStore(sessionStorageOrUndefined()), []);
+  const draftKey = post ? `edit:${post.id}` : 'new';
+  const original: Draft = useMemo(
+    () => ({ title: post?.title ?? '', body: post?.body ?? '', imageIds: post?.imageIds ?? [] }),
+    [post],
+  );
+  const [restored] = useState(() => {
+    const draft = drafts.load(draftKey);
+    return draft && !sameDraft(draft, original) ? draft : null;
+  });
+  const start = restored ?? original;
+  const [title, setTitle] = useState(start.title);
+  const [body, setBody] = useState(start.body);
+  const [imageIds, setImageIds] = useState<string[]>(start.imageIds);
+  const [showRestored, setShowRestored] = useState(restored !== null);
   const [uploading, setUploading] = useState(false);
   const [uploadError, setUploadError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -77,6 +90,21 @@ function PostForm({ heading, post }: { heading: string; post: Post | null }): Re
   const [status, setStatus] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
   const [key] = useState(newIdempotencyKey);
+
+  // Every change is kept for this tab until saved, so a reload or an expired session loses nothing.
+  useEffect(() => {
+    const draft = { title, body, imageIds };
+    if (sameDraft(draft, original)) drafts.clear(draftKey);
+    else drafts.save(draftKey, draft);
+  }, [title, body, imageIds, original, drafts, draftKey]);
+
+  const discardDraft = (): void => {
+    drafts.clear(draftKey);
+    setTitle(original.title);
+    setBody(original.body);
+    setImageIds(original.imageIds);
+    setShowRestored(false);
+  };
 
   const upload = async (event: ChangeEvent<HTMLInputElement>): Promise<void> => {
     const file = event.target.files?.[0];
@@ -115,10 +143,16 @@ function PostForm({ heading, post }: { heading: string; post: Post | null }): Re
     const input = { title: title.trim(), body, imageIds };
     try {
       const saved = post ? await api.updatePost(post.id, input) : await api.createPost(input, undefined, key);
+      drafts.clear(draftKey);
       flashNext(post ? 'Your changes are saved.' : 'Your post is published.');
       navigate(`/posts/${encodeURIComponent(saved.id)}`);
     } catch (e) {
-      setProblem(describeError(e, { what: post ? 'this post' : 'posts' }));
+      setProblem(
+        describeError(e, {
+          what: post ? 'this post' : 'posts',
+          byStatus: { 401: 'Your session has ended. Log in again: your draft is kept in this tab.' },
+        }),
+      );
       setSaving(false);
     }
   };
@@ -127,6 +161,14 @@ function PostForm({ heading, post }: { heading: string; post: Post | null }): Re
     <>
       <PageHeading title={heading}>{heading}</PageHeading>
       <form className="post-form" onSubmit={(e) => void submit(e)} noValidate>
+        {showRestored ? (
+          <div className="notice notice-info">
+            <p>We restored the changes you had not saved yet.</p>
+            <button type="button" className="link-button" onClick={discardDraft}>
+              Discard them
+            </button>
+          </div>
+        ) : null}
         {problem ? (
           <div className="notice notice-error" role="alert">
             <p className="notice-title">{problem.title}</p>
@@ -203,4 +245,12 @@ function PostForm({ heading, post }: { heading: string; post: Post | null }): Re
       </form>
     </>
   );
+}
+
+function sessionStorageOrUndefined(): Storage | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
 }
