@@ -180,7 +180,9 @@ export class CallEngine {
         const passThrough = request.throwOnErrorStatus === false;
         if (status < 400) {
           if (recording) span.setAttribute('http.response.status_code', status);
-          return { value: await consume(toClientResponse(data, target.origin)), status: String(status) };
+          const consumed = consume(toClientResponse(data, target.origin));
+          // request() consumes synchronously: skip the extra microtask of awaiting a plain value.
+          return { value: consumed instanceof Promise ? await consumed : consumed, status: String(status) };
         }
         if (attempt < options.retry.maxAttempts && retrySafe && options.retry.retryStatuses.has(status)) {
           const retryAfter = parseRetryAfter(data.headers['retry-after'], Date.now());
