@@ -71,7 +71,7 @@ export function createProxy(name: string, client: HttpClient, logger: Logger, op
           // The caller went away (closed tab, navigation) while the upstream answered: drop the
           // answer; piping into a destroyed response throws and would crash the process.
           if (res.destroyed) {
-            up.body.destroy();
+            up.body.dump().catch(() => {});
             return;
           }
           res.writeHead(up.status, downstreamResponseHeaders(up.headers));

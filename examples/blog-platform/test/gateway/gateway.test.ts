@@ -89,6 +89,26 @@ describe('gateway', () => {
     expect((await big.arrayBuffer()).byteLength).toBe(64 * 64 * 1024);
   });
 
+  it('survives clients that go away before the upstream answers', async () => {
+    // raw sockets that send a request and close at once, before the upstream's answer arrives
+    const { connect } = await import('node:net');
+    const port = new URL(gateway.url).port;
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => {
+        const path = i % 2 === 0 ? '/api/images/big' : '/api/posts/x';
+        return new Promise<void>((resolve) => {
+          const socket = connect(Number(port), '127.0.0.1', () => {
+            socket.end(`GET ${path} HTTP/1.1\r\nhost: x\r\n\r\n`, () => socket.destroy());
+          });
+          socket.on('close', () => resolve());
+          socket.on('error', () => resolve());
+        });
+      }),
+    );
+    const res = await call(`${gateway.url}/api/posts/still-alive`, 'GET');
+    expect(res.status).toBe(200);
+  });
+
   it('answers unknown API paths with a 404 problem and does not match prefixes loosely', async () => {
     for (const p of ['/api/nope', '/api/postsx', '/api/']) {
       const res = await call(`${gateway.url}${p}`, 'GET');
