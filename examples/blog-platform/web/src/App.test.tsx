@@ -159,6 +159,35 @@ describe('writing', () => {
   });
 });
 
+describe('comments', () => {
+  it('adds a comment, says plainly when it cannot be saved, and deletes one\'s own', async () => {
+    blog = createFakeBlog(1);
+    auth.signIn(
+      { token: 't', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), user: { id: 'u-me', username: 'me', displayName: 'Me', createdAt: '' } },
+      false,
+    );
+    renderAt('/posts/p1');
+    await screen.findByText('No comments yet.');
+    const box = screen.getByLabelText('Your comment');
+
+    blog.postsDown = 503; // comments asks posts whether the post exists: the breaker answers 503
+    fireEvent.change(box, { target: { value: 'First!' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Post comment' }));
+    expect((await screen.findByRole('alert')).textContent).toContain("We can't reach this post right now");
+    expect((box as HTMLTextAreaElement).value).toBe('First!'); // nothing typed is lost
+
+    blog.postsDown = null;
+    fireEvent.click(screen.getByRole('button', { name: 'Post comment' }));
+    expect(await screen.findByText('Comment added.')).toBeTruthy();
+    expect(screen.getByRole('heading', { level: 2, name: 'Comments (1)' })).toBeTruthy();
+    expect((box as HTMLTextAreaElement).value).toBe('');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Delete comment' }));
+    expect(await screen.findByText('No comments yet.')).toBeTruthy();
+    expect(blog.comments).toHaveLength(0);
+  });
+});
+
 describe('drafts', () => {
   const me = {
     token: 't',
