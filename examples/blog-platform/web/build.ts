@@ -55,7 +55,11 @@ export async function ensureWebBuild(options: EnsureWebBuildOptions = {}): Promi
     await rename(webDistDir, oldDir).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     });
-    await rename(tmpDir, webDistDir);
+    await rename(tmpDir, webDistDir).catch((error: unknown) => {
+      // Another process swapped in its own fresh build between our two renames: keep that one.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+    });
     await rm(oldDir, { recursive: true, force: true });
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
