@@ -19,7 +19,13 @@ export interface TestDb {
   readonly schema: string;
   /** Another pool on the same schema (PostgreSQL), or the same instance (PGlite: one connection). */
   connect(): Database;
+  /** Empties every table, for the next test. */
+  reset(): Promise<void>;
   close(): Promise<void>;
+}
+
+async function truncate(db: Database): Promise<void> {
+  await db.query('TRUNCATE images, variants, jobs RESTART IDENTITY CASCADE');
 }
 
 /** Opens a fresh, migrated images schema on the given backend. */
@@ -28,7 +34,7 @@ export async function openTestDb(kind: 'pglite' | 'postgres'): Promise<TestDb> {
   if (kind === 'pglite') {
     const db = await openPglite({ schema });
     await migrate(db, migrations);
-    return { db, schema, connect: () => db, close: () => db.close() };
+    return { db, schema, connect: () => db, reset: () => truncate(db), close: () => db.close() };
   }
   const url = process.env.DATABASE_URL!;
   const db = openPostgres({ url, schema, max: 4 });
@@ -42,6 +48,7 @@ export async function openTestDb(kind: 'pglite' | 'postgres'): Promise<TestDb> {
       extra.push(other);
       return other;
     },
+    reset: () => truncate(db),
     async close() {
       await Promise.all(extra.map((d) => d.close()));
       await db.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);

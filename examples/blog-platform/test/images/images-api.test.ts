@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import net from 'node:net';
+import { createMetrics } from '@podkit/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImagesApp } from '../../src/images/app.ts';
@@ -251,12 +252,44 @@ describe.each(backends)('images API on %s', (backend) => {
 });
 
 describe.each(backends)('images app with its worker on %s', (backend) => {
+  it('marks an image that cannot be decoded failed after its last attempt; its renditions are 404', async () => {
+    const t = await openTestDb(backend);
+    const issuer = await testIssuer();
+    const { token } = await issuer.token();
+    const sink = logSink();
+    const base = testSettings();
+    const app = await createImagesApp({
+      db: t.db,
+      verifier: issuer.verifier,
+      logger: sink.logger,
+      settings: { ...base, worker: { ...base.worker, maxAttempts: 1 } },
+    });
+    const server = await listen(app.router.listener);
+    try {
+      // The header is intact (so the upload is accepted), the pixel data is cut in half.
+      const png = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).png().toBuffer();
+      const res = await upload(server.url, png.subarray(0, png.length >> 1), 'image/png', token);
+      expect(res.status).toBe(202);
+      const { id } = (await res.json()) as { id: string };
+      await sink.waitFor((l) => l.msg === 'image job failed: no attempts left' && l.imageId === id);
+      expect(((await (await fetch(`${server.url}/api/images/${id}`)).json()) as { status: string }).status).toBe('failed');
+      const thumb = await fetch(`${server.url}/api/images/${id}/thumbnail`);
+      expect(thumb.status).toBe(404);
+      expect(((await thumb.json()) as { detail: string }).detail).toContain('could not be processed');
+    } finally {
+      await app.worker?.drain();
+      await server.close();
+      await t.close();
+    }
+  }, 60_000);
+
   it('processes an upload in the background, woken by the upload itself', async () => {
     const t = await openTestDb(backend);
     const issuer = await testIssuer();
     const { token } = await issuer.token();
     const sink = logSink();
-    const app = await createImagesApp({ db: t.db, verifier: issuer.verifier, logger: sink.logger, settings: testSettings() });
+    const metrics = createMetrics({ service: { name: 'images', version: 'test' }, runtimeMetrics: false });
+    const app = await createImagesApp({ db: t.db, verifier: issuer.verifier, logger: sink.logger, metrics, settings: testSettings() });
     const server = await listen(app.router.listener);
     try {
       const res = await upload(server.url, await makeImage('webp', 500, 250), 'image/webp', token);
@@ -267,7 +300,11 @@ describe.each(backends)('images app with its worker on %s', (backend) => {
       const thumb = await fetch(`${server.url}/api/images/${id}/thumbnail`);
       expect(thumb.status).toBe(200);
       expect((await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()).width).toBe(120);
+      const exposition = (await metrics.expose()).body;
+      expect(exposition).toMatch(/images_jobs_total\{[^}]*outcome="completed"[^}]*\} 1/);
+      expect(exposition).toMatch(/images_job_duration_seconds_count\{[^}]*outcome="completed"[^}]*\} 1/);
     } finally {
+      metrics.close();
       await app.worker?.drain();
       await server.close();
       await t.close();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createJobQueue } from '../../src/images/queue.ts';
 import type { ClaimedJob } from '../../src/images/queue.ts';
 import { createImageStore } from '../../src/images/store.ts';
@@ -16,11 +16,14 @@ async function upload(store: ImageStore, bytes: Buffer): Promise<string> {
 describe.each(backends)('job queue on %s', (backend) => {
   let t: TestDb;
   let png: Buffer;
-  beforeEach(async () => {
+  beforeAll(async () => {
     t = await openTestDb(backend);
     png = await makeImage('png', 16, 16);
+  }, 60_000);
+  beforeEach(async () => {
+    await t.reset();
   });
-  afterEach(async () => {
+  afterAll(async () => {
     await t.close();
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { processImage } from '../../src/images/processor.ts';
 import { createJobQueue } from '../../src/images/queue.ts';
 import type { ClaimedJob, VariantOutput } from '../../src/images/queue.ts';
@@ -31,11 +31,16 @@ function jobCounter(count: number): { onJobEnd: (o: JobOutcome) => void; done: P
 describe.each(backends)('image worker on %s', (backend) => {
   let t: TestDb;
   const workers: ImageWorker[] = [];
-  beforeEach(async () => {
+  beforeAll(async () => {
     t = await openTestDb(backend);
+  }, 60_000);
+  beforeEach(async () => {
+    await t.reset();
   });
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((w) => w.drain()));
+  });
+  afterAll(async () => {
     await t.close();
   });
 
@@ -168,6 +173,46 @@ describe.each(backends)('image worker on %s', (backend) => {
     expect(await drain).toEqual({ finished: 0, released: 1 });
     const next = await createJobQueue(t.db, { workerId: 'other' }).claim();
     expect(next?.attempt).toBe(1);
+  });
+
+  it('extends the lease of a running job on a heartbeat', async () => {
+    const store = createImageStore(t.db);
+    await store.insert({ id: randomUUID(), ownerId: 'u', contentType: 'image/png', bytes: Buffer.from('x'), width: 1, height: 1 });
+    const queue = createJobQueue(t.db, { workerId: 'w', leaseMs: 60_000 });
+    const beats: boolean[] = [];
+    const twoBeats = deferred();
+    const lease = async (): Promise<number> =>
+      (await t.db.query<{ locked_until: Date }>('SELECT locked_until FROM jobs')).rows[0]!.locked_until.getTime();
+    let before = 0;
+    let after = 0;
+    const counter = jobCounter(1);
+    const worker = createImageWorker({
+      queue: {
+        ...queue,
+        async heartbeat(job) {
+          const held = await queue.heartbeat(job);
+          beats.push(held);
+          if (beats.length === 2) {
+            after = await lease(); // the job is still running: its handler waits for this
+            twoBeats.resolve();
+          }
+          return held;
+        },
+      },
+      handle: async () => {
+        before = await lease();
+        await twoBeats.promise;
+        return [];
+      },
+      logger: recordingLogger(),
+      heartbeatMs: 5,
+      onJobEnd: counter.onJobEnd,
+    });
+    workers.push(worker);
+    worker.start();
+    expect(await counter.done).toEqual(['completed']);
+    expect(after).toBeGreaterThan(before);
+    expect(beats.slice(0, 2)).toEqual([true, true]);
   });
 
   it('retries a failing job and marks the image failed after the last attempt', async () => {
