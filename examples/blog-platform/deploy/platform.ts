@@ -87,7 +87,7 @@ export const SERVICES: readonly DeployedService[] = [
     usesPostgres: false,
     usesRedis: false,
     secretKeys: [],
-    resources: { requests: { cpu: '250m', memory: '480Mi' }, limits: { cpu: '1', memory: '768Mi' } },
+    resources: { requests: { cpu: '250m', memory: '544Mi' }, limits: { cpu: '1', memory: '832Mi' } },
   },
   {
     name: 'auth',
@@ -131,7 +131,7 @@ export const SERVICES: readonly DeployedService[] = [
     usesPostgres: true,
     usesRedis: false,
     secretKeys: [databasePassword],
-    resources: { requests: { cpu: '250m', memory: '416Mi' }, limits: { cpu: '2', memory: '640Mi' } },
+    resources: { requests: { cpu: '250m', memory: '448Mi' }, limits: { cpu: '2', memory: '704Mi' } },
   },
 ];
 

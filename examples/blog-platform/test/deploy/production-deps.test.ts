@@ -31,7 +31,7 @@ function runtimeImports(file: string): string[] {
 }
 
 it('every package the services import at runtime is a production dependency', () => {
-  let out = '';
+  let out: string;
   try {
     out = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   } catch (err) {
