@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { redactConfig, secretValues, type ConfigDefinition } from '@podkit/config';
-import { type Logger, type Metrics } from '@podkit/core';
+import { createService, isLogLevel, type Logger, type Metrics, type Service } from '@podkit/core';
 import { createClient, problem, sendProblem, serve, type ClientOptions, type HttpClient, type PodkitServer, type Router } from '@podkit/http';
 import type { z } from 'zod';
 import type { Cache } from './cache/cache.ts';
@@ -8,7 +8,6 @@ import { openCache } from './cache/open.ts';
 import { databaseUrl, type DatabaseSettings } from './config.ts';
 import type { Database } from './db/database.ts';
 import { defaultDataDir, openDatabase } from './db/open.ts';
-import { createPlatformService, type PlatformService } from './service-parts.ts';
 import { registerTelemetry } from './telemetry.ts';
 
 /** The config keys the bootstrap reads (every service's schema has them). */
@@ -21,7 +20,7 @@ interface BaseConfig {
 /** Everything a service's `setup` may use; resources opened here are closed at shutdown. */
 export interface ServiceContext<C> {
   readonly config: C;
-  readonly service: PlatformService;
+  readonly service: Service;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -48,7 +47,7 @@ export interface ServiceDefinition<S extends z.ZodObject> {
 
 /** A started service. */
 export interface RunningService {
-  readonly service: PlatformService;
+  readonly service: Service;
   readonly server: PodkitServer;
   readonly port: number;
 }
@@ -71,13 +70,13 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
   const env = options.env ?? process.env;
   const config = def.config.load({ env }) as z.output<S> & BaseConfig;
   const telemetry = await registerTelemetry({ serviceName: def.name, serviceVersion: def.version, env });
-  const service = createPlatformService({
+  const service = createService({
     name: def.name,
     version: def.version,
-    level: config.log.level,
-    secretValues: () => secretValues(config),
-    gracePeriodMs: config.shutdown.gracePeriod,
-    env,
+    logLevel: isLogLevel(config.log.level) ? config.log.level : 'info',
+    redactValues: () => secretValues(config),
+    ...(config.shutdown.gracePeriod === undefined ? {} : { gracePeriodMs: config.shutdown.gracePeriod }),
+    env: env as NodeJS.ProcessEnv,
   });
   const { logger, lifecycle, health } = service;
   logger.info({ config: redactConfig(config), tracing: telemetry.exporting ? 'otlp' : 'ids only' }, 'configuration loaded');
@@ -138,7 +137,7 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
     logger.fatal({ err }, 'startup failed');
     void lifecycle.shutdown('startup failed', 1);
   });
-  lifecycle.start();
+  await service.start();
   logger.info({ port: server.port }, 'service listening');
   process.send?.({ type: 'listening', service: def.name, port: server.port });
 
