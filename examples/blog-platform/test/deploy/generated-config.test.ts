@@ -60,3 +60,15 @@ describe.each(SERVICES.map((s) => [s.name, s] as const))('deployed config of %s'
     }
   });
 });
+
+describe('limits outside the services agree with their config', () => {
+  it('the Ingress accepts uploads as large as the images service does', async () => {
+    const images = SERVICES.find((s) => s.name === 'images')!;
+    const { config } = await loadDeployedConfig(base, images);
+    const annotation = find(base, 'Ingress', 'gateway').metadata.annotations?.['nginx.ingress.kubernetes.io/proxy-body-size'];
+    const m = /^(\d+)m$/.exec(annotation ?? '');
+    expect(m, `proxy-body-size ${String(annotation)}`).not.toBeNull();
+    // nginx's `m` is MiB; above the service's limit so the service, not nginx, answers 413 problems.
+    expect(Number(m![1]) * 1024 * 1024).toBeGreaterThan(config.images.maxBytes as number);
+  });
+});
