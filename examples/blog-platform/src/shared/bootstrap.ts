@@ -76,7 +76,7 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
     logLevel: isLogLevel(config.log.level) ? config.log.level : 'info',
     redactValues: () => secretValues(config),
     ...(config.shutdown.gracePeriod === undefined ? {} : { gracePeriodMs: config.shutdown.gracePeriod }),
-    env: env as NodeJS.ProcessEnv,
+    env,
   });
   const { logger, lifecycle, health } = service;
   logger.info({ config: redactConfig(config), tracing: telemetry.exporting ? 'otlp' : 'ids only' }, 'configuration loaded');
