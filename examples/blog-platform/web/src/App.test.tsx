@@ -1,6 +1,8 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App.tsx';
+import { createBlogApi } from './api/blogApi.ts';
+import { createApiClient } from './api/client.ts';
 import { createAuthState, type AuthState } from './auth/authState.ts';
 import { createMemorySessionStore } from './auth/sessionStore.ts';
 import { createFakeBlog, type FakeBlog } from './test/fakeApi.ts';
@@ -50,6 +52,32 @@ describe('post list', () => {
     expect(window.location.search).toBe('');
   });
 
+  it('says when the service is slow, then gives up with a clear message when it times out', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    blog = createFakeBlog(3);
+    // A real client whose fetch never answers (it only gives up when aborted).
+    const client = createApiClient({
+      timeoutMs: 10_000,
+      fetch: (_input, init) =>
+        new Promise<Response>((_resolve, reject) => {
+          init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+        }),
+    });
+    window.history.replaceState(null, '', '/');
+    render(<App services={{ api: createBlogApi(client), auth }} />);
+    expect(screen.getByText('Loading posts…')).toBeTruthy();
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(3000);
+    });
+    expect(screen.getByText(/This is taking longer than usual/)).toBeTruthy();
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(7000);
+    });
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('The server is slow to answer');
+    expect(within(alert).getByRole('button', { name: 'Try again' })).toBeTruthy();
+  });
+
   it('says plainly when the posts service is down, and recovers on "Try again"', async () => {
     blog = createFakeBlog(3);
     blog.postsDown = 503;
@@ -95,6 +123,32 @@ describe('accounts', () => {
     expect(await screen.findByText('You are logged out.')).toBeTruthy();
     expect(auth.token()).toBeNull();
     expect(screen.getByRole('link', { name: 'Log in' })).toBeTruthy();
+  });
+
+  it('signs out a restored session the server no longer accepts, and says so', async () => {
+    blog = createFakeBlog();
+    const store = createMemorySessionStore();
+    store.save(
+      { token: 'revoked', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), user: { id: 'u1', username: 'ada', displayName: 'Ada', createdAt: '' } },
+      false,
+    );
+    auth.dispose();
+    auth = createAuthState({ store });
+    const json = (status: number, body: unknown): Response =>
+      new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/problem+json' } });
+    const client = createApiClient({
+      getToken: () => auth.token(),
+      onUnauthorized: () => auth.signOut('expired'),
+      fetch: async (input) =>
+        String(input).endsWith('/api/auth/me')
+          ? json(401, { status: 401, title: 'Unauthorized' })
+          : json(200, { items: [], nextCursor: null }),
+    });
+    window.history.replaceState(null, '', '/');
+    render(<App services={{ api: createBlogApi(client), auth }} />);
+    expect(await screen.findByText('Your session has ended. Log in again to continue.')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Log in' })).toBeTruthy();
+    expect(store.load()).toBeNull();
   });
 
   it('shows a duplicate registration as a plain message', async () => {

@@ -1,6 +1,6 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { FlashProvider, useFlash } from './app/flash.tsx';
-import { ServicesProvider, useAuth, type AppServices } from './app/services.tsx';
+import { ServicesProvider, useApi, useAuth, type AppServices } from './app/services.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { PageHeading } from './components/PageHeading.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
@@ -26,7 +26,7 @@ export function App({ services }: { services: AppServices }): ReactNode {
 function Layout(): ReactNode {
   const location = useLocation();
   const { message } = useFlash();
-  const { signedOutBecause } = useAuth();
+  useSessionNotices();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -43,9 +43,6 @@ function Layout(): ReactNode {
       <main id="main" className="container" tabIndex={-1}>
         <div role="status" className="flash-region">
           {message ? <p className="notice notice-info">{message}</p> : null}
-          {!message && signedOutBecause === 'expired' ? (
-            <p className="notice notice-info">Your session has ended. Log in again to continue.</p>
-          ) : null}
         </div>
         <ErrorBoundary key={location.pathname}>
           <Routes pathname={location.pathname} />
@@ -56,6 +53,30 @@ function Layout(): ReactNode {
       </footer>
     </>
   );
+}
+
+/**
+ * Checks a session restored from storage once (the token may have been revoked, or signed by a
+ * key the auth service no longer has: the API client then signs out), and says so when a
+ * session ends by itself.
+ */
+function useSessionNotices(): void {
+  const api = useApi();
+  const { session, signedOutBecause } = useAuth();
+  const { flashNow } = useFlash();
+  const restoredToken = session?.token;
+
+  useEffect(() => {
+    if (!restoredToken) return;
+    const controller = new AbortController();
+    api.me(controller.signal).catch(() => undefined); // a 401 signs out through the client
+    return () => controller.abort();
+    // Once per app start: later sessions come from a fresh login.
+  }, []);
+
+  useEffect(() => {
+    if (!session && signedOutBecause === 'expired') flashNow('Your session has ended. Log in again to continue.');
+  }, [session, signedOutBecause]);
 }
 
 function AccountNav(): ReactNode {

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { describeError, type DescribeContext } from '../api/describeError.ts';
 
 /**
@@ -24,11 +24,23 @@ export function ErrorNotice({
   );
 }
 
-/** A polite "Loading …" line that screen readers announce. */
+/** After this long, a loading line adds that the service is slow. */
+export const SLOW_AFTER_MS = 3000;
+
+/**
+ * A polite "Loading …" line that screen readers announce; after {@link SLOW_AFTER_MS} it says
+ * the service is slow to answer, so a slow service never looks like a blank page.
+ */
 export function Loading({ children }: { children: ReactNode }): ReactNode {
+  const [slow, setSlow] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setSlow(true), SLOW_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, []);
   return (
     <p className="loading" role="status">
       {children}
+      {slow ? ' This is taking longer than usual; the service may be busy.' : null}
     </p>
   );
 }
