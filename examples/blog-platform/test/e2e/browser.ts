@@ -50,6 +50,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        '--disable-dev-shm-usage', // containers often have a tiny /dev/shm
       ],
     });
     return {
