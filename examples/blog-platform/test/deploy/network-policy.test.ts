@@ -9,7 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { SERVICES } from '../../deploy/platform.ts';
 import type { Json, Manifest } from './load.ts';
-import { loadBase, podSpec, selects, WORKLOAD_KINDS } from './load.ts';
+import { find, loadBase, loadKustomization, podSpec, selects, WORKLOAD_KINDS } from './load.ts';
+import { monitoringDir } from './prometheus-config.ts';
 
 interface Pod {
   readonly id: string;
@@ -22,6 +23,7 @@ interface Pod {
 const objects = loadBase().map((l) => l.object);
 const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
 const NS = 'blog-platform';
+const prometheusDeployment = find(loadKustomization(monitoringDir), 'Deployment', 'prometheus');
 
 function nsLabels(ns: string): Record<string, string> {
   return { 'kubernetes.io/metadata.name': ns };
@@ -39,7 +41,14 @@ const platformPods: Pod[] = objects
 
 const outside = {
   ingressController: { id: 'ingress-nginx', namespace: 'ingress-nginx', nsLabels: nsLabels('ingress-nginx'), labels: { 'app.kubernetes.io/name': 'ingress-nginx' }, ports: [] },
-  prometheus: { id: 'prometheus', namespace: 'monitoring', nsLabels: nsLabels('monitoring'), labels: { 'app.kubernetes.io/name': 'prometheus' }, ports: [{ name: 'web', containerPort: 9090 }] },
+  // The Prometheus of deploy/monitoring, as deployed.
+  prometheus: {
+    id: 'prometheus',
+    namespace: prometheusDeployment.metadata.namespace!,
+    nsLabels: nsLabels(prometheusDeployment.metadata.namespace!),
+    labels: prometheusDeployment.spec.template.metadata.labels,
+    ports: [{ name: 'web', containerPort: 9090 }],
+  },
   otherInMonitoring: { id: 'grafana', namespace: 'monitoring', nsLabels: nsLabels('monitoring'), labels: { 'app.kubernetes.io/name': 'grafana' }, ports: [] },
   kubeDns: { id: 'kube-dns', namespace: 'kube-system', nsLabels: nsLabels('kube-system'), labels: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53 }] },
   stranger: { id: 'stranger', namespace: 'default', nsLabels: nsLabels('default'), labels: { app: 'stranger' }, ports: [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 8080 }] },

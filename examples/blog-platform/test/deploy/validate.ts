@@ -18,6 +18,7 @@ import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import type { Manifest } from './load.ts';
 import { VPA_V1_SCHEMA } from './vpa-v1-schema.ts';
 
@@ -42,6 +43,12 @@ const MODELS: Record<string, { model: ModelClass; module: string; type: string }
     model: NetworkPolicy,
     module: 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy',
     type: 'INetworkPolicy',
+  },
+  'rbac.authorization.k8s.io/v1/Role': { model: Role, module: 'kubernetes-models/rbac.authorization.k8s.io/v1/Role', type: 'IRole' },
+  'rbac.authorization.k8s.io/v1/RoleBinding': {
+    model: RoleBinding,
+    module: 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding',
+    type: 'IRoleBinding',
   },
   'policy/v1/PodDisruptionBudget': {
     model: PodDisruptionBudget,
