@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
-import type { Tracer } from '@opentelemetry/api';
+import type { SpanOptions, Tracer } from '@opentelemetry/api';
 import { runWithRequestContext } from '@podkit/core';
 import type { Logger, RequestContext } from '@podkit/core';
 import { pathOf, writeAccessLog } from './access-log.ts';
@@ -10,6 +10,9 @@ import { problem, sendProblem } from './problem.ts';
 import { resolveRequestId } from './request-id.ts';
 import type { PodkitServerResponse } from './response.ts';
 import { readRouteTemplate } from './route-template.ts';
+
+/** Options of every server span (hoisted: no per-request allocation). */
+const SERVER_SPAN: SpanOptions = { kind: SpanKind.SERVER };
 
 /** A Node request listener. */
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -58,7 +61,7 @@ export class RequestInstrumentation {
     const requestContext: RequestContext = { requestId };
     if (o.tracer !== undefined) {
       const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-      const span = o.tracer.startSpan(req.method ?? 'GET', { kind: SpanKind.SERVER }, parent);
+      const span = o.tracer.startSpan(req.method ?? 'GET', SERVER_SPAN, parent);
       if (span.isRecording()) {
         span.setAttribute('http.request.method', req.method ?? 'GET');
         span.setAttribute('url.path', pathOf(req.url));
