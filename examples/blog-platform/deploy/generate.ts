@@ -19,6 +19,7 @@ import type { z } from 'zod';
 import { SERVICES, type ServiceName } from './platform.ts';
 import { keysReference, planKeys, renderConfigMap } from './render/configmap.ts';
 import { loadServiceConfig } from './render/schemas.ts';
+import { SHUTDOWN_ENV } from './render/shutdown-env.ts';
 import { renderWorkload, type K8sObject } from './render/workload.ts';
 
 /** The deploy directory (this file's). */
@@ -58,6 +59,11 @@ export async function renderDeployFiles(
     '(mounted at /etc/secrets, created by hand: see secrets/README.md), or an env var set in the',
     'Deployment. Keys marked "live" are re-read when the ConfigMap changes; the others need',
     '`kubectl -n blog-platform rollout restart deployment/<service>`.',
+    '',
+    'Every service container also gets env vars that podkit itself reads (not config keys):',
+    `${SHUTDOWN_ENV.filter((v) => v.name.startsWith('PODKIT_')).map((v) => `\`${v.name}\``).join(', ')} (the pod's`,
+    'terminationGracePeriodSeconds, for the lifecycle\'s shutdown budget), `PODKIT_CONFIG_DIR` and',
+    '`PODKIT_SECRETS_DIR` (the mount paths), and `POD_NAME` (on every log line).',
   ];
   for (const svc of SERVICES) {
     const workload = renderWorkload(svc);
