@@ -82,13 +82,17 @@ export function useNavigate(): RouterValue['navigate'] {
   return useRouter().navigate;
 }
 
-/** An `<a>` that navigates without reloading (modified clicks still open new tabs). */
+/**
+ * An `<a>` that navigates without reloading (modified clicks still open new tabs); a link to the
+ * current page carries `aria-current="page"`.
+ */
 export function Link({
   to,
   state,
   ...rest
 }: { to: string; state?: unknown } & Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'>): ReactNode {
-  const navigate = useNavigate();
+  const { location, navigate } = useRouter();
+  const current = to === location.pathname + location.search;
   const onClick = (event: MouseEvent<HTMLAnchorElement>): void => {
     rest.onClick?.(event);
     if (event.defaultPrevented || event.button !== 0) return;
@@ -96,7 +100,7 @@ export function Link({
     event.preventDefault();
     navigate(to, { state });
   };
-  return <a {...rest} href={to} onClick={onClick} />;
+  return <a aria-current={current ? 'page' : undefined} {...rest} href={to} onClick={onClick} />;
 }
 
 /**
