@@ -30,7 +30,7 @@ if (!browserAvailable && browserRequired) {
 }
 
 /** Image processing is slowed so the "processing" placeholder is seen for sure before the thumbnail. */
-const PROCESSING_DELAY = '1500ms';
+const PROCESSING_DELAY = '3s';
 const UI_TIMEOUT = 45_000;
 
 describe.skipIf(!browserAvailable)('the blog in Chromium', () => {
