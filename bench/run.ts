@@ -12,14 +12,16 @@
 //   --quick                                              short runs, to check the wiring (figures are rough)
 //   --note "text"                                        add a note to the report header
 //   --no-write                                           print only
+//   --render bench/results/latest.json                   re-render the table from saved raw results (no run)
 // Wrap it in `flock /tmp/podkit-bench.lock` on a shared machine so benchmarks do not overlap.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeMachine, noiseNote, unpin } from './lib/machine.ts';
+import type { MachineInfo } from './lib/machine.ts';
 import { configRows, coreRows, genericRows, httpClientRows, httpServerRows, platformRows } from './lib/rows.ts';
 import type { Row } from './lib/rows.ts';
 import { renderReport, renderTable } from './lib/table.ts';
@@ -97,6 +99,26 @@ async function runOne(spec: BenchSpec, quick: boolean): Promise<{ rows: Row[]; o
   }
 }
 
+/** What bench/results/latest.json holds. */
+interface SavedRun {
+  readonly machine: MachineInfo;
+  readonly loadAtEnd: number;
+  readonly outcomes: BenchOutcome[];
+  readonly results: Record<string, unknown>;
+  readonly note?: string | undefined;
+  readonly totalSeconds?: number;
+}
+
+/** Re-renders a saved run (after a change to how rows are read) without measuring again. */
+function render(file: string, write: boolean): number {
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as SavedRun;
+  const rows = BENCHES.flatMap((spec) => (spec.id in saved.results ? spec.rows(saved.results[spec.id]) : []));
+  const report = renderReport(saved.machine, rows, saved.outcomes, saved.note, saved.totalSeconds ?? 0);
+  console.log(report);
+  if (write) writeFileSync(`${here}results/latest.md`, report);
+  return 0;
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -105,8 +127,10 @@ async function main(): Promise<number> {
       note: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
+      render: { type: 'string' },
     },
   });
+  if (values.render !== undefined) return render(values.render, !values['no-write']);
   const only = values.only?.split(',').map((s) => s.trim());
   const unknown = only?.filter((id) => !BENCHES.some((b) => b.id === id));
   if (unknown && unknown.length > 0) {
@@ -145,7 +169,8 @@ async function main(): Promise<number> {
     const dir = `${here}results`;
     mkdirSync(dir, { recursive: true });
     writeFileSync(`${dir}/latest.md`, report);
-    writeFileSync(`${dir}/latest.json`, `${JSON.stringify({ machine, loadAtEnd, outcomes, results: raw }, null, 2)}\n`);
+    const saved: SavedRun = { machine, loadAtEnd, outcomes, results: raw, note, totalSeconds };
+    writeFileSync(`${dir}/latest.json`, `${JSON.stringify(saved, null, 2)}\n`);
     console.log(`\nwritten to bench/results/latest.md (${Math.round(totalSeconds)} s in all)`);
   }
   return outcomes.some((o) => o.status.startsWith('failed')) ? 1 : 0;
