@@ -78,6 +78,39 @@ describe('Prometheus configuration (shape)', () => {
   });
 });
 
+describe('Grafana dashboard (shape; the live scrape test runs every query)', () => {
+  const dashboard = JSON.parse(readFileSync(path.join(monitoringDir, 'grafana-dashboard.json'), 'utf8'));
+  const panels: Json[] = dashboard.panels.filter((p: Json) => p.type !== 'row');
+
+  it('has a data source variable and a service variable fed by podkit\'s request counter', () => {
+    const vars = Object.fromEntries(dashboard.templating.list.map((v: Json) => [v.name, v]));
+    expect(vars.datasource).toMatchObject({ type: 'datasource', query: 'prometheus' });
+    expect(vars.service.query.query).toBe('label_values(http_requests_total{job="blog-platform-pods"}, service)');
+    expect(vars.service).toMatchObject({ multi: true, includeAll: true });
+  });
+
+  it('every panel queries the shipped scrape job through the data source variable, with unique ids', () => {
+    const ids = dashboard.panels.map((p: Json) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const p of panels) {
+      expect(p.datasource, p.title).toEqual({ type: 'prometheus', uid: '${datasource}' });
+      expect(p.targets.length, p.title).toBeGreaterThan(0);
+      for (const t of p.targets) expect(t.expr, p.title).toContain('job="blog-platform-pods"');
+    }
+  });
+
+  it('shows RED per service and the client breaker states', () => {
+    const exprs = panels.flatMap((p) => p.targets.map((t: Json) => t.expr as string)).join('\n');
+    expect(exprs).toMatch(/sum by \(service\) \(rate\(http_requests_total/); // rate
+    expect(exprs).toMatch(/status=~"5\.\."/); // errors
+    expect(exprs).toMatch(/histogram_quantile\(0\.95, sum by \(service, le\) \(rate\(http_request_duration_seconds_bucket/); // duration
+    expect(exprs).toMatch(/http_client_breaker_state/);
+    const breaker = panels.find((p) => p.targets.some((t: Json) => String(t.expr).includes('http_client_breaker_state')));
+    const mapping = breaker.fieldConfig.defaults.mappings[0].options;
+    expect({ 0: mapping['0'].text, 1: mapping['1'].text, 2: mapping['2'].text }).toEqual({ 0: 'closed', 1: 'half-open', 2: 'open' });
+  });
+});
+
 describe.skipIf(!hasPromtool)('promtool', () => {
   it('check rules', () => {
     const r = run(['check', 'rules', 'alerts.yml']);
