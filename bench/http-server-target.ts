@@ -19,9 +19,16 @@ function hello(_req: IncomingMessage, res: ServerResponse): void {
   res.end(BODY);
 }
 
-function podkitService(sync = true): ServeService {
+/** Log destinations: pino's default (one write syscall per line), async, and buffered (4 KiB batches). */
+const DESTINATIONS = {
+  sync: () => pino.destination({ dest: '/dev/null', sync: true }),
+  async: () => pino.destination({ dest: '/dev/null', sync: false }),
+  buffered: () => pino.destination({ dest: '/dev/null', sync: false, minLength: 4096, periodicFlush: 100 }),
+};
+
+function podkitService(destination: keyof typeof DESTINATIONS = 'sync'): ServeService {
   const identity = { name: 'bench', version: '1.0.0' };
-  const logger = createLogger({ service: identity, destination: pino.destination({ dest: '/dev/null', sync }), pretty: false });
+  const logger = createLogger({ service: identity, destination: DESTINATIONS[destination](), pretty: false });
   const metrics = createMetrics({ service: identity, runtimeMetrics: false });
   return {
     logger,
@@ -46,7 +53,9 @@ async function start(): Promise<number> {
     case 'podkit-log': // everything, including one access-log line per request
       return (await serve(podkitService(), hello, { port: 0, host: '127.0.0.1' })).port;
     case 'podkit-log-async': // as podkit-log, with pino's buffered (async) destination
-      return (await serve(podkitService(false), hello, { port: 0, host: '127.0.0.1' })).port;
+      return (await serve(podkitService('async'), hello, { port: 0, host: '127.0.0.1' })).port;
+    case 'podkit-log-buffered': // as podkit-log, lines batched in 4 KiB writes (flushed every 100 ms and on exit)
+      return (await serve(podkitService('buffered'), hello, { port: 0, host: '127.0.0.1' })).port;
     case 'fastify': {
       const { default: Fastify } = await import('fastify');
       const app = Fastify({ logger: false, keepAliveTimeout: 65_000 });

@@ -40,13 +40,14 @@ export interface ServerBenchOptions {
 }
 
 /** The server variants. */
-export type Variant = 'bare' | 'podkit' | 'podkit-log' | 'podkit-log-async' | 'fastify' | 'express';
+export type Variant = 'bare' | 'podkit' | 'podkit-log' | 'podkit-log-async' | 'podkit-log-buffered' | 'fastify' | 'express';
 
 const LABELS: Record<Variant, string> = {
   bare: 'bare node:http',
   podkit: 'podkit (metrics + request id + trace ctx)',
   'podkit-log': 'podkit (+ access-log line)',
   'podkit-log-async': 'podkit (+ access-log line, async dest.)',
+  'podkit-log-buffered': 'podkit (+ access-log line, 4 KiB buffer)',
   fastify: 'Fastify 5 (no logger)',
   express: 'Express 5 + pino-http + prom-client',
 };
@@ -111,7 +112,7 @@ export async function run(options: ServerBenchOptions = {}): Promise<ServerBench
     seconds: options.seconds ?? 3,
     connections: options.connections ?? 50,
     fixedRate: options.fixedRate ?? 10_000,
-    variants: options.variants ?? ['bare', 'podkit', 'podkit-log', 'podkit-log-async', 'fastify', 'express'],
+    variants: options.variants ?? ['bare', 'podkit', 'podkit-log', 'podkit-log-async', 'podkit-log-buffered', 'fastify', 'express'],
     rounds: options.rounds ?? 2,
   };
   const samples = new Map<Variant, Array<Omit<ServerBenchResult, 'relative' | 'relativeCpu'>>>();
@@ -162,6 +163,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const options: ServerBenchOptions = {
     seconds: Number(process.env.BENCH_SECONDS ?? 3),
     rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+    // e.g. BENCH_VARIANTS=bare,podkit,podkit-log (bare must come first: figures are relative to it)
+    ...(process.env.BENCH_VARIANTS ? { variants: process.env.BENCH_VARIANTS.split(',') as Variant[] } : {}),
   };
   print(await run(options), options);
 }

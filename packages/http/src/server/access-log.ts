@@ -1,4 +1,6 @@
 import type { Logger } from '@podkit/core';
+import { fastAccessLineWriter } from './access-line.ts';
+import type { AccessLineWriter } from './access-line.ts';
 
 /** Fields of one access-log line. */
 export interface AccessLogEntry {
@@ -18,12 +20,33 @@ export interface AccessLogEntry {
  * Writes one access-log line per finished request at a level chosen by status: `info` below
  * 400, `warn` for 4xx, `error` for 5xx (and `warn` for requests the client aborted). The query
  * string is never logged (it may carry tokens); the route template and path are.
+ *
+ * Lines are serialized directly in the logger's own format when the logger allows it (see
+ * {@link fastAccessLineWriter}), otherwise through `logger[level](entry, msg)`.
  * @internal
  */
-export function writeAccessLog(logger: Logger, entry: AccessLogEntry): void {
-  const level = entry.aborted || (entry.status >= 400 && entry.status < 500) ? 'warn' : entry.status >= 500 ? 'error' : 'info';
-  if (!logger.isLevelEnabled(level)) return;
-  logger[level](entry, entry.aborted ? 'request aborted' : 'request completed');
+export class AccessLog {
+  readonly #logger: Logger;
+  readonly #fast: AccessLineWriter | undefined;
+
+  constructor(logger: Logger) {
+    this.#logger = logger;
+    this.#fast = fastAccessLineWriter(logger);
+  }
+
+  /** Whether lines bypass pino's generic serializer (for tests and the benchmark). */
+  get fast(): boolean {
+    return this.#fast !== undefined;
+  }
+
+  /** Writes the line for `entry` if its level is enabled. */
+  write(entry: AccessLogEntry): void {
+    const level = entry.aborted || (entry.status >= 400 && entry.status < 500) ? 'warn' : entry.status >= 500 ? 'error' : 'info';
+    if (!this.#logger.isLevelEnabled(level)) return;
+    const msg = entry.aborted ? 'request aborted' : 'request completed';
+    if (this.#fast !== undefined) this.#fast(level, entry, msg);
+    else this.#logger[level](entry, msg);
+  }
 }
 
 /** The path part of a request URL (no query string). @internal */

@@ -3,7 +3,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } f
 import type { SpanOptions, Tracer } from '@opentelemetry/api';
 import { runWithRequestContext } from '@podkit/core';
 import type { Logger, RequestContext } from '@podkit/core';
-import { pathOf, writeAccessLog } from './access-log.ts';
+import { AccessLog, pathOf } from './access-log.ts';
 import type { HttpServerMetrics } from './http-metrics.ts';
 import { UNMATCHED_ROUTE } from './http-metrics.ts';
 import { problem, sendProblem } from './problem.ts';
@@ -40,14 +40,14 @@ export interface RequestInstrumentationOptions {
  */
 export class RequestInstrumentation {
   readonly #o: RequestInstrumentationOptions;
-  readonly #accessLogger: Logger;
+  readonly #accessLog: AccessLog | undefined;
 
   constructor(options: RequestInstrumentationOptions) {
     this.#o = options;
     // Access lines carry only podkit's fixed, non-sensitive fields, so they skip key-path
     // redaction (dozens of wildcard paths cost far more than the line itself); value
     // redaction hooks still apply.
-    this.#accessLogger = options.logger.child({}, { redact: { paths: [] } });
+    this.#accessLog = options.accessLog ? new AccessLog(options.logger.child({}, { redact: { paths: [] } })) : undefined;
   }
 
   /** Starts instrumenting `res` and runs `listener` inside the request (and trace) context. */
@@ -97,10 +97,11 @@ export class RequestInstrumentation {
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     }
-    if (o.accessLog) {
+    const accessLog = this.#accessLog;
+    if (accessLog !== undefined) {
       const ids = span?.spanContext();
       const length = res.getHeader('content-length');
-      writeAccessLog(this.#accessLogger, {
+      accessLog.write({
         method,
         route: route ?? UNMATCHED_ROUTE,
         path: pathOf(req.url),
