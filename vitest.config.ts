@@ -14,6 +14,10 @@ export default defineConfig({
   ssr: { resolve: { conditions: sourceConditions, externalConditions: ['@podkit/source'] } },
   test: {
     reporters: ['default', new SummaryReporter()],
+    // Generous bounds: CI is a loaded 2-core machine and PGlite boots WebAssembly. Speed is
+    // asserted in benchmarks, never through these timeouts.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'config', root: 'packages/config', include: ['test/**/*.test.ts'] } },
       { extends: true, test: { name: 'core', root: 'packages/core', include: ['test/**/*.test.ts'] } },
