@@ -42,14 +42,8 @@ export async function readImageInfo(bytes: Uint8Array, maxPixels = 50_000_000): 
   return swap ? { width: height, height: width } : { width, height };
 }
 
-async function render(input: Buffer, name: VariantName, width: number, options: ProcessOptions): Promise<VariantOutput> {
-  // rotate() applies the EXIF orientation before the metadata is dropped; sharp writes no
-  // metadata (EXIF, ICC, XMP) unless asked with keepMetadata()/withMetadata().
-  const { data, info } = await sharp(input, { limitInputPixels: options.maxPixels ?? 50_000_000 })
-    .rotate()
-    .resize({ width, withoutEnlargement: true })
-    .webp({ quality: options.quality ?? 80 })
-    .toBuffer({ resolveWithObject: true });
+async function encode(pipeline: sharp.Sharp, name: VariantName, quality: number): Promise<VariantOutput> {
+  const { data, info } = await pipeline.webp({ quality }).toBuffer({ resolveWithObject: true });
   return { name, data, etag: etagOf(data), width: info.width, height: info.height };
 }
 
@@ -61,8 +55,19 @@ async function render(input: Buffer, name: VariantName, width: number, options: 
  * const [display, thumbnail] = await processImage(original, { displayWidth: 1280, thumbnailWidth: 320 });
  */
 export async function processImage(input: Buffer, options: ProcessOptions = {}): Promise<VariantOutput[]> {
+  const quality = options.quality ?? 80;
+  // The original is decoded once (the costly part, and the memory peak): upright (rotate()
+  // applies the EXIF orientation before the metadata is dropped), scaled to the display width,
+  // as raw pixels. Both renditions are encoded from those pixels. sharp writes no metadata
+  // (EXIF, ICC, XMP) unless asked with keepMetadata()/withMetadata().
+  const { data: pixels, info } = await sharp(input, { limitInputPixels: options.maxPixels ?? 50_000_000 })
+    .rotate()
+    .resize({ width: options.displayWidth ?? 1280, withoutEnlargement: true })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
   return Promise.all([
-    render(input, 'display', options.displayWidth ?? 1280, options),
-    render(input, 'thumbnail', options.thumbnailWidth ?? 320, options),
+    encode(sharp(pixels, raw), 'display', quality),
+    encode(sharp(pixels, raw).resize({ width: options.thumbnailWidth ?? 320, withoutEnlargement: true }), 'thumbnail', quality),
   ]);
 }
