@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
+import type { Sharp } from 'sharp';
 import type { VariantOutput } from './queue.ts';
 import type { VariantName } from './store.ts';
 
@@ -42,7 +43,7 @@ export async function readImageInfo(bytes: Uint8Array, maxPixels = 50_000_000): 
   return swap ? { width: height, height: width } : { width, height };
 }
 
-async function encode(pipeline: sharp.Sharp, name: VariantName, quality: number): Promise<VariantOutput> {
+async function encode(pipeline: Sharp, name: VariantName, quality: number): Promise<VariantOutput> {
   const { data, info } = await pipeline.webp({ quality }).toBuffer({ resolveWithObject: true });
   return { name, data, etag: etagOf(data), width: info.width, height: info.height };
 }
