@@ -215,6 +215,32 @@ describe.each(backends)('image worker on %s', (backend) => {
     expect(beats.slice(0, 2)).toEqual([true, true]);
   });
 
+  it('fails, rather than retries, a job whose worker died during its last attempt', async () => {
+    const store = createImageStore(t.db, { maxAttempts: 1 });
+    const id = randomUUID();
+    await store.insert({ id, ownerId: 'u', contentType: 'image/png', bytes: Buffer.from('x'), width: 1, height: 1 });
+    let now = Date.now() + 1000;
+    const clock = (): Date => new Date(now);
+    expect(await createJobQueue(t.db, { workerId: 'dead', leaseMs: 30_000, clock }).claim()).toMatchObject({ attempt: 1 });
+    now += 31_000; // the dead worker's lease is over
+    const counter = jobCounter(1);
+    let handled = 0;
+    const worker = createImageWorker({
+      queue: createJobQueue(t.db, { workerId: 'alive', leaseMs: 30_000, clock }),
+      handle: () => {
+        handled++;
+        return Promise.resolve([]);
+      },
+      logger: recordingLogger(),
+      onJobEnd: counter.onJobEnd,
+    });
+    workers.push(worker);
+    worker.start();
+    expect(await counter.done).toEqual(['failed']);
+    expect(handled).toBe(0);
+    expect((await store.get(id))?.status).toBe('failed');
+  });
+
   it('retries a failing job and marks the image failed after the last attempt', async () => {
     const store = createImageStore(t.db, { maxAttempts: 2 });
     const id = randomUUID();
