@@ -22,6 +22,8 @@ export interface PlatformScenario {
   /** Non-2xx responses and errors during the run. */
   readonly failed: number;
   readonly target: string;
+  /** CPU time (user + system) per request of each service process during the run, in µs. */
+  readonly cpuMicrosPerRequest: Record<string, number>;
 }
 
 /** What {@link run} returns. */
@@ -69,6 +71,20 @@ function autocannon(url: string, args: string[]): Promise<Cannon> {
 /** p95 from autocannon's percentiles (it reports p90 and p97.5): linear interpolation. */
 function p95(c: Cannon): number {
   return c.latency.p90 + ((c.latency.p97_5 - c.latency.p90) * (95 - 90)) / (97.5 - 90);
+}
+
+/** User + system CPU time of each service process so far, in µs (Linux /proc; empty elsewhere). */
+function cpuMicros(platform: Platform): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [id, proc] of platform.processes) {
+    try {
+      const fields = readFileSync(`/proc/${proc.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      out[id] = ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // clock ticks at USER_HZ = 100
+    } catch {
+      // not Linux
+    }
+  }
+  return out;
 }
 
 function peakRssMiB(platform: Platform): Record<string, number> {
@@ -119,7 +135,15 @@ export async function run(options: PlatformBenchOptions = {}): Promise<PlatformB
     const scenarios: PlatformScenario[] = [];
     const measure = async (name: string, url: string, args: string[], target: string): Promise<void> => {
       await autocannon(url, ['-c', String(connections), '-d', '2', ...args]); // warm-up (JIT, pools)
+      const before = cpuMicros(platform);
       const c = await autocannon(url, ['-c', String(connections), '-d', String(seconds), ...args]);
+      const after = cpuMicros(platform);
+      const total = c.requests.average * seconds;
+      const cpu: Record<string, number> = {};
+      for (const id of Object.keys(after)) {
+        const used = after[id]! - (before[id] ?? 0);
+        if (used > 0 && total > 0) cpu[id] = Math.round(used / total);
+      }
       scenarios.push({
         name,
         requestsPerSecond: Math.round(c.requests.average),
@@ -128,6 +152,7 @@ export async function run(options: PlatformBenchOptions = {}): Promise<PlatformB
         p99Ms: c.latency.p99,
         failed: c.non2xx + c.errors + c.timeouts,
         target,
+        cpuMicrosPerRequest: cpu,
       });
     };
     await measure('cached post read through the gateway', postUrl, [], '≥ 5000 req/s at p95 ≤ 5 ms');
@@ -154,6 +179,7 @@ if (import.meta.main) {
     console.log(
       `${s.name.padEnd(40)} ${String(s.requestsPerSecond).padStart(6)} req/s  p50 ${s.p50Ms} ms  p95 ${s.p95Ms} ms  p99 ${s.p99Ms} ms  failed ${s.failed}   (${s.target})`,
     );
+    console.log(`  CPU µs/request: ${Object.entries(s.cpuMicrosPerRequest).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
   console.log(`peak RSS (MiB): ${Object.entries(result.peakRssMiB).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 }

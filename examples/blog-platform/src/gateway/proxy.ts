@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream';
 import type { Logger } from '@podkit/core';
 import type { HttpClient } from '@podkit/http';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers.ts';
@@ -75,9 +74,14 @@ export function createProxy(name: string, client: HttpClient, logger: Logger, op
             return;
           }
           res.writeHead(up.status, downstreamResponseHeaders(up.headers));
-          pipeline(up.body, res, (err) => {
-            if (err !== undefined && err !== null && !res.writableEnded) res.destroy();
+          // pipe() rather than pipeline(): pipeline allocates an AbortController per call and
+          // aborting it on finish builds a DOMException (a stack capture) for every response
+          const body = up.body;
+          body.on('error', () => res.destroy());
+          res.once('close', () => {
+            if (!body.readableEnded) body.destroy();
           });
+          body.pipe(res);
         },
         (err: unknown) => {
           const reason = sendUpstreamProblem(res, name, err);
