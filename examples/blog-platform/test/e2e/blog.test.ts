@@ -58,8 +58,16 @@ describe.skipIf(!browserAvailable)('the blog in Chromium', () => {
     const password = `pw-${randomBytes(8).toString('hex')}`;
     const title = `A day at the lake ${username}`;
 
-    await page.goto(platform.gatewayUrl);
+    const assets: { url: string; cacheControl: string | undefined }[] = [];
+    page.on('response', (res) => {
+      if (new URL(res.url()).pathname.startsWith('/assets/')) assets.push({ url: res.url(), cacheControl: res.headers()['cache-control'] });
+    });
+    const first = await page.goto(platform.gatewayUrl);
+    expect(first?.headers()['cache-control']).toBe('no-cache'); // index.html: always revalidated
     await page.getByRole('heading', { level: 1, name: 'Latest posts' }).waitFor();
+    // The hashed bundle is cached for good.
+    expect(assets.length).toBeGreaterThanOrEqual(2);
+    for (const asset of assets) expect(asset.cacheControl, asset.url).toContain('immutable');
     await screenshot(page, 'home');
     // Keyboard users land on the skip link first.
     await page.keyboard.press('Tab');
