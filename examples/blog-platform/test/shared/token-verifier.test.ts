@@ -40,6 +40,15 @@ describe('token verifier', () => {
     await expect(verifier.verify(token)).resolves.toEqual({ userId: user.id, username: 'ada', displayName: 'Ada' });
   });
 
+  it('remembers a verified token only until it expires', async () => {
+    const { token } = await issueToken(key, user, 60, clock);
+    await expect(verifier.verify(token)).resolves.toMatchObject({ userId: user.id });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ userId: user.id });
+    clock += 70_000; // past exp plus the 5 s tolerance
+    await rejects(token);
+    clock -= 70_000;
+  });
+
   it('refuses alg none, HS256 signed with the public key, and garbage', async () => {
     const none = `${b64({ alg: 'none', kid: key.kid })}.${b64({ sub: user.id, iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE })}.`;
     await rejects(none);
