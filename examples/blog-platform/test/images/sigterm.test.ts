@@ -46,52 +46,83 @@ function lineWaiter(): {
 
 describe.each(backends)('images process on %s', (backend) => {
   let jwks: TestServer | undefined;
-  let proc: ServiceProcess | undefined;
+  const procs: ServiceProcess[] = [];
   let dataDir: string | undefined;
+  let schema: string | undefined;
   let db: Database | undefined;
   afterEach(async () => {
-    if (proc && proc.child.exitCode === null && proc.child.signalCode === null) {
-      proc.child.kill('SIGKILL');
-      await proc.exited;
+    for (const proc of procs.splice(0)) {
+      if (proc.child.exitCode === null && proc.child.signalCode === null) {
+        proc.child.kill('SIGKILL');
+        await proc.exited;
+      }
     }
     await jwks?.close();
-    if (db && backend === 'postgres') await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(db.schema)} CASCADE`);
+    if (backend === 'postgres' && schema !== undefined) {
+      db ??= openPostgres({ url: process.env.DATABASE_URL!, schema });
+      await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+    }
     await db?.close();
+    db = undefined;
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('finishes the job it is processing before exiting 0 on SIGTERM', async () => {
+  /** A token, and a JWKS server the process verifies it against (auth's part). */
+  async function authStub(): Promise<string> {
     const issuer = await testIssuer();
-    const { token } = await issuer.token();
     jwks = await listen((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ keys: [issuer.key.publicJwk] }));
     });
-    const schema = `images_${uniqueId()}`;
-    dataDir = await mkdtemp(path.join(tmpdir(), 'images-sigterm-'));
-    const log = lineWaiter();
+    return (await issuer.token()).token;
+  }
+
+  /** Starts `src/images/main.ts` as a process on this test's database; resolves once ready. */
+  async function startImages(log: ReturnType<typeof lineWaiter>, extra: Record<string, string>): Promise<ServiceProcess> {
+    schema ??= `images_${uniqueId()}`;
+    dataDir ??= await mkdtemp(path.join(tmpdir(), 'images-process-'));
     const env: Record<string, string | undefined> = {
       PATH: process.env.PATH,
       PORT: '0',
-      AUTH_URL: jwks.url,
+      AUTH_URL: jwks!.url,
       DATABASE_SCHEMA: schema,
       PODKIT_CONFIG_DIR: '/nonexistent',
       PODKIT_SECRETS_DIR: '/nonexistent',
       LOG_LEVEL: 'info',
-      // TEST ONLY setting: every job takes at least this long, so SIGTERM lands mid-job.
-      IMAGES_PROCESSING_DELAY: '1500ms',
       ...(backend === 'postgres' ? { DATABASE_URL: process.env.DATABASE_URL } : { DATABASE_DATA_DIR: dataDir }),
+      ...extra,
     };
-    proc = await spawnService({ id: 'images', service: 'images', env, onLine: (line) => log.onLine(line) });
+    const proc = await spawnService({ id: 'images', service: 'images', env, onLine: (line) => log.onLine(line) });
+    procs.push(proc);
     await proc.ready;
+    return proc;
+  }
 
+  async function uploadTo(proc: ServiceProcess, token: string): Promise<string> {
     const res = await fetch(`http://127.0.0.1:${proc.port}/api/images`, {
       method: 'POST',
       headers: { 'content-type': 'image/png', authorization: `Bearer ${token}` },
       body: await makeImage('png', 640, 480),
     });
     expect(res.status).toBe(202);
-    const { id } = (await res.json()) as { id: string };
+    return ((await res.json()) as { id: string }).id;
+  }
+
+  async function statusInDb(id: string): Promise<{ status: string; job: string; attempts: number }[]> {
+    db ??= backend === 'postgres' ? openPostgres({ url: process.env.DATABASE_URL!, schema: schema! }) : await openPglite({ dataDir: dataDir!, schema: schema! });
+    const { rows } = await db.query<{ status: string; job: string; attempts: number }>(
+      'SELECT i.status, j.status AS job, j.attempts FROM images i JOIN jobs j ON j.image_id = i.id WHERE i.id = $1',
+      [id],
+    );
+    return rows;
+  }
+
+  it('finishes the job it is processing before exiting 0 on SIGTERM', async () => {
+    const token = await authStub();
+    const log = lineWaiter();
+    // TEST ONLY setting: every job takes at least this long, so SIGTERM lands mid-job.
+    const proc = await startImages(log, { IMAGES_PROCESSING_DELAY: '1500ms' });
+    const id = await uploadTo(proc, token);
 
     await log.waitFor((l) => l.msg === 'image job started' && l.imageId === id);
     proc.child.kill('SIGTERM');
@@ -103,13 +134,26 @@ describe.each(backends)('images process on %s', (backend) => {
     expect(completed, msgs.join('\n')).toBeGreaterThan(-1);
     expect(completed).toBeLessThan(msgs.indexOf('shutdown complete'));
     expect(log.lines.some((l) => l.msg === 'drainer finished' && l.drainer === 'images-worker')).toBe(true);
-
     // The database says so too (PGlite: reopen the data directory the process used).
-    db = backend === 'postgres' ? openPostgres({ url: process.env.DATABASE_URL!, schema }) : await openPglite({ dataDir, schema });
-    const { rows } = await db.query<{ status: string; job: string }>(
-      'SELECT i.status, j.status AS job FROM images i JOIN jobs j ON j.image_id = i.id WHERE i.id = $1',
-      [id],
-    );
-    expect(rows).toEqual([{ status: 'ready', job: 'done' }]);
+    expect(await statusInDb(id)).toEqual([{ status: 'ready', job: 'done', attempts: 1 }]);
   }, 90_000);
+
+  it('retries the job of a killed process once its lease expires', async () => {
+    const token = await authStub();
+    const first = lineWaiter();
+    // The first process would take a minute per job: it is killed (SIGKILL, no drain) mid-job.
+    const doomed = await startImages(first, { IMAGES_PROCESSING_DELAY: '60s', WORKER_LEASE: '5s' });
+    const id = await uploadTo(doomed, token);
+    await first.waitFor((l) => l.msg === 'image job started' && l.imageId === id);
+    doomed.child.kill('SIGKILL');
+    expect(await doomed.exited).toBe('SIGKILL');
+
+    // A new process (another replica, or the restarted pod) takes the job over once the lease
+    // of the dead one has run out: attempt 2.
+    const second = lineWaiter();
+    await startImages(second, { WORKER_LEASE: '5s', WORKER_POLL_INTERVAL: '250ms' });
+    const retried = await second.waitFor((l) => l.msg === 'image job completed' && l.imageId === id);
+    expect(retried.attempt).toBe(2);
+    expect(await statusInDb(id)).toEqual([{ status: 'ready', job: 'done', attempts: 2 }]);
+  }, 120_000);
 });
