@@ -49,8 +49,6 @@ export async function listenForJobs(options: JobNotificationsOptions): Promise<J
     });
     await c.connect();
     await c.query(`LISTEN ${options.channel}`);
-    // Any `connect` socket keeps the loop alive; the listener must not hold the process open.
-    (c as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
     if (closed) {
       await c.end();
       return;
