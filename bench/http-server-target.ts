@@ -19,11 +19,15 @@ function hello(_req: IncomingMessage, res: ServerResponse): void {
   res.end(BODY);
 }
 
-/** Log destinations: pino's default (one write syscall per line), async, and buffered (4 KiB batches). */
+/**
+ * Log destinations: pino's default (one write syscall per line), async (one fs.write on the libuv
+ * threadpool per line), and buffered (lines collected into 4 KiB synchronous writes; a service
+ * using it must flush on exit, as podkit's lifecycle does, and loses up to 4 KiB on a hard kill).
+ */
 const DESTINATIONS = {
   sync: () => pino.destination({ dest: '/dev/null', sync: true }),
   async: () => pino.destination({ dest: '/dev/null', sync: false }),
-  buffered: () => pino.destination({ dest: '/dev/null', sync: false, minLength: 4096, periodicFlush: 100 }),
+  buffered: () => pino.destination({ dest: '/dev/null', sync: true, minLength: 4096, periodicFlush: 100 }),
 };
 
 function podkitService(destination: keyof typeof DESTINATIONS = 'sync'): ServeService {
@@ -54,7 +58,11 @@ async function start(): Promise<number> {
       return (await serve(podkitService(), hello, { port: 0, host: '127.0.0.1' })).port;
     case 'podkit-log-async': // as podkit-log, with pino's buffered (async) destination
       return (await serve(podkitService('async'), hello, { port: 0, host: '127.0.0.1' })).port;
-    case 'podkit-log-buffered': // as podkit-log, lines batched in 4 KiB writes (flushed every 100 ms and on exit)
+    case 'podkit-log-pino': { // as podkit-log, the line serialized by pino's generic path (an empty msgPrefix forces it)
+      const service = podkitService();
+      return (await serve({ ...service, logger: service.logger.child({}, { msgPrefix: '' }) }, hello, { port: 0, host: '127.0.0.1' })).port;
+    }
+    case 'podkit-log-buffered': // as podkit-log, lines batched in 4 KiB writes (and every 100 ms)
       return (await serve(podkitService('buffered'), hello, { port: 0, host: '127.0.0.1' })).port;
     case 'fastify': {
       const { default: Fastify } = await import('fastify');

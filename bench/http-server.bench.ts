@@ -40,12 +40,13 @@ export interface ServerBenchOptions {
 }
 
 /** The server variants. */
-export type Variant = 'bare' | 'podkit' | 'podkit-log' | 'podkit-log-async' | 'podkit-log-buffered' | 'fastify' | 'express';
+export type Variant = 'bare' | 'podkit' | 'podkit-log' | 'podkit-log-pino' | 'podkit-log-async' | 'podkit-log-buffered' | 'fastify' | 'express';
 
 const LABELS: Record<Variant, string> = {
   bare: 'bare node:http',
   podkit: 'podkit (metrics + request id + trace ctx)',
   'podkit-log': 'podkit (+ access-log line)',
+  'podkit-log-pino': 'podkit (+ access line via pino generic)',
   'podkit-log-async': 'podkit (+ access-log line, async dest.)',
   'podkit-log-buffered': 'podkit (+ access-log line, 4 KiB buffer)',
   fastify: 'Fastify 5 (no logger)',
@@ -112,7 +113,7 @@ export async function run(options: ServerBenchOptions = {}): Promise<ServerBench
     seconds: options.seconds ?? 3,
     connections: options.connections ?? 50,
     fixedRate: options.fixedRate ?? 10_000,
-    variants: options.variants ?? ['bare', 'podkit', 'podkit-log', 'podkit-log-async', 'podkit-log-buffered', 'fastify', 'express'],
+    variants: options.variants ?? ['bare', 'podkit', 'podkit-log', 'podkit-log-pino', 'podkit-log-async', 'podkit-log-buffered', 'fastify', 'express'],
     rounds: options.rounds ?? 2,
   };
   const samples = new Map<Variant, Array<Omit<ServerBenchResult, 'relative' | 'relativeCpu'>>>();

@@ -75,8 +75,10 @@ const PROBES: readonly AccessLogEntry[] = [
  * Returns `undefined` (callers then log through pino) unless, for a set of probe entries, pino's
  * own serializer (with the logger's mixin, formatters, serializers and redaction) produces the
  * same object as the fast path: a logger whose formatters or mixin add, rename or redact any of
- * these fields keeps the generic path. Also `undefined` for destinations that need pino's
- * per-line metadata (`pino.multistream`).
+ * these fields keeps the generic path. Also `undefined` for a logger with a `logMethod` hook or a
+ * `msgPrefix`, and for destinations that need pino's per-line metadata (`pino.multistream`).
+ * The mixin is consulted only by the self-check, not per line: core's mixin adds `trace_id`,
+ * `span_id` and `request_id`, which the access line carries itself.
  * @internal
  */
 export function fastAccessLineWriter(logger: Logger): AccessLineWriter | undefined {
@@ -89,7 +91,9 @@ export function fastAccessLineWriter(logger: Logger): AccessLineWriter | undefin
   const stream = get<Stream | undefined>('stream');
   const timeFn = get<TimeFn | undefined>('time');
   const asJson = get<AsJson | undefined>('asJson');
-  const hooks = l[Symbol.for('pino.hooks')] as { streamWrite?: (s: string) => string } | undefined;
+  const hooks = l[Symbol.for('pino.hooks')] as { streamWrite?: (s: string) => string; logMethod?: unknown } | undefined;
+  // A logMethod hook or a msgPrefix act in the log call itself, before serialization: keep pino.
+  if (hooks?.logMethod !== undefined || (logger as { msgPrefix?: unknown }).msgPrefix !== undefined) return undefined;
   if (lsCache === undefined || typeof end !== 'string' || stream === undefined || typeof timeFn !== 'function' || typeof asJson !== 'function') return undefined;
   if ((stream as unknown as Record<symbol, unknown>)[Symbol.for('pino.metadata')] === true) return undefined;
   const chindingsSym = syms.get('chindings')!;

@@ -149,6 +149,12 @@ describe('access-log line format', () => {
     expect(mixinLog.fast).toBe(false);
     mixinLog.write(entry());
     expect(JSON.parse(mixin.raw[0]!)).toMatchObject({ region: 'eu', route: '/posts/:id' });
+
+    const prefixed = rawLogger((destination) => createLogger({ service: { name: 's', version: '2' }, destination, pretty: false }).child({}, { msgPrefix: '[http] ' }));
+    const prefixedLog = new AccessLog(prefixed.logger);
+    expect(prefixedLog.fast).toBe(false);
+    prefixedLog.write(entry());
+    expect(JSON.parse(prefixed.raw[0]!)).toMatchObject({ msg: '[http] request completed', service: 's' });
   });
 
   it("writes a plain pino logger's format too (numeric level, epoch time)", () => {
