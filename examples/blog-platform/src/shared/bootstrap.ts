@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { redactConfig, secretValues, type ConfigDefinition } from '@podkit/config';
+import { redactConfig, secretValues, watchConfig, type ConfigDefinition } from '@podkit/config';
 import { createService, isLogLevel, type Logger, type Metrics, type Service } from '@podkit/core';
 import { createClient, problem, sendProblem, serve, type ClientOptions, type HttpClient, type PodkitServer, type Router } from '@podkit/http';
 import type { z } from 'zod';
@@ -68,19 +68,36 @@ export interface RunOptions {
  */
 export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S>, options: RunOptions = {}): Promise<RunningService> {
   const env = options.env ?? process.env;
-  const config = def.config.load({ env }) as z.output<S> & BaseConfig;
+  const loaded = def.config.load({ env });
+  const config = loaded as z.output<S> & BaseConfig;
+  let current: object = config;
   const telemetry = await registerTelemetry({ serviceName: def.name, serviceVersion: def.version, env });
   const service = createService({
     name: def.name,
     version: def.version,
     logLevel: isLogLevel(config.log.level) ? config.log.level : 'info',
-    redactValues: () => secretValues(config),
+    redactValues: () => secretValues(current),
     ...(config.shutdown.gracePeriod === undefined ? {} : { gracePeriodMs: config.shutdown.gracePeriod }),
     env,
   });
   const { logger, lifecycle, health } = service;
   logger.info({ config: redactConfig(config), tracing: telemetry.exporting ? 'otlp' : 'ids only' }, 'configuration loaded');
   lifecycle.addHook({ name: 'telemetry', run: () => telemetry.shutdown(), timeoutMs: 2_000 });
+
+  // A ConfigMap update (kubelet's ..data swap) applies `log.level` at once; other keys need a restart.
+  const watcher = watchConfig(def.config, { env, initial: loaded, onWarning: (m) => logger.warn(m) });
+  watcher.onChange(({ config: next, changed, restartRequired }) => {
+    current = next;
+    service.metrics.recordConfigReload('success');
+    const level = (next as unknown as BaseConfig).log.level;
+    if (changed.includes('log.level') && isLogLevel(level)) logger.level = level;
+    logger.info({ changed, restartRequired }, 'configuration reloaded');
+  });
+  watcher.onError((err) => {
+    service.metrics.recordConfigReload('failure');
+    logger.warn({ err: { message: err.message } }, 'configuration update rejected; keeping the last good one');
+  });
+  lifecycle.addHook({ name: 'config-watch', run: () => watcher.close() });
 
   const ctx: ServiceContext<z.output<S> & BaseConfig> = {
     config,
