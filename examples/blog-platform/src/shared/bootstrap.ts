@@ -4,10 +4,8 @@ import { createService, isLogLevel, type Logger, type Metrics, type Service } fr
 import { createClient, problem, sendProblem, serve, type ClientOptions, type HttpClient, type PodkitServer, type Router } from '@podkit/http';
 import type { z } from 'zod';
 import type { Cache } from './cache/cache.ts';
-import { openCache } from './cache/open.ts';
 import { databaseUrl, type DatabaseSettings } from './config.ts';
 import type { Database } from './db/database.ts';
-import { defaultDataDir, openDatabase } from './db/open.ts';
 import { registerTelemetry } from './telemetry.ts';
 
 /** The config keys the bootstrap reads (every service's schema has them). */
@@ -106,6 +104,8 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
     metrics: service.metrics,
     env,
     async openDatabase(s) {
+      // loaded on demand: the gateway never pulls in pg, PGlite or the Redis client
+      const { defaultDataDir, openDatabase } = await import('./db/open.ts');
       const url = databaseUrl(s);
       const db = await openDatabase({
         url,
@@ -121,6 +121,7 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
       return db;
     },
     async openCache(s) {
+      const { openCache } = await import('./cache/open.ts');
       const cache = await openCache({
         url: s.url,
         prefix: s.prefix,
