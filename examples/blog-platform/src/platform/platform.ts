@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { spawnService, type ServiceProcess } from './child.ts';
 import { DEPENDENCIES, FIXED_PORTS, isAvailable, START_WAVES, type ServiceName } from './services.ts';
 
@@ -13,7 +14,8 @@ export interface PlatformOptions {
   readonly replicas?: Partial<Readonly<Record<ServiceName, number>>>;
   /**
    * Suffix for database schemas (`posts_<isolate>`) and Redis key prefixes, so several platforms
-   * share one PostgreSQL/Redis without seeing each other's data (tests).
+   * share one PostgreSQL/Redis without seeing each other's data; with it, PGlite runs in memory.
+   * @default a random suffix with `ports: 'ephemeral'` (tests), none with `ports: 'fixed'`
    */
   readonly isolate?: string;
   /** Called for every output line of every process. */
@@ -57,13 +59,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const logs: Record<string, string[]> = {};
   const urls: Partial<Record<ServiceName, string>> = {};
   const envs = new Map<string, Record<string, string | undefined>>();
+  const isolate = options.isolate ?? (options.ports === 'fixed' ? undefined : `p${process.pid}${randomBytes(3).toString('hex')}`);
 
   function envFor(id: string, service: ServiceName, port: number): Record<string, string | undefined> {
     const env: Record<string, string | undefined> = { ...process.env, ...options.env, PORT: String(port) };
     for (const dep of DEPENDENCIES[service]) if (urls[dep] !== undefined) env[envName(dep)] = urls[dep];
-    if (options.isolate !== undefined) {
-      env.DATABASE_SCHEMA = `${service}_${options.isolate}`;
-      env.REDIS_PREFIX = `blog:${options.isolate}:${service}:`;
+    if (isolate !== undefined) {
+      env.DATABASE_SCHEMA = `${service}_${isolate}`;
+      env.REDIS_PREFIX = `blog:${isolate}:${service}:`;
       env.DATABASE_DATA_DIR ??= 'memory://';
     }
     Object.assign(env, options.serviceEnv?.[service]);
