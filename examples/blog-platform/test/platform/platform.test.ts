@@ -121,7 +121,7 @@ describe('the whole platform', () => {
     expect(fast.body).toMatchObject({ status: 503 });
     // the interval that matters: from the gateway receiving the request to its answer (measured by
     // the gateway's own access log, so a busy test process does not count)
-    await expect.poll(() => jsonLines(platform.logs.gateway!).find((l) => l.request_id === requestId && l.msg === 'request completed')).toBeDefined();
+    await expect.poll(() => jsonLines(platform.logs.gateway!).find((l) => l.request_id === requestId && l.msg === 'request completed'), { timeout: 10_000 }).toBeDefined();
     const line = jsonLines(platform.logs.gateway!).find((l) => l.request_id === requestId && l.msg === 'request completed')!;
     expect(line.status).toBe(503);
     expect(line.durationMs as number).toBeLessThan(50);
