@@ -14,6 +14,8 @@ describe.each(backends())('comments service on $name', (backend) => {
   let issuer: TestIssuer;
   let url: string;
   let postsUrl: string;
+  /** Server-side duration of the last request comments answered. */
+  let lastDurationMs = Number.NaN;
 
   beforeAll(async () => {
     issuer = await testIssuer();
@@ -33,7 +35,11 @@ describe.each(backends())('comments service on $name', (backend) => {
       postExists: createPostLookup(client),
       logger: quietLogger(),
     });
-    comments = await listen(app.router.listener);
+    comments = await listen((req, res) => {
+      const started = performance.now();
+      res.once('finish', () => (lastDurationMs = performance.now() - started));
+      app.router.listener(req, res);
+    });
     url = `${comments.url}/api/comments`;
   });
   afterAll(async () => {
@@ -90,9 +96,8 @@ describe.each(backends())('comments service on $name', (backend) => {
       expect(res.headers.get('content-type')).toContain('application/problem+json');
     }
     expect(client.breakerState().state).toBe('open');
-    const started = performance.now();
     const res = await call(url, 'POST', { token, json: { postId: post.id, body: 'x' } });
     expect(res.status).toBe(503);
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(lastDurationMs).toBeLessThan(50);
   });
 });
