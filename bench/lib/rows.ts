@@ -161,7 +161,9 @@ export function httpClientRows(result: unknown): Row[] {
     return {
       bench: 'http-client',
       subject: name,
-      ...(rate !== undefined ? { throughput: `${int(rate)} calls/s` } : {}),
+      ...(rate !== undefined
+        ? { throughput: `${int(rate)} calls/s${num(r.medianCallsPerSecond) !== undefined ? ` (best round; median ${int(num(r.medianCallsPerSecond)!)})` : ''}` }
+        : {}),
       ...(cpu !== undefined ? { cost: `${fixed(cpu)} µs CPU/call (load side)` } : {}),
       vsBaseline: isBare
         ? 'baseline'
@@ -205,7 +207,13 @@ export function platformRows(result: unknown): Row[] {
       const ok = rps >= target.rps && p95 <= target.p95 && (failed ?? 0) === 0;
       met = target.isTarget ? (ok ? 'yes' : 'no') : ok ? 'at or above the reference' : 'below the reference';
     }
-    const costParts = [p95 !== undefined ? `p95 ${ms(p95)!}` : undefined, failed !== undefined ? `${int(failed)} failed` : undefined].filter(Boolean);
+    const cpu = isRec(r.cpuMicrosPerRequest)
+      ? `CPU µs/req: ${Object.entries(r.cpuMicrosPerRequest)
+          .filter(([, v]) => num(v) !== undefined)
+          .map(([k, v]) => `${k} ${fixed(num(v)!)}`)
+          .join(', ')}`
+      : undefined;
+    const costParts = [p95 !== undefined ? `p95 ${ms(p95)!}` : undefined, failed !== undefined ? `${int(failed)} failed` : undefined, cpu].filter(Boolean);
     return {
       bench: 'platform',
       subject: name,
