@@ -3,6 +3,7 @@
  * 8080–8084, with a little sample content; Ctrl-C drains and stops every service.
  * Also the programmatic harness tests use: {@link startPlatform}.
  */
+import { ensureWebBuild } from '../web/build.ts';
 import { seedSampleContent } from './platform/seed.ts';
 import { startPlatform } from './platform/platform.ts';
 
@@ -21,6 +22,8 @@ function compact(id: string, line: string): string {
 
 async function run(): Promise<void> {
   const verbose = process.env.PLATFORM_LOGS === 'json';
+  // The gateway serves the front end's build: build it first when missing or stale.
+  await ensureWebBuild({ log: (line) => process.stdout.write(`${line}\n`) });
   process.stdout.write('starting the blog platform (auth → posts → comments, images → gateway)...\n');
   const platform = await startPlatform({
     ports: 'fixed',
