@@ -66,7 +66,9 @@ export class RequestInstrumentation {
         span.setAttribute('http.request.method', req.method ?? 'GET');
         span.setAttribute('url.path', pathOf(req.url));
       }
-      if (span.isRecording() || parent !== ROOT_CONTEXT) {
+      // A span an SDK sampled out still has a valid trace id: keep it active so log lines carry
+      // it. Only the no-op tracer (no SDK) returns an invalid context, and then we skip the switch.
+      if (span.isRecording() || parent !== ROOT_CONTEXT || trace.isSpanContextValid(span.spanContext())) {
         res.podkitSpan = span;
         context.with(trace.setSpan(parent, span), runInRequestContext, undefined, requestContext, listener, req, res, o.logger);
         return;

@@ -3,7 +3,7 @@ import express from 'express';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { AlwaysOffSampler, InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { z } from 'zod';
 import { createRouter, serve, setRouteTemplate } from '../../src/index.ts';
 import type { PodkitServer, ServeOptions } from '../../src/index.ts';
@@ -110,6 +110,38 @@ describe('trace context', () => {
     expect((await send(port, { path: '/ready' })).status).toBe(200);
     expect(exporter.getFinishedSpans()).toEqual([]);
     expect(t.lines.filter((l) => l.msg === 'request completed')).toEqual([]);
+  });
+});
+
+describe('trace context with a sampler that drops the request', () => {
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({ sampler: new AlwaysOffSampler(), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  beforeAll(() => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    trace.setGlobalTracerProvider(provider);
+  });
+  afterAll(async () => {
+    await provider.shutdown();
+    trace.disable();
+    propagation.disable();
+    context.disable();
+  });
+
+  it('still puts a trace id on the log lines of an unsampled request with no incoming traceparent', async () => {
+    const t = createTestService();
+    const r = createRouter().get('/posts/:id', {}, async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      t.service.logger.info('inside unsampled span');
+      return {};
+    });
+    const server = await serve(t.service, r, { port: 0, host: '127.0.0.1' });
+    servers.push(server);
+    await send(server.port, { path: '/posts/1' });
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    const line = t.lines.find((l) => l.msg === 'inside unsampled span');
+    expect(line?.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(t.lines.find((l) => l.msg === 'request completed')?.trace_id).toBe(line?.trace_id);
   });
 });
 
