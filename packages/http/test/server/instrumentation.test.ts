@@ -68,9 +68,10 @@ describe('request id', () => {
   });
 });
 
-describe('trace context', () => {
+/** Registers a real OpenTelemetry SDK for the enclosing describe block; returns its exporter. */
+function useTracing(sampler?: AlwaysOffSampler): InMemorySpanExporter {
   const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  const provider = new TracerProvider({ ...(sampler ? { sampler } : {}), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   beforeAll(() => {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
@@ -82,6 +83,11 @@ describe('trace context', () => {
     propagation.disable();
     context.disable();
   });
+  return exporter;
+}
+
+describe('trace context', () => {
+  const exporter = useTracing();
 
   it('continues an incoming traceparent with a server span named by method and route template', async () => {
     const t = createTestService();
@@ -114,19 +120,7 @@ describe('trace context', () => {
 });
 
 describe('trace context with a sampler that drops the request', () => {
-  const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({ sampler: new AlwaysOffSampler(), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-  beforeAll(() => {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    trace.setGlobalTracerProvider(provider);
-  });
-  afterAll(async () => {
-    await provider.shutdown();
-    trace.disable();
-    propagation.disable();
-    context.disable();
-  });
+  const exporter = useTracing(new AlwaysOffSampler());
 
   it('still puts a trace id on the log lines of an unsampled request with no incoming traceparent', async () => {
     const t = createTestService();
