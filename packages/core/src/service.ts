@@ -5,14 +5,22 @@ import type { Health } from './health.ts';
 import { createEventLoopDelayCheck } from './health/event-loop-check.ts';
 import type { EventLoopDelayCheckOptions } from './health/event-loop-check.ts';
 import { createLifecycle } from './lifecycle.ts';
-import type { Lifecycle, LifecycleProcess } from './lifecycle.ts';
+import type { Lifecycle, LifecycleOptions } from './lifecycle.ts';
 import { createLogger } from './logger.ts';
 import { flushLogger } from './logging/flush.ts';
 import { createMetrics } from './metrics.ts';
 import type { Metrics } from './metrics.ts';
 
-/** Options of {@link createService}. Everything but `name` and `version` has a default. */
-export interface ServiceOptions {
+/**
+ * Options of {@link createService}. Everything but `name` and `version` has a default. The
+ * shutdown-budget options (`gracePeriodMs`, `propagationDelayMs`, ...) are the lifecycle's,
+ * passed through unchanged.
+ */
+export interface ServiceOptions
+  extends Pick<
+    LifecycleOptions,
+    'gracePeriodMs' | 'propagationDelayMs' | 'drainTimeoutMs' | 'hooksTimeoutMs' | 'safetyMarginMs' | 'exit' | 'process' | 'env'
+  > {
   /** Service name (`service` on log lines and metrics). */
   readonly name: string;
   /** Service version (`version` on log lines and metrics). */
@@ -33,22 +41,6 @@ export interface ServiceOptions {
   readonly runtimeMetrics?: boolean;
   /** The built-in event-loop-delay readiness check; `false` disables it. @default {} (enabled) */
   readonly eventLoopCheck?: EventLoopDelayCheckOptions | false;
-  /** Kubernetes' termination grace period in ms. @default env PODKIT_GRACE_PERIOD_SECONDS, else 30000 */
-  readonly gracePeriodMs?: number;
-  /** @default 5000 in Kubernetes, else 0 */
-  readonly propagationDelayMs?: number;
-  /** @default derived from the grace period */
-  readonly drainTimeoutMs?: number;
-  /** @default derived from the grace period */
-  readonly hooksTimeoutMs?: number;
-  /** @default max(1000, 5 % of the grace period) */
-  readonly safetyMarginMs?: number;
-  /** How the process ends after shutdown. @default process.exit */
-  readonly exit?: (code: number) => void;
-  /** Where signal handlers are installed. @default process */
-  readonly process?: LifecycleProcess;
-  /** Environment for defaults (`POD_NAME`, `KUBERNETES_SERVICE_HOST`, ...). @default process.env */
-  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** A wired service runtime: logger, metrics, health and lifecycle that know each other. */
