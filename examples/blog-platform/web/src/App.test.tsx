@@ -15,6 +15,12 @@ function renderAt(path: string): void {
   render(<App services={{ api: blog.api, auth }} />);
 }
 
+/** The URL a `fetch` call asks for, whichever form it was given in. */
+function urlOf(input: RequestInfo | URL): string {
+  if (typeof input === 'string') return input;
+  return input instanceof URL ? input.href : input.url;
+}
+
 beforeEach(() => {
   window.scrollTo = () => undefined; // jsdom does not implement scrolling
   sessionStorage.clear();
@@ -108,7 +114,7 @@ describe('accounts', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Create account' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Log in' })).toBeTruthy();
     expect(screen.getByText(/Your account “ada” is ready/)).toBeTruthy();
-    expect((screen.getByLabelText('Username') as HTMLInputElement).value).toBe('ada');
+    expect(screen.getByLabelText<HTMLInputElement>('Username').value).toBe('ada');
 
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'wrong password' } });
     fireEvent.click(screen.getByRole('button', { name: 'Log in' }));
@@ -139,10 +145,12 @@ describe('accounts', () => {
     const client = createApiClient({
       getToken: () => auth.token(),
       onUnauthorized: () => auth.signOut('expired'),
-      fetch: async (input) =>
-        String(input).endsWith('/api/auth/me')
-          ? json(401, { status: 401, title: 'Unauthorized' })
-          : json(200, { items: [], nextCursor: null }),
+      fetch: (input) =>
+        Promise.resolve(
+          urlOf(input).endsWith('/api/auth/me')
+            ? json(401, { status: 401, title: 'Unauthorized' })
+            : json(200, { items: [], nextCursor: null }),
+        ),
     });
     window.history.replaceState(null, '', '/');
     render(<App services={{ api: createBlogApi(client), auth }} />);
@@ -265,15 +273,15 @@ describe('drafts', () => {
     cleanup();
     auth.signIn(me, false);
     renderAt('/posts/new');
-    expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('Half-written');
-    expect((screen.getByLabelText('Body') as HTMLTextAreaElement).value).toBe('Some thoughts');
+    expect(screen.getByLabelText<HTMLInputElement>('Title').value).toBe('Half-written');
+    expect(screen.getByLabelText<HTMLTextAreaElement>('Body').value).toBe('Some thoughts');
     expect(screen.getByText('We restored the changes you had not saved yet.')).toBeTruthy();
 
     fireEvent.click(screen.getByRole('button', { name: 'Discard them' }));
-    expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('');
+    expect(screen.getByLabelText<HTMLInputElement>('Title').value).toBe('');
     cleanup();
     renderAt('/posts/new');
-    expect((screen.getByLabelText('Title') as HTMLInputElement).value).toBe('');
+    expect(screen.getByLabelText<HTMLInputElement>('Title').value).toBe('');
     expect(screen.queryByText('We restored the changes you had not saved yet.')).toBeNull();
   });
 });

@@ -1,12 +1,13 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { useLocation } from '../router/router.tsx';
 
+/** The flash message and its setters (plain functions: safe to destructure). */
 interface FlashValue {
   message: string | null;
   /** Shows `message` on the page the next navigation leads to (call it right before navigating). */
-  flashNext(message: string): void;
+  flashNext: (message: string) => void;
   /** Shows `message` on this page, until the next navigation. */
-  flashNow(message: string): void;
+  flashNow: (message: string) => void;
 }
 
 const FlashContext = createContext<FlashValue>({

@@ -14,7 +14,7 @@ export type Resource<T> =
 export function useResource<T>(
   key: string,
   load: (signal: AbortSignal) => Promise<T>,
-): Resource<T> & { reload(): void; set(data: T): void } {
+): Resource<T> & { reload: () => void; set: (data: T) => void } {
   const [attempt, setAttempt] = useState(0);
   const [state, setState] = useState<Resource<T> & { key: string }>({
     status: 'loading',

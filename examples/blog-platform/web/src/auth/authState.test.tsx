@@ -112,7 +112,7 @@ describe('auth state', () => {
     const client = createApiClient({
       getToken: () => auth.token(),
       onUnauthorized: () => auth.signOut('expired'),
-      fetch: async () => new Response(JSON.stringify({ status: 401, title: 'Unauthorized' }), { status: 401 }),
+      fetch: () => Promise.resolve(new Response(JSON.stringify({ status: 401, title: 'Unauthorized' }), { status: 401 })),
     });
     await expect(client.request('GET', '/api/auth/me')).rejects.toMatchObject({ status: 401 });
     expect(auth.snapshot()).toEqual({ session: null, signedOutBecause: 'expired' });

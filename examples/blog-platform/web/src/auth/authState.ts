@@ -10,16 +10,20 @@ export interface AuthSnapshot {
   signedOutBecause: SignOutReason | null;
 }
 
-/** The one place that knows whether someone is logged in. React reads it through `useAuth`. */
+/**
+ * The one place that knows whether someone is logged in. React reads it through `useAuth`.
+ * Its members are plain functions (they never use `this`), so they can be destructured and
+ * passed around, e.g. to `useSyncExternalStore`.
+ */
 export interface AuthState {
-  snapshot(): AuthSnapshot;
-  subscribe(listener: () => void): () => void;
+  snapshot: () => AuthSnapshot;
+  subscribe: (listener: () => void) => () => void;
   /** The bearer token, or null when logged out or expired (an expired session is cleared). */
-  token(): string | null;
-  signIn(session: Session, remember: boolean): void;
-  signOut(reason: SignOutReason): void;
+  token: () => string | null;
+  signIn: (session: Session, remember: boolean) => void;
+  signOut: (reason: SignOutReason) => void;
   /** Stops the expiry timer. */
-  dispose(): void;
+  dispose: () => void;
 }
 
 /** Options of {@link createAuthState}. */

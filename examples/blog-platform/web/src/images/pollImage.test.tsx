@@ -15,11 +15,10 @@ const image = (status: Image['status']): Image => ({
 /** A scripted `getImage`: each call takes the next answer. */
 function script(...answers: (Image | Error)[]) {
   const calls: number[] = [];
-  const getImage = vi.fn(async () => {
+  const getImage = vi.fn((): Promise<Image> => {
     calls.push(Date.now());
     const next = answers.length > 1 ? answers.shift()! : answers[0]!;
-    if (next instanceof Error) throw next;
-    return next;
+    return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
   });
   return { getImage, calls };
 }

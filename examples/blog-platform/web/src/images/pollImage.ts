@@ -73,20 +73,18 @@ function abortError(signal: AbortSignal | undefined): unknown {
   return reason ?? new DOMException('Polling was cancelled', 'AbortError');
 }
 
-function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortError(signal));
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** Waits `ms`, or less when `signal` aborts; then throws the abort reason, as `fetch` does. */
+async function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal?.aborted) {
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+  if (signal?.aborted) throw abortError(signal);
 }

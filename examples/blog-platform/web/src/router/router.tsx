@@ -27,7 +27,8 @@ export interface NavigateOptions {
 
 interface RouterValue {
   location: AppLocation;
-  navigate(to: string, options?: NavigateOptions): void;
+  /** A plain function (no `this`): safe to destructure and pass around. */
+  navigate: (to: string, options?: NavigateOptions) => void;
 }
 
 const RouterContext = createContext<RouterValue | null>(null);

@@ -13,6 +13,12 @@ export interface FakeBlog {
   postsDown: number | null;
 }
 
+/**
+ * Runs `fn` and settles a promise with its result, or rejects with what it throws, like an
+ * `async` function without an `await` (and like `Promise.try`, which lib es2023 lacks).
+ */
+const settle = <T>(fn: () => T): Promise<T> => new Promise((resolve) => resolve(fn()));
+
 const problem = (status: number, detail?: string): ApiError =>
   new ApiError('problem', `answered ${status}`, { problem: { status, title: 'x', detail } });
 
@@ -36,29 +42,30 @@ export function createFakeBlog(count = 0): FakeBlog {
     postsDown: null,
     api: undefined as unknown as BlogApi,
   };
-  const postsUp = async (): Promise<void> => {
-    if (blog.postsDown !== null) throw problem(blog.postsDown);
-  };
+  const postsUp = (): Promise<void> =>
+    settle(() => {
+      if (blog.postsDown !== null) throw problem(blog.postsDown);
+    });
   const find = (id: string): Post => {
     const post = blog.posts.find((p) => p.id === id);
     if (!post) throw problem(404);
     return post;
   };
   blog.api = {
-    async register({ username, password, displayName }) {
-      if (blog.users.has(username)) throw problem(409, 'username already taken');
-      const user = { id: `u-${username}`, username, displayName: displayName ?? username, createdAt: new Date(base).toISOString() };
-      blog.users.set(username, { user, password });
-      return user;
-    },
-    async login({ username, password }) {
-      const found = blog.users.get(username);
-      if (found?.password !== password) throw problem(401, 'invalid credentials');
-      return { token: `token-${username}`, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), user: found.user };
-    },
-    async me() {
-      throw problem(401);
-    },
+    register: ({ username, password, displayName }) =>
+      settle(() => {
+        if (blog.users.has(username)) throw problem(409, 'username already taken');
+        const user = { id: `u-${username}`, username, displayName: displayName ?? username, createdAt: new Date(base).toISOString() };
+        blog.users.set(username, { user, password });
+        return user;
+      }),
+    login: ({ username, password }) =>
+      settle(() => {
+        const found = blog.users.get(username);
+        if (found?.password !== password) throw problem(401, 'invalid credentials');
+        return { token: `token-${username}`, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), user: found.user };
+      }),
+    me: () => Promise.reject(problem(401)),
     async listPosts({ limit = 10, cursor }) {
       await postsUp();
       const start = cursor ? Number(cursor) : 0;
@@ -85,36 +92,38 @@ export function createFakeBlog(count = 0): FakeBlog {
       await postsUp();
       blog.posts = blog.posts.filter((p) => p.id !== find(id).id);
     },
-    async listComments({ postId }) {
-      return { items: blog.comments.filter((c) => c.postId === postId), nextCursor: null };
-    },
+    listComments: ({ postId }) =>
+      Promise.resolve({ items: blog.comments.filter((c) => c.postId === postId), nextCursor: null }),
     async createComment({ postId, body }) {
       await postsUp();
       const comment = { id: `c${blog.comments.length + 1}`, postId, body, authorId: 'u-me', authorName: 'Me', createdAt: new Date().toISOString() };
       blog.comments.push(comment);
       return comment;
     },
-    async deleteComment(id) {
-      blog.comments = blog.comments.filter((c) => c.id !== id);
-    },
-    async uploadImage() {
-      const id = `img${blog.images.size + 1}`;
-      const image: Image = {
-        id,
-        ownerId: 'u-me',
-        status: 'processing',
-        displayUrl: `/api/images/${id}/display`,
-        thumbnailUrl: `/api/images/${id}/thumbnail`,
-        createdAt: new Date().toISOString(),
-      };
-      blog.images.set(id, image);
-      return { ...image };
-    },
-    async getImage(id) {
-      const image = blog.images.get(id);
-      if (!image) throw problem(404);
-      return { ...image };
-    },
+    deleteComment: (id) =>
+      settle(() => {
+        blog.comments = blog.comments.filter((c) => c.id !== id);
+      }),
+    uploadImage: () =>
+      settle(() => {
+        const id = `img${blog.images.size + 1}`;
+        const image: Image = {
+          id,
+          ownerId: 'u-me',
+          status: 'processing',
+          displayUrl: `/api/images/${id}/display`,
+          thumbnailUrl: `/api/images/${id}/thumbnail`,
+          createdAt: new Date().toISOString(),
+        };
+        blog.images.set(id, image);
+        return { ...image };
+      }),
+    getImage: (id) =>
+      settle(() => {
+        const image = blog.images.get(id);
+        if (!image) throw problem(404);
+        return { ...image };
+      }),
   };
   return blog;
 }
