@@ -20,6 +20,8 @@ export type { RouterLogger, RouterOptions } from './router/router.ts';
 export { Reply, reply } from './router/reply.ts';
 export type { RequestListener, RouteHandler, RouteInput, RouteMethod, RouteSchemas, Validated } from './router/types.ts';
 export { DEFAULT_MAX_JSON_DEPTH, parseJsonSafely } from './router/safe-json.ts';
+export { defaultDiscardLimit, readRawBody, refuseBody } from './body/raw-body.ts';
+export type { RawBodyOptions } from './body/raw-body.ts';
 // --- end server ------------------------------------------------------------------
 
 // --- client (resilient service-to-service client) -----------------------------
@@ -54,3 +56,11 @@ export {
 } from './client/errors.ts';
 export type { TimeoutKind } from './client/errors.ts';
 // --- end client ------------------------------------------------------------------
+
+// --- proxy (streaming reverse proxy onto a client) -------------------------------
+export { DEFAULT_PROXY_RETRY_BUFFER_BYTES, createProxy } from './proxy/create-proxy.ts';
+export type { ProxyHandler, ProxyOptions } from './proxy/create-proxy.ts';
+export { downstreamResponseHeaders, upstreamRequestHeaders } from './proxy/forwarded-headers.ts';
+export { sendUpstreamProblem } from './proxy/upstream-problem.ts';
+export type { UpstreamFailure } from './proxy/upstream-problem.ts';
+// --- end proxy -------------------------------------------------------------------

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ProblemError } from '../server/errors.ts';
 import { problem } from '../server/problem.ts';
 import { parseJsonSafely } from './safe-json.ts';
+import { readRawBody } from '../body/raw-body.ts';
 
 /** Limits applied when reading a JSON request body. */
 export interface BodyLimits {
@@ -38,61 +39,20 @@ export function isJsonContentType(contentType: string | undefined): boolean {
  * Content-Length before reading, and while streaming), 400 when malformed, too deep or carrying
  * `__proto__`/`constructor.prototype`. Resolves `undefined` when there is no body.
  *
- * On 413 the response is marked `Connection: close` so the unread rest of the upload is not
- * drained from the socket.
+ * On 413 a modestly oversized body is read and dropped before the answer, so the keep-alive
+ * connection survives (a proxy streaming the body in front stays in sync); beyond
+ * `max(4 × maxBytes, 8 MiB)` the response is marked `Connection: close` instead (see
+ * {@link readRawBody}).
  */
-export function readJsonBody(req: IncomingMessage, res: ServerResponse, limits: BodyLimits): Promise<unknown> {
-  if (!hasBody(req)) return Promise.resolve(undefined);
+export async function readJsonBody(req: IncomingMessage, res: ServerResponse, limits: BodyLimits): Promise<unknown> {
+  if (!hasBody(req)) return undefined;
   const contentType = req.headers['content-type'];
   if (!isJsonContentType(contentType)) {
-    return Promise.reject(
-      new ProblemError(
-        problem(415, `expected a JSON body (application/json; charset=utf-8), got ${contentType ?? 'no content type'}`),
-        { 'accept-post': 'application/json' },
-      ),
+    throw new ProblemError(
+      problem(415, `expected a JSON body (application/json; charset=utf-8), got ${contentType ?? 'no content type'}`),
+      { 'accept-post': 'application/json' },
     );
   }
-  const declared = Number(req.headers['content-length'] ?? -1);
-  if (declared > limits.maxBytes) {
-    res.setHeader('connection', 'close');
-    return Promise.reject(tooLarge(limits.maxBytes));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let received = 0;
-    const onData = (chunk: Buffer): void => {
-      received += chunk.length;
-      if (received > limits.maxBytes) {
-        cleanup();
-        res.setHeader('connection', 'close');
-        reject(tooLarge(limits.maxBytes));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      try {
-        resolve(parseJsonSafely(Buffer.concat(chunks, received).toString('utf8'), limits.maxDepth));
-      } catch (err) {
-        reject(err instanceof Error ? err : new Error(String(err)));
-      }
-    };
-    const onError = (err: Error): void => {
-      cleanup();
-      reject(new ProblemError(problem(400, `request body could not be read: ${err.message}`)));
-    };
-    const cleanup = (): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-  });
-}
-
-function tooLarge(maxBytes: number): ProblemError {
-  return new ProblemError(problem(413, `request body exceeds the limit of ${maxBytes} bytes`));
+  const bytes = await readRawBody(req, res, { limit: limits.maxBytes });
+  return parseJsonSafely(bytes.toString('utf8'), limits.maxDepth);
 }

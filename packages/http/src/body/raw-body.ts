@@ -1,0 +1,159 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ProblemError } from '../server/errors.ts';
+import { problem } from '../server/problem.ts';
+
+/** Options of {@link readRawBody}. */
+export interface RawBodyOptions {
+  /** Largest accepted body, in bytes (413 beyond). */
+  readonly limit: number;
+  /**
+   * How many bytes of a refused body are still read and dropped before the 413 goes out, so a
+   * client still streaming the upload (often a proxy) receives the answer on a keep-alive
+   * connection that stays in sync. Beyond this, the 413 goes out at once with `Connection: close`.
+   * @default max(4 × limit, 8 MiB) (see {@link defaultDiscardLimit})
+   */
+  readonly discardLimit?: number;
+  /**
+   * The 413's `detail`.
+   * @default "request body exceeds the limit of <limit> bytes"
+   */
+  readonly tooLargeDetail?: string;
+}
+
+/** Bytes of a refused body drained by default at least (8 MiB). */
+const MIN_DISCARD = 8 * 1024 * 1024;
+
+/**
+ * The default {@link RawBodyOptions.discardLimit} for a body limit: `max(4 × limit, 8 MiB)`.
+ *
+ * @example
+ * ```ts
+ * defaultDiscardLimit(1024); // 8388608
+ * ```
+ */
+export function defaultDiscardLimit(limit: number): number {
+  return Math.max(4 * limit, MIN_DISCARD);
+}
+
+function tooLarge(options: RawBodyOptions): ProblemError {
+  return new ProblemError(problem(413, options.tooLargeDetail ?? `request body exceeds the limit of ${options.limit} bytes`));
+}
+
+/**
+ * After a refusal, reads and drops the rest of the body, then rejects with `error`. Answering
+ * early on a keep-alive connection is what breaks proxies: the proxy stops sending, the server
+ * waits for the rest of the body, and the next request on that connection is swallowed as body
+ * bytes. Beyond `cap` bytes in all, rejects at once with `Connection: close` set.
+ */
+function discardRest(req: IncomingMessage, res: ServerResponse, received: number, cap: number, error: Error): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (req.readableEnded) {
+      reject(error);
+      return;
+    }
+    let seen = received;
+    const done = (): void => {
+      req.off('data', onData);
+      req.off('end', done);
+      req.off('error', done);
+      req.off('aborted', done);
+      reject(error);
+    };
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.length;
+      if (seen > cap) {
+        res.setHeader('connection', 'close');
+        done();
+      }
+    };
+    req.on('data', onData);
+    req.on('end', done);
+    req.on('error', done);
+    req.on('aborted', done);
+    req.resume();
+  });
+}
+
+/**
+ * Refuses a request whose body was not read (e.g. a 401 or a 415 decided from the headers):
+ * drops the body first (up to `discardLimit` bytes; beyond, `Connection: close`), then rejects
+ * with `error`, so a client streaming the upload receives the answer on a connection that stays
+ * in sync.
+ *
+ * @example
+ * ```ts
+ * router.post('/upload', {}, async ({ req, res }) => {
+ *   if (!authorized(req)) return refuseBody(req, res, new ProblemError(problem(401, 'sign in first')));
+ *   const bytes = await readRawBody(req, res, { limit: 10 * 1024 * 1024 });
+ * });
+ * ```
+ */
+export function refuseBody(req: IncomingMessage, res: ServerResponse, error: Error, discardLimit: number = MIN_DISCARD): Promise<never> {
+  const declared = Number(req.headers['content-length'] ?? -1);
+  if (declared > discardLimit) {
+    res.setHeader('connection', 'close');
+    return Promise.reject(error);
+  }
+  return discardRest(req, res, 0, discardLimit, error);
+}
+
+/**
+ * Reads a raw request body into one `Buffer`, at most `limit` bytes. A declared
+ * `Content-Length` over the limit is refused before a byte is kept; a chunked body is refused as
+ * soon as it passes the limit; nothing over the limit is kept in memory. The 413 is rejected
+ * once the rest of the body was read and dropped (up to `discardLimit`), so the keep-alive
+ * connection survives a modest overage; a larger one gets `Connection: close` and the socket is
+ * closed after the answer.
+ *
+ * @throws ProblemError 413 over the limit; 400 when the body cannot be read (client aborted).
+ * @example
+ * ```ts
+ * router.post('/images', {}, async ({ req, res }) => {
+ *   const bytes = await readRawBody(req, res, { limit: 10 * 1024 * 1024 });
+ *   return reply(202, await store.insert(bytes));
+ * });
+ * ```
+ */
+export function readRawBody(req: IncomingMessage, res: ServerResponse, options: RawBodyOptions): Promise<Buffer> {
+  const { limit } = options;
+  const cap = options.discardLimit ?? defaultDiscardLimit(limit);
+  const declared = Number(req.headers['content-length'] ?? -1);
+  if (declared > limit) {
+    if (declared <= cap) return discardRest(req, res, 0, cap, tooLarge(options));
+    res.setHeader('connection', 'close');
+    return Promise.reject(tooLarge(options));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+    };
+    const onData = (chunk: Buffer): void => {
+      received += chunk.length;
+      if (received > limit) {
+        cleanup();
+        chunks.length = 0;
+        discardRest(req, res, received, cap, tooLarge(options)).catch(reject);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received));
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(new ProblemError(problem(400, `request body could not be read: ${err.message}`)));
+    };
+    const onAborted = (): void => onError(new Error('the client aborted the request'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+  });
+}

@@ -1,0 +1,65 @@
+import type { ServerResponse } from 'node:http';
+import {
+  BreakerOpenError,
+  BulkheadRejectedError,
+  ClientTimeoutError,
+  ConnectionError,
+  RequestAbortedError,
+  RetryBudgetExhaustedError,
+} from '../client/errors.ts';
+import { problem, sendProblem } from '../server/problem.ts';
+
+/** Why an upstream call failed, as {@link sendUpstreamProblem} classified it (for a log line or a metric). */
+export type UpstreamFailure =
+  | 'breaker open'
+  | 'overloaded'
+  | 'connection failed'
+  | 'timeout'
+  | 'client went away'
+  | 'failed mid-response'
+  | 'bad gateway';
+
+/**
+ * Answers a failed upstream call with an RFC 9457 problem: an open breaker → 503 with
+ * `Retry-After: 5`; a full bulkhead or an exhausted retry budget → 503 `Retry-After: 1`
+ * (overloaded); a connection error (refused, reset, DNS) → 503 `Retry-After: 1` (the upstream
+ * is unavailable); a timeout → 504; anything else → 502. When the caller went away
+ * ({@link RequestAbortedError}) or the response had already begun, the response is destroyed
+ * instead. Returns the classification, for the log line.
+ *
+ * @param upstream - the upstream's name, shown in the problem's `detail`
+ * @example
+ * ```ts
+ * client.request({ path: '/posts' }).catch((err: unknown) => {
+ *   logger.warn({ reason: sendUpstreamProblem(res, 'posts', err) }, 'upstream call failed');
+ * });
+ * ```
+ */
+export function sendUpstreamProblem(res: ServerResponse, upstream: string, err: unknown): UpstreamFailure {
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return res.headersSent ? 'failed mid-response' : 'client went away';
+  }
+  if (err instanceof BreakerOpenError) {
+    sendProblem(res, problem(503, `${upstream} is unavailable (circuit open); try again shortly`), { 'retry-after': '5' });
+    return 'breaker open';
+  }
+  if (err instanceof BulkheadRejectedError || err instanceof RetryBudgetExhaustedError) {
+    sendProblem(res, problem(503, `${upstream} is overloaded; try again shortly`), { 'retry-after': '1' });
+    return 'overloaded';
+  }
+  if (err instanceof ConnectionError) {
+    sendProblem(res, problem(503, `${upstream} is unavailable; try again shortly`), { 'retry-after': '1' });
+    return 'connection failed';
+  }
+  if (err instanceof ClientTimeoutError) {
+    sendProblem(res, problem(504, `${upstream} did not answer in time`));
+    return 'timeout';
+  }
+  if (err instanceof RequestAbortedError) {
+    res.destroy();
+    return 'client went away';
+  }
+  sendProblem(res, problem(502, `${upstream} failed`));
+  return 'bad gateway';
+}
