@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@podkit/core';
-import { problem, sendProblem, setRouteTemplate, type HttpClient } from '@podkit/http';
-import { createProxy, type Proxy } from './proxy.ts';
+import { createProxy, problem, sendProblem, setRouteTemplate, type HttpClient, type ProxyHandler } from '@podkit/http';
 import { createStaticHandler } from './static-files.ts';
 
 /** The upstream services behind `/api/<name>/...`. */
@@ -22,7 +21,7 @@ export interface GatewayAppOptions {
 interface Route {
   readonly prefix: string;
   readonly template: string;
-  readonly proxy: Proxy;
+  readonly proxy: ProxyHandler;
 }
 
 /**
@@ -35,7 +34,7 @@ export function createGatewayListener(o: GatewayAppOptions): (req: IncomingMessa
   const routes: Route[] = UPSTREAMS.map((name) => ({
     prefix: `/api/${name}`,
     template: `/api/${name}/*`,
-    proxy: createProxy(name, o.clients[name], o.logger, { idempotencyKeys: name === 'posts' || name === 'comments' }),
+    proxy: createProxy({ client: o.clients[name], name, logger: o.logger, idempotencyKeys: name === 'posts' || name === 'comments' }),
   }));
   const web = o.webDir !== undefined && existsSync(o.webDir) ? createStaticHandler(o.webDir) : undefined;
   if (web === undefined) o.logger.info({ webDir: o.webDir }, 'front-end build not found; serving the API only');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@podkit/core';
-import { createRouter, problem, ProblemError, reply } from '@podkit/http';
+import { createRouter, defaultDiscardLimit, problem, ProblemError, readRawBody, refuseBody, reply } from '@podkit/http';
 import type { Router } from '@podkit/http';
 import { z } from 'zod';
 import type { Authenticate } from '../shared/http/authenticate.ts';
@@ -10,7 +10,6 @@ import type { ImageInfo } from './processor.ts';
 import { IMAGES_PATH, toImageResource } from './resource.ts';
 import { ACCEPTED_TYPES, parseImageContentType, sniffImageType } from './sniff.ts';
 import type { ImageStore, VariantName } from './store.ts';
-import { discardCap, readRawBody, refuseUnreadBody } from './upload-body.ts';
 
 /** What the images routes need. */
 export interface ImagesRoutesDeps {
@@ -53,7 +52,7 @@ function etagMatches(header: string | undefined, etag: string): boolean {
 export function imagesRoutes(deps: ImagesRoutesDeps): Router {
   const { store, authenticate, logger } = deps;
   const retryAfter = String(deps.retryAfterSeconds ?? 1);
-  const cap = discardCap(deps.maxBytes);
+  const cap = defaultDiscardLimit(deps.maxBytes);
 
   async function inspect(bytes: Buffer, declared: string): Promise<ImageInfo> {
     const actual = sniffImageType(bytes);
@@ -91,16 +90,20 @@ export function imagesRoutes(deps: ImagesRoutesDeps): Router {
 
   return createRouter()
     .post(IMAGES_PATH, {}, async ({ req, res }) => {
-      // Refusals before the body is read still consume it (bounded), see refuseUnreadBody.
+      // Refusals before the body is read still consume it (bounded), see refuseBody.
       const owner = await authenticate(req).catch((err: unknown) =>
-        refuseUnreadBody(req, res, err instanceof Error ? err : new Error(String(err)), cap),
+        refuseBody(req, res, err instanceof Error ? err : new Error(String(err)), cap),
       );
       const declared = parseImageContentType(req.headers['content-type']);
       if (declared === undefined) {
         const error = unsupported(`expected Content-Type ${ACCEPTED_TYPES.join(', ')}; got ${req.headers['content-type'] ?? 'none'}`);
-        return refuseUnreadBody(req, res, error, cap);
+        return refuseBody(req, res, error, cap);
       }
-      const bytes = await readRawBody(req, res, { maxBytes: deps.maxBytes, discardBytes: cap });
+      const bytes = await readRawBody(req, res, {
+        limit: deps.maxBytes,
+        discardLimit: cap,
+        tooLargeDetail: `the image exceeds the upload limit of ${deps.maxBytes} bytes`,
+      });
       if (bytes.length === 0) throw new ProblemError(problem(400, 'the upload is empty'));
       const info = await inspect(bytes, declared);
       const image = await store.insert({ id: randomUUID(), ownerId: owner.userId, contentType: declared, bytes, ...info });
