@@ -23,6 +23,30 @@ export interface RawBodyOptions {
 /** Bytes of a refused body drained by default at least (8 MiB). */
 const MIN_DISCARD = 8 * 1024 * 1024;
 
+/** How long a connection closed after a 413 keeps reading (and dropping) what the client still sends. */
+const LINGER_MS = 2000;
+
+/**
+ * Marks the response `Connection: close` with a lingering close (what nginx does): closing a
+ * socket that still has unread request bytes makes the kernel send a TCP RST, which can make the
+ * client (often a proxy still streaming the upload) discard the 413 before reading it. Instead
+ * the socket is half-closed after the answer and keeps dropping what arrives until the client
+ * closes its side, at most {@link LINGER_MS}.
+ */
+function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader('connection', 'close');
+  const socket = req.socket;
+  socket.destroySoon = function lingeringClose(this: typeof socket): void {
+    this.end();
+    const timer = setTimeout(() => this.destroy(), LINGER_MS);
+    timer.unref();
+    this.once('end', () => this.destroy());
+    this.once('close', () => clearTimeout(timer));
+    this.resume();
+  };
+  req.resume();
+}
+
 /**
  * The default {@link RawBodyOptions.discardLimit} for a body limit: `max(4 × limit, 8 MiB)`.
  *
@@ -62,7 +86,7 @@ function discardRest(req: IncomingMessage, res: ServerResponse, received: number
     const onData = (chunk: Buffer): void => {
       seen += chunk.length;
       if (seen > cap) {
-        res.setHeader('connection', 'close');
+        closeAfterAnswer(req, res);
         done();
       }
     };
@@ -91,7 +115,7 @@ function discardRest(req: IncomingMessage, res: ServerResponse, received: number
 export function refuseBody(req: IncomingMessage, res: ServerResponse, error: Error, discardLimit: number = MIN_DISCARD): Promise<never> {
   const declared = Number(req.headers['content-length'] ?? -1);
   if (declared > discardLimit) {
-    res.setHeader('connection', 'close');
+    closeAfterAnswer(req, res);
     return Promise.reject(error);
   }
   return discardRest(req, res, 0, discardLimit, error);
@@ -120,7 +144,7 @@ export function readRawBody(req: IncomingMessage, res: ServerResponse, options: 
   const declared = Number(req.headers['content-length'] ?? -1);
   if (declared > limit) {
     if (declared <= cap) return discardRest(req, res, 0, cap, tooLarge(options));
-    res.setHeader('connection', 'close');
+    closeAfterAnswer(req, res);
     return Promise.reject(tooLarge(options));
   }
   return new Promise((resolve, reject) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PassThrough } from 'node:stream';
 import type { HttpClient } from '../client/create-client.ts';
 import type { ClientLogger } from '../client/options.ts';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarded-headers.ts';
@@ -37,7 +38,30 @@ export interface ProxyOptions {
   readonly idempotencyKeys?: boolean;
 }
 
-type Body = Uint8Array | IncomingMessage | undefined;
+type Body = Uint8Array | PassThrough | undefined;
+
+/**
+ * The request body as a stream of its own for the client: undici destroys the stream it sends
+ * when the upstream answers early (e.g. a 413 while the upload is still coming). Destroying the
+ * incoming request itself would reset the caller's connection before it reads that answer; with a
+ * stream in between, the rest of the upload is read and dropped instead (as Node does for an
+ * unread body), and the answer reaches the caller.
+ */
+function streamOf(req: IncomingMessage): PassThrough {
+  const pass = new PassThrough();
+  const gone = (): void => {
+    if (!req.readableEnded) pass.destroy(new Error('the client aborted the request'));
+  };
+  req.once('error', gone);
+  req.once('close', gone);
+  pass.once('close', () => {
+    if (req.readableEnded) return;
+    req.unpipe(pass);
+    req.resume();
+  });
+  req.pipe(pass);
+  return pass;
+}
 
 function readSmall(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -86,10 +110,10 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
 
   const bodyOf = (req: IncomingMessage): Promise<Body> | Body => {
     const len = req.headers['content-length'];
-    if (len === undefined) return req.headers['transfer-encoding'] === undefined ? undefined : req;
+    if (len === undefined) return req.headers['transfer-encoding'] === undefined ? undefined : streamOf(req);
     const n = Number(len);
     if (n === 0) return undefined;
-    return n <= bufferBytes ? readSmall(req) : req;
+    return n <= bufferBytes ? readSmall(req) : streamOf(req);
   };
 
   const send = (req: IncomingMessage, res: ServerResponse, body: Body): void => {
@@ -117,7 +141,7 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
         const reason = sendUpstreamProblem(res, name, err);
         const e = err as { code?: unknown; causeCode?: unknown };
         logger?.warn({ upstream: name, reason, code: e.code, cause: e.causeCode, method: req.method }, 'upstream call failed');
-        if (body === req && !req.readableEnded) req.resume();
+        if (body instanceof PassThrough) body.destroy();
       },
     );
   };

@@ -124,13 +124,15 @@ describe('createProxy', () => {
 
   it('passes an early 413 from the upstream through while the upload streams (not a 503)', async () => {
     const router = createRouter().post('/images', {}, async ({ req, res }) => {
-      const bytes = await readRawBody(req, res, { limit: 1024, discardLimit: 4 * 1024 * 1024 });
+      const bytes = await readRawBody(req, res, { limit: 1024, discardLimit: 256 * 1024 });
       return reply(202, { bytes: bytes.length });
     });
     const up = await plainServer(router.listener);
     const { port } = await serveProxy(createProxy({ client: testClient({ name: 'images', baseUrl: up.url }) }));
-    // larger than the proxy's retry buffer: streamed, and refused by the upstream while it streams
-    for (const size of [2 * 1024, 1024 * 1024]) {
+    // 2 KiB: buffered by the proxy; 128 KiB: streamed, drained by the upstream before its 413;
+    // 2 MiB: past the upstream's discard limit, refused at once and the connection closed (a
+    // lingering close, so no TCP reset swallows the 413), while the proxy still streams the upload
+    for (const size of [2 * 1024, 128 * 1024, 2 * 1024 * 1024, 2 * 1024 * 1024, 2 * 1024 * 1024]) {
       const res = await send(port, { method: 'POST', path: '/images', headers: { 'content-type': 'image/png' }, body: Buffer.alloc(size, 1) });
       expect(res.status, `${size} bytes`).toBe(413);
       expect(res.headers['content-type']).toBe('application/problem+json');
