@@ -5,8 +5,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { summariseProfile } from './lib/cpu-profile.ts';
+import type { ProfileSummary } from './lib/cpu-profile.ts';
 
 /** One measured server variant. */
 export interface ServerBenchResult {
@@ -105,6 +110,34 @@ async function measure(variant: Variant, o: Required<ServerBenchOptions>): Promi
   }
 }
 
+/**
+ * Runs one variant's server under `node --cpu-prof` at the fixed rate and summarises where its
+ * CPU went (self time per function, podkit's share, Node internals, GC): the evidence behind
+ * a target that is missed or borderline. `BENCH_PROFILE=podkit-log node bench/http-server.bench.ts`.
+ */
+export async function profile(variant: Variant, options: ServerBenchOptions = {}): Promise<ProfileSummary> {
+  const dir = mkdtempSync(join(tmpdir(), 'podkit-prof-'));
+  const server = pinned(0, [process.execPath, '--cpu-prof', `--cpu-prof-dir=${dir}`, '--conditions=@podkit/source', target, variant], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  try {
+    const [line] = (await once(server.stdout!, 'data')) as [Buffer];
+    const url = `http://127.0.0.1:${line.toString().trim()}/`;
+    const connections = String(options.connections ?? 50);
+    await autocannon(url, ['-c', connections, '-d', '1']);
+    await autocannon(url, ['-c', connections, '-d', String(options.seconds ?? 3), '-R', String(options.fixedRate ?? 10_000)]);
+    const exited = once(server, 'exit');
+    server.kill('SIGTERM'); // the target exits normally on SIGTERM, so V8 writes the profile
+    await exited;
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (file === undefined) throw new Error(`${variant}: no CPU profile was written`);
+    return summariseProfile(join(dir, file));
+  } finally {
+    server.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Runs every variant `rounds` times (interleaved) and returns the median figures (bare first). */
@@ -160,7 +193,13 @@ function print(results: readonly ServerBenchResult[], o: ServerBenchOptions): vo
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.env.BENCH_PROFILE) {
+  const variant = process.env.BENCH_PROFILE as Variant;
+  const summary = await profile(variant);
+  console.log(`CPU profile of "${LABELS[variant]}" at 10000 req/s (self time, % of busy CPU):`);
+  console.log(`  podkit sources ${summary.podkitPercent}%, node internals ${summary.nodeInternalsPercent}%, GC ${summary.gcPercent}%`);
+  for (const e of summary.top) console.log(`  ${e.selfPercent.toFixed(1).padStart(5)}%  ${e.where}`);
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const options: ServerBenchOptions = {
     seconds: Number(process.env.BENCH_SECONDS ?? 3),
     rounds: Number(process.env.BENCH_ROUNDS ?? 3),
