@@ -107,6 +107,8 @@ interface SavedRun {
   readonly outcomes: BenchOutcome[];
   readonly results: Record<string, unknown>;
   readonly note?: string | undefined;
+  /** The `--quick`, build and `--note` parts of the note (the load part is recomputed on render). */
+  readonly extraNote?: string | undefined;
   readonly totalSeconds?: number;
 }
 
@@ -114,7 +116,8 @@ interface SavedRun {
 function render(file: string, write: boolean): number {
   const saved = JSON.parse(readFileSync(file, 'utf8')) as SavedRun;
   const rows = BENCHES.flatMap((spec) => (spec.id in saved.results ? spec.rows(saved.results[spec.id]) : []));
-  const report = renderReport(saved.machine, rows, saved.outcomes, saved.note, saved.totalSeconds ?? 0);
+  const note = noiseNote(saved.machine, saved.loadAtEnd, saved.extraNote);
+  const report = renderReport(saved.machine, rows, saved.outcomes, note, saved.totalSeconds ?? 0);
   console.log(report);
   if (write) writeFileSync(`${here}results/latest.md`, report);
   return 0;
@@ -164,7 +167,8 @@ async function main(): Promise<number> {
   }
   const totalSeconds = (performance.now() - started) / 1000;
   const loadAtEnd = Math.round((loadavg()[0] ?? 0) * 100) / 100;
-  const note = noiseNote(machine, loadAtEnd, [values.quick ? '--quick run: short measurements, rough figures' : undefined, buildNote, values.note].filter(Boolean).join('; ') || undefined);
+  const extraNote = [values.quick ? '--quick run: short measurements, rough figures' : undefined, buildNote, values.note].filter(Boolean).join('; ') || undefined;
+  const note = noiseNote(machine, loadAtEnd, extraNote);
   const report = renderReport(machine, rows, outcomes, note, totalSeconds);
 
   console.log(`\n${renderTable(rows)}\n`);
@@ -174,7 +178,7 @@ async function main(): Promise<number> {
     const dir = `${here}results`;
     mkdirSync(dir, { recursive: true });
     writeFileSync(`${dir}/latest.md`, report);
-    const saved: SavedRun = { machine, loadAtEnd, outcomes, results: raw, note, totalSeconds };
+    const saved: SavedRun = { machine, loadAtEnd, outcomes, results: raw, note, extraNote, totalSeconds };
     writeFileSync(`${dir}/latest.json`, `${JSON.stringify(saved, null, 2)}\n`);
     console.log(`\nwritten to bench/results/latest.md (${Math.round(totalSeconds)} s in all)`);
   }

@@ -42,16 +42,18 @@ export function describeMachine(): MachineInfo {
 }
 
 /**
- * A one-line verdict on how trustworthy the figures are: a load average above a quarter of the
- * cores before the run means other processes were competing for the CPU.
+ * A one-line verdict on how trustworthy the figures are. Judged on the load average before the run
+ * (the load at the end includes the benchmark's own servers and load generators): above a quarter
+ * of the cores means other processes were competing for the CPU.
  */
 export function noiseNote(machine: MachineInfo, loadAtEnd: number, extra: string | undefined): string | undefined {
-  const busy = Math.max(machine.loadAtStart, loadAtEnd) > machine.cores * 0.25;
+  const busy = machine.loadAtStart > machine.cores * 0.25;
   const parts: string[] = [];
   if (busy) {
     parts.push(
-      `the machine was shared and busy (load average ${machine.loadAtStart} at start, ${loadAtEnd} at end, on ${machine.cores} cores): ` +
-        'throughput and latency figures are noisy and understate what an idle machine does; CPU-per-call figures are the steadier ones',
+      `the machine was shared: 1-minute load average ${machine.loadAtStart} on ${machine.cores} cores before the run ` +
+        `(${loadAtEnd} at the end, the benchmark's own processes included), so throughput and latency figures are noisy; ` +
+        'CPU-per-call figures are the steadier ones',
     );
   }
   if (extra) parts.push(extra);
