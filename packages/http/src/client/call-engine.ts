@@ -1,9 +1,10 @@
-import type { EventEmitter } from 'node:events';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Span, SpanOptions, Tracer } from '@opentelemetry/api';
 import { getRequestContext } from '@podkit/core';
+import type { RequestContext } from '@podkit/core';
 import type { Dispatcher, Pool } from 'undici';
 import { fullJitterDelay, parseRetryAfter } from './backoff.ts';
+import { attachCallSignal } from './attempt-handler.ts';
 import type { BreakerPermit, OriginBreaker } from './breaker.ts';
 import type { Bulkhead } from './bulkhead.ts';
 import { CallScope } from './call-scope.ts';
@@ -62,8 +63,14 @@ export class CallEngine {
   readonly #p: EngineParts;
   readonly #tracer: Tracer = trace.getTracer('@podkit/http');
 
+  /** Each pool composed with the interceptor that lets a call signal abort its attempt. */
+  readonly #dispatchers: ReadonlyMap<string, Dispatcher>;
+
   constructor(parts: EngineParts) {
     this.#p = parts;
+    const dispatchers = new Map<string, Dispatcher>();
+    for (const [origin, pool] of parts.pools) dispatchers.set(origin, pool.compose(attachCallSignal));
+    this.#dispatchers = dispatchers;
   }
 
   #closed = false;
@@ -84,7 +91,9 @@ export class CallEngine {
       if (request.signal?.aborted === true) throw new RequestAbortedError({ cause: request.signal.reason });
       if (this.#closed) throw new ConnectionError(this.#p.options.targets[0]?.origin ?? '', 'CLIENT_CLOSED');
       let deadlineMs = request.timeoutMs ?? options.timeouts.deadlineMs;
-      const ctxDeadline = getRequestContext()?.deadline;
+      // One context lookup per call: its deadline bounds ours, its request id goes out.
+      const requestCtx = getRequestContext();
+      const ctxDeadline = requestCtx?.deadline;
       if (ctxDeadline !== undefined) deadlineMs = Math.min(deadlineMs, ctxDeadline - Date.now());
       if (deadlineMs <= 0) throw new ClientTimeoutError('deadline', 0);
       scope = new CallScope(options.clock, deadlineMs, request.signal);
@@ -105,7 +114,7 @@ export class CallEngine {
       const span = this.#tracer.startSpan(method, SPAN_OPTIONS);
       if (span.isRecording()) span.setAttributes({ 'http.request.method': method, 'podkit.client': options.name });
       try {
-        const result = await this.#run(request, method, span, consume, scope);
+        const result = await this.#run(request, method, span, consume, scope, requestCtx);
         status = result.status;
         return result.value;
       } catch (err) {
@@ -127,11 +136,18 @@ export class CallEngine {
     }
   }
 
-  async #run<T>(request: RequestOptions, method: string, span: Span, consume: Consume<T>, scope: CallScope): Promise<{ value: T; status: string }> {
+  async #run<T>(
+    request: RequestOptions,
+    method: string,
+    span: Span,
+    consume: Consume<T>,
+    scope: CallScope,
+    requestCtx: RequestContext | undefined,
+  ): Promise<{ value: T; status: string }> {
     const { options, budget } = this.#p;
     const recording = span.isRecording();
     const ctx = recording ? trace.setSpan(context.active(), span) : context.active();
-    const headers = outgoingHeaders(ctx, options.headers, request.headers, request.json !== undefined ? 'application/json' : undefined);
+    const headers = outgoingHeaders(ctx, options.headers, request.headers, request.json !== undefined ? 'application/json' : undefined, requestCtx);
     const body = request.json !== undefined ? JSON.stringify(request.json) : request.body;
     const streaming = body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array);
     const retrySafe = !streaming && isRetryableRequest(method, headers);
@@ -148,14 +164,14 @@ export class CallEngine {
         let data: Dispatcher.ResponseData;
         const signal = scope.startAttempt(options.timeouts.headersMs);
         try {
-          data = await (this.#p.pools.get(target.origin) as Pool).request({
+          data = await (this.#dispatchers.get(target.origin) as Dispatcher).request({
             path: pathWithQuery(target.basePath, request.path, request.query),
             method,
             headers,
             body: body ?? null,
-            // undici accepts an EventEmitter-style signal; CallSignal is one (see call-signal.ts).
-            signal: signal as unknown as EventEmitter,
-          });
+            // Not undici's `signal` (costly per call): attachCallSignal hooks it into the dispatch.
+            podkitSignal: signal,
+          } as Dispatcher.RequestOptions);
         } catch (err) {
           const ended = scope.endReason();
           if (ended !== undefined) {

@@ -10,6 +10,7 @@ export class CallSignal {
   /** Why the signal aborted; `undefined` until it does. */
   reason: Error | undefined = undefined;
   #listeners: (() => void)[] | undefined = undefined;
+  #attached: { abort(reason: Error): void } | undefined = undefined;
 
   /** Whether it has aborted. */
   get isAborted(): boolean {
@@ -37,10 +38,31 @@ export class CallSignal {
     return this;
   }
 
-  /** Aborts with `reason` and calls the listeners (once). */
+  /**
+   * Attaches the in-flight request of the attempt (one at a time; a later attempt that reuses the
+   * signal replaces it): aborted with the signal, at once if it has already aborted. Cheaper than a
+   * listener closure.
+   */
+  attach(target: { abort(reason: Error): void }): void {
+    if (this.reason !== undefined) {
+      target.abort(this.reason);
+      return;
+    }
+    this.#attached = target;
+  }
+
+  /** Detaches `target` if it is the attached request. */
+  detach(target: { abort(reason: Error): void }): void {
+    if (this.#attached === target) this.#attached = undefined;
+  }
+
+  /** Aborts with `reason`, aborts the attached request and calls the listeners (once). */
   abort(reason: Error): void {
     if (this.reason !== undefined) return;
     this.reason = reason;
+    const attached = this.#attached;
+    this.#attached = undefined;
+    attached?.abort(reason);
     const list = this.#listeners;
     this.#listeners = undefined;
     if (list !== undefined) for (const listener of list) listener();

@@ -125,7 +125,7 @@ export function createClient(options: ClientOptions): HttpClient {
   const method =
     (m: string) =>
     (path: string, o?: MethodOptions): Promise<ClientResponse> =>
-      engine.execute({ ...o, method: m, path }, identity);
+      engine.execute(o === undefined ? { method: m, path } : { ...o, method: m, path }, identity);
   let closing: Promise<void> | undefined;
   return {
     name,

@@ -44,6 +44,28 @@ describe('deadline, timeouts and abort', () => {
     expect(u.hits).toBe(1);
   });
 
+  it('an abort while the request waits for a connection rejects at once; the upstream never sees it', async () => {
+    const u = await upstream();
+    u.handler = (req, res, hit) => (hit === 1 ? hang(req, res, hit) : json(res, 200, { hit }));
+    // One connection, no bulkhead: the second call waits in undici's queue, not in the client.
+    const c = client({ name: 'up', baseUrl: u.url, breaker: false, bulkhead: false, pool: { connections: 1 } });
+    const first = new AbortController();
+    const firstCall = c.get('/first', { signal: first.signal }).catch((e: unknown) => e);
+    await u.waitForHits(1);
+    const second = new AbortController();
+    const secondCall = c.get('/second', { signal: second.signal }).catch((e: unknown) => e);
+    const aborted = performance.now();
+    second.abort(new Error('user went away'));
+    const err = await secondCall;
+    expect(performance.now() - aborted).toBeLessThan(50);
+    expect(err).toBeInstanceOf(RequestAbortedError);
+    // Free the connection: the queued, aborted request is dropped, a new call goes through.
+    first.abort();
+    expect(await firstCall).toBeInstanceOf(RequestAbortedError);
+    expect(await (await c.get('/third')).json()).toEqual({ hit: 2 });
+    expect(u.hits).toBe(2);
+  });
+
   it('rejects a call whose signal is already aborted without touching the network', async () => {
     const u = await upstream();
     const c = client({ name: 'up', baseUrl: u.url });
