@@ -5,12 +5,12 @@
  * @example
  * ```ts
  * try { lifecycle.start(); } catch (err) {
- *   if (isPodkitError(err) && err.code === 'PODKIT_SHUTDOWN_BUDGET') process.exitCode = 78;
+ *   if (isPodkitError(err) && err.code === 'ERR_PODKIT_SHUTDOWN_BUDGET') process.exitCode = 78;
  * }
  * ```
  */
 export class PodkitError extends Error {
-  /** Stable machine-readable code, e.g. `PODKIT_SHUTDOWN_BUDGET`. */
+  /** Stable machine-readable code, e.g. `ERR_PODKIT_SHUTDOWN_BUDGET`. */
   readonly code: string;
 
   constructor(code: string, message: string, options?: ErrorOptions) {
@@ -29,7 +29,7 @@ export class InvalidOptionError extends PodkitError {
   readonly option: string;
 
   constructor(option: string, message: string) {
-    super('PODKIT_INVALID_OPTION', `${option}: ${message}`);
+    super('ERR_PODKIT_INVALID_OPTION', `${option}: ${message}`);
     this.option = option;
   }
 }
@@ -43,7 +43,7 @@ export class MetricNameError extends PodkitError {
   readonly metric: string;
 
   constructor(metric: string, reason: string) {
-    super('PODKIT_METRIC_NAME', `metric "${metric}": ${reason}`);
+    super('ERR_PODKIT_METRIC_NAME', `metric "${metric}": ${reason}`);
     this.metric = metric;
   }
 }
@@ -51,33 +51,34 @@ export class MetricNameError extends PodkitError {
 /** A health check with the same name is already registered on this health instance. */
 export class DuplicateHealthCheckError extends PodkitError {
   constructor(name: string) {
-    super('PODKIT_DUPLICATE_CHECK', `health check "${name}" is already registered`);
+    super('ERR_PODKIT_DUPLICATE_CHECK', `health check "${name}" is already registered`);
   }
 }
 
 /** A health check did not settle within its timeout; it is reported as `down`. */
 export class HealthCheckTimeoutError extends PodkitError {
   constructor(name: string, timeoutMs: number) {
-    super('PODKIT_CHECK_TIMEOUT', `health check "${name}" timed out after ${String(timeoutMs)} ms`);
+    super('ERR_PODKIT_CHECK_TIMEOUT', `health check "${name}" timed out after ${String(timeoutMs)} ms`);
   }
 }
 
 /**
  * The shutdown plan does not fit the grace period Kubernetes gives the pod: the propagation
  * delay, the drain budget, the hook budget and the safety margin add up to more than
- * `gracePeriodMs`. Thrown by `lifecycle.start()` so the misconfiguration is found at startup,
+ * `gracePeriodMs`. Thrown by `createLifecycle()` (and so `createService()`) when the plan is
+ * computed, so the misconfiguration is found at startup,
  * not during a rollout.
  */
 export class ShutdownBudgetError extends PodkitError {
   constructor(message: string) {
-    super('PODKIT_SHUTDOWN_BUDGET', message);
+    super('ERR_PODKIT_SHUTDOWN_BUDGET', message);
   }
 }
 
 /** An operation is not allowed in the lifecycle's current state (e.g. `start()` after shutdown). */
 export class LifecycleStateError extends PodkitError {
   constructor(message: string) {
-    super('PODKIT_LIFECYCLE_STATE', message);
+    super('ERR_PODKIT_LIFECYCLE_STATE', message);
   }
 }
 

@@ -55,3 +55,5 @@ export { GRACE_PERIOD_ENV, planShutdown } from './lifecycle/plan.ts';
 export type { ShutdownPlanInput } from './lifecycle/plan.ts';
 export { createService } from './service.ts';
 export type { Service, ServiceOptions } from './service.ts';
+export { runMain } from './run-main.ts';
+export type { RunMainOptions } from './run-main.ts';

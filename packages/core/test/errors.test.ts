@@ -25,7 +25,7 @@ describe('errors', () => {
     for (const err of errors) {
       expect(err).toBeInstanceOf(PodkitError);
       expect(isPodkitError(err)).toBe(true);
-      expect(err.code).toMatch(/^PODKIT_[A-Z_]+$/);
+      expect(err.code).toMatch(/^ERR_PODKIT_[A-Z_]+$/);
       expect(err.name).toBe(err.constructor.name);
     }
     expect(new Set(errors.map((e) => e.code)).size).toBe(errors.length);

@@ -153,12 +153,12 @@ describe('createHealth', () => {
   it('rejects duplicate names and bad timeouts with typed errors', () => {
     health = createHealth();
     health.register({ name: 'db', check: () => true });
-    expect(() => health!.register({ name: 'db', check: () => true })).toThrow(expect.objectContaining({ code: 'PODKIT_DUPLICATE_CHECK' }));
+    expect(() => health!.register({ name: 'db', check: () => true })).toThrow(expect.objectContaining({ code: 'ERR_PODKIT_DUPLICATE_CHECK' }));
     try {
       health.register({ name: 'x', timeoutMs: -1, check: () => true });
       expect.unreachable();
     } catch (err) {
-      expect(isPodkitError(err) && err.code).toBe('PODKIT_INVALID_OPTION');
+      expect(isPodkitError(err) && err.code).toBe('ERR_PODKIT_INVALID_OPTION');
     }
   });
 

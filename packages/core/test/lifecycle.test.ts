@@ -186,7 +186,7 @@ describe('shutdown sequence', () => {
   it('refuses start() after shutdown', async () => {
     const h = harness();
     await h.lifecycle.shutdown();
-    expect(() => h.lifecycle.start()).toThrow(expect.objectContaining({ code: 'PODKIT_LIFECYCLE_STATE' }));
+    expect(() => h.lifecycle.start()).toThrow(expect.objectContaining({ code: 'ERR_PODKIT_LIFECYCLE_STATE' }));
   });
 
   it('runs the sequence once for repeated shutdown() calls', async () => {
@@ -220,9 +220,9 @@ describe('planShutdown', () => {
       createLifecycle({ logger: createLogger({ service: { name: 's', version: '1' }, destination: capture() }), env: {}, gracePeriodMs: 30_000, propagationDelayMs: 5000, drainTimeoutMs: 30_000 });
       expect.unreachable();
     } catch (err) {
-      expect(isPodkitError(err) && err.code).toBe('PODKIT_SHUTDOWN_BUDGET');
+      expect(isPodkitError(err) && err.code).toBe('ERR_PODKIT_SHUTDOWN_BUDGET');
       expect((err as Error).message).toContain('propagationDelayMs 5000 + drainTimeoutMs 30000');
     }
-    expect(() => planShutdown({ gracePeriodMs: 5000, propagationDelayMs: 5000 }, {})).toThrow(expect.objectContaining({ code: 'PODKIT_SHUTDOWN_BUDGET' }));
+    expect(() => planShutdown({ gracePeriodMs: 5000, propagationDelayMs: 5000 }, {})).toThrow(expect.objectContaining({ code: 'ERR_PODKIT_SHUTDOWN_BUDGET' }));
   });
 });

@@ -86,9 +86,9 @@ describe('createLogger', () => {
       expect(raw).not.toContain(secret);
     }
     expect(out.lines[0]!.req.headers).toEqual({
-      authorization: '[Redacted]',
-      cookie: '[Redacted]',
-      'set-cookie': '[Redacted]',
+      authorization: '[redacted]',
+      cookie: '[redacted]',
+      'set-cookie': '[redacted]',
       accept: 'json',
     });
   });
@@ -98,23 +98,32 @@ describe('createLogger', () => {
     const logger = createLogger({ service, destination: out, redactKeys: ['ssn'] });
     const input = { config: { dbPassword: 'pw-123456', webhook_secret: 'wh-123456', csrfToken: 'ct-123456', maxTokens: 5 }, ssn: '078-05-1120' };
     logger.info(input, 'cfg');
-    expect(out.lines[0]!.config).toEqual({ dbPassword: '[Redacted]', webhook_secret: '[Redacted]', csrfToken: '[Redacted]', maxTokens: 5 });
-    expect(out.lines[0]!.ssn).toBe('[Redacted]');
+    expect(out.lines[0]!.config).toEqual({ dbPassword: '[redacted]', webhook_secret: '[redacted]', csrfToken: '[redacted]', maxTokens: 5 });
+    expect(out.lines[0]!.ssn).toBe('[redacted]');
     expect(input.config.dbPassword).toBe('pw-123456');
 
     const err = Object.assign(new Error('request failed'), { config: { headers: { Authorization: 'Bearer leaked' } } });
     logger.error({ err }, 'upstream');
     expect(out.raw[1]).not.toContain('leaked');
-    expect(out.lines[1]!.err).toMatchObject({ type: 'Error', message: 'request failed', config: { headers: { Authorization: '[Redacted]' } } });
+    expect(out.lines[1]!.err).toMatchObject({ type: 'Error', message: 'request failed', config: { headers: { Authorization: '[redacted]' } } });
 
     logger.child({ headers: { cookie: 'sid=secret-cookie' } }).info('child');
     expect(out.raw[2]).not.toContain('secret-cookie');
-    expect(out.lines[2]!.headers).toEqual({ cookie: '[Redacted]' });
+    expect(out.lines[2]!.headers).toEqual({ cookie: '[redacted]' });
 
     const deep = { a: { b: { c: { token: 'deep-123456' } } }, list: [{ password: 'in-array-1' }] };
     logger.info(deep, 'deep');
     expect(out.raw[3]).not.toContain('deep-123456');
     expect(out.raw[3]).not.toContain('in-array-1');
+  });
+
+  it('keeps boolean flags under secret-looking keys (a config provenance line) and uses the config marker', () => {
+    const out = capture();
+    const logger = createLogger({ service, destination: out });
+    // The shape of @podkit/config's configSources(): one entry per key, `secret` a flag.
+    const entry = { key: 'database.password', value: '[redacted]', source: 'secret', secret: true };
+    logger.info({ config: [entry], apiKey: 'k-123456' }, 'config');
+    expect(out.lines[0]).toMatchObject({ config: [entry], apiKey: '[redacted]' });
   });
 
   it('redacts secret values anywhere in the line and picks up new values after a reload', () => {
@@ -123,11 +132,11 @@ describe('createLogger', () => {
     const logger = createLogger({ service, destination: out, redactValues: () => secrets });
     logger.info({ dsn: 'postgres://app:s3cr3t-db-pass@db/app' }, 'connecting with s3cr3t-db-pass');
     expect(out.raw[0]).not.toContain('s3cr3t-db-pass');
-    expect(out.lines[0]!.dsn).toBe('postgres://app:[Redacted]@db/app');
+    expect(out.lines[0]!.dsn).toBe('postgres://app:[redacted]@db/app');
     secrets = ['rotated"value\\x'];
     logger.error(new Error('auth failed for rotated"value\\x'));
     expect(out.raw[1]).not.toContain('rotated');
-    expect(out.lines[1]!.err.message).toBe('auth failed for [Redacted]');
+    expect(out.lines[1]!.err.message).toBe('auth failed for [redacted]');
   });
 
   it('changes level at runtime', () => {
@@ -145,7 +154,7 @@ describe('createLogger', () => {
       createLogger({ service, destination: capture(), level: 'verbose' as 'info' });
       expect.unreachable();
     } catch (err) {
-      expect(isPodkitError(err) && err.code).toBe('PODKIT_INVALID_OPTION');
+      expect(isPodkitError(err) && err.code).toBe('ERR_PODKIT_INVALID_OPTION');
       expect((err as Error).message).toContain('level');
     }
   });

@@ -53,7 +53,7 @@ describe('createMetrics', () => {
       m[kind]({ name, help: 'x' });
       expect.unreachable();
     } catch (err) {
-      expect(isPodkitError(err) && err.code).toBe('PODKIT_METRIC_NAME');
+      expect(isPodkitError(err) && err.code).toBe('ERR_PODKIT_METRIC_NAME');
       expect((err as Error).message).toMatch(reason);
     }
   });

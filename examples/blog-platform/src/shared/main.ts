@@ -1,15 +1,12 @@
 import type { z } from 'zod';
+import { runMain } from '@podkit/core';
 import { runService, type ServiceDefinition } from './bootstrap.ts';
 
 /**
- * Runs a service as a process entry point: a startup failure (bad config, database down for
- * good, bad signing key) is printed as one line on stderr and exits non-zero.
+ * Runs a service as a process entry point through podkit's `runMain`: a startup failure (bad
+ * config, a port in use, a shutdown budget that cannot fit) is printed as one line on stderr
+ * with its code, and the process exits 78 (configuration) or 1.
  */
 export function main<S extends z.ZodObject>(def: ServiceDefinition<S>): void {
-  runService(def).catch((err: unknown) => {
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`${def.name}: startup failed: ${message}\n`);
-    process.exitCode = (err as { code?: unknown }).code === 'ERR_CONFIG_VALIDATION' ? 78 : 1;
-    setTimeout(() => process.exit(), 100).unref();
-  });
+  void runMain(() => runService(def), { name: def.name });
 }

@@ -1,5 +1,5 @@
 /**
- * Keys whose values are replaced by `[Redacted]` wherever they appear in a logged object (walked
+ * Keys whose values are replaced by `[redacted]` wherever they appear in a logged object (walked
  * four levels deep: `req.headers.authorization`, `err.config.headers.cookie`). Keys that merely
  * look secret (`dbPassword`, `webhook_secret`, `csrfToken`) are redacted too.
  */
@@ -33,8 +33,8 @@ export const DEFAULT_REDACT_KEYS: readonly string[] = Object.freeze([
   'jwt-signing-key',
 ]);
 
-/** Replacement written instead of a redacted value. */
-export const REDACTED = '[Redacted]';
+/** Replacement written instead of a redacted value (the same marker `@podkit/config` prints). */
+export const REDACTED = '[redacted]';
 
 /** Key names that look secret even when not listed: `dbPassword`, `webhook_secret`, `csrfToken`, `x-api-key`. */
 const SECRET_LIKE = /pass(?:wor)?d|secret|token$|api[-_]?key|private[-_]?key|authorization|cookie|credential/i;
@@ -88,7 +88,8 @@ export function keyRedactor(keys: Iterable<string>): KeyRedactor {
     for (const key of Object.keys(record)) {
       const item = record[key];
       if (sensitive(key)) {
-        if (item !== undefined && item !== null) (copy ??= { ...record })[key] = REDACTED;
+        // Booleans are flags (`secret: true` in a config provenance line), never secret material.
+        if (item !== undefined && item !== null && typeof item !== 'boolean') (copy ??= { ...record })[key] = REDACTED;
       } else if (item !== null && typeof item === 'object' && depth < MAX_DEPTH) {
         const redacted = walk(item, depth + 1, false);
         if (redacted !== item) (copy ??= { ...record })[key] = redacted;

@@ -107,7 +107,7 @@ describe('access-log line format', () => {
     servers.push(server);
     await send(server.port, { path: `/reset/${secret}`, headers: { 'x-request-id': `${secret}-1` } });
     const access = lines.find((l) => l.msg === 'request completed');
-    expect(access).toMatchObject({ path: '/reset/[Redacted]', request_id: '[Redacted]-1' });
+    expect(access).toMatchObject({ path: '/reset/[redacted]', request_id: '[redacted]-1' });
     expect(JSON.stringify(lines)).not.toContain(secret);
   });
 
