@@ -21,6 +21,7 @@ const variants: Record<string, () => Promise<unknown>> = {
   // bare undici doing the same unavoidable work as the client: an x-request-id header from a request
   // context, an abort signal and a timer per call
   equiv: () => runWithRequestContext({ requestId: 'bench' }, async () => { const ee = new EventEmitter(); const t = setTimeout(() => ee.emit('abort'), 30000); t.unref(); try { const r = await pool.request({ path: '/', method: 'GET', headers: { 'x-request-id': 'bench' }, signal: ee }); return await r.body.text(); } finally { clearTimeout(t); } }),
+  ctxHeader: () => runWithRequestContext({ requestId: 'bench' }, async () => (await pool.request({ path: '/', method: 'GET', headers: { 'x-request-id': 'bench' } })).body.text()),
   podkit: () => runWithRequestContext({ requestId: 'bench' }, async () => (await podkit.get('/')).text()),
 };
 const only = process.env.ONLY;
@@ -33,7 +34,7 @@ async function measure(call: () => Promise<unknown>, n: number) {
   return { us: (u.user + u.system) / done, rate: done / ((performance.now() - t0) / 1000) };
 }
 const N = Number(process.env.N ?? 100000), R = Number(process.env.R ?? 5);
-for (const k of Object.keys(variants)) await measure(variants[k]!, 20000);
+for (const k of Object.keys(variants)) if (!only || k === only) await measure(variants[k]!, 20000);
 const res: Record<string, { us: number[]; rate: number[] }> = {};
 for (let r = 0; r < R; r++) for (const k of Object.keys(variants)) {
   if (only && k !== only) continue;
