@@ -1,6 +1,17 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { describeError, type DescribeContext } from '../api/describeError.ts';
 
+/** A described problem (title and plain-words message) as an alert; nothing when there is none. */
+export function ProblemNotice({ problem }: { problem: { title: string; message: string } | null | undefined }): ReactNode {
+  if (!problem) return null;
+  return (
+    <div className="notice notice-error" role="alert">
+      <p className="notice-title">{problem.title}</p>
+      <p>{problem.message}</p>
+    </div>
+  );
+}
+
 /**
  * Says in plain words what went wrong (from any thrown value, usually an ApiError), with a
  * "Try again" button when trying again may help.

@@ -4,7 +4,7 @@ import type { Comment, Page } from '../api/types.ts';
 import { newIdempotencyKey } from '../api/blogApi.ts';
 import { useApi, useAuth } from '../app/services.tsx';
 import { useResource } from '../app/useResource.ts';
-import { ErrorNotice, Loading } from '../components/ErrorNotice.tsx';
+import { ErrorNotice, Loading, ProblemNotice } from '../components/ErrorNotice.tsx';
 import { TextAreaField } from '../components/Field.tsx';
 import { formatDate } from '../posts/format.ts';
 import { Link } from '../router/router.tsx';
@@ -151,12 +151,7 @@ function CommentForm({ postId, onAdded }: { postId: string; onAdded: (comment: C
   return (
     <form className="comment-form" onSubmit={(e) => void submit(e)} noValidate>
       <h3>Add a comment</h3>
-      {described ? (
-        <div className="notice notice-error" role="alert">
-          <p className="notice-title">{described.title}</p>
-          <p>{described.message}</p>
-        </div>
-      ) : null}
+      <ProblemNotice problem={described} />
       <TextAreaField
         label="Your comment"
         name="body"

@@ -2,6 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { describeError, type ErrorDescription } from '../api/describeError.ts';
 import { useFlash } from '../app/flash.tsx';
 import { useApi, useAuth } from '../app/services.tsx';
+import { ProblemNotice } from '../components/ErrorNotice.tsx';
 import { TextField } from '../components/Field.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
 import { Link, useLocation, useNavigate } from '../router/router.tsx';
@@ -57,12 +58,7 @@ export function LoginPage(): ReactNode {
     <>
       <PageHeading title="Log in">Log in</PageHeading>
       <form className="narrow-form" onSubmit={(e) => void submit(e)} noValidate>
-        {problem ? (
-          <div className="notice notice-error" role="alert">
-            <p className="notice-title">{problem.title}</p>
-            <p>{problem.message}</p>
-          </div>
-        ) : null}
+        <ProblemNotice problem={problem} />
         <TextField
           label="Username"
           name="username"

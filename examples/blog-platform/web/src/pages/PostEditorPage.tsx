@@ -5,7 +5,7 @@ import type { Post } from '../api/types.ts';
 import { useFlash } from '../app/flash.tsx';
 import { useApi, useAuth } from '../app/services.tsx';
 import { useResource } from '../app/useResource.ts';
-import { ErrorNotice, Loading } from '../components/ErrorNotice.tsx';
+import { ErrorNotice, Loading, ProblemNotice } from '../components/ErrorNotice.tsx';
 import { TextAreaField, TextField } from '../components/Field.tsx';
 import { PageHeading } from '../components/PageHeading.tsx';
 import { ImageView } from '../images/ImageView.tsx';
@@ -169,12 +169,7 @@ function PostForm({ heading, post }: { heading: string; post: Post | null }): Re
             </button>
           </div>
         ) : null}
-        {problem ? (
-          <div className="notice notice-error" role="alert">
-            <p className="notice-title">{problem.title}</p>
-            <p>{problem.message}</p>
-          </div>
-        ) : null}
+        <ProblemNotice problem={problem} />
         <TextField
           label="Title"
           name="title"
