@@ -39,7 +39,7 @@ export type {
   TimeoutOptions,
 } from './client/options.ts';
 export type { MethodOptions, QueryValue, RequestOptions } from './client/request-options.ts';
-export type { ClientResponse } from './client/response.ts';
+export type { ClientResponse, ResponseHeaders } from './client/response.ts';
 export { systemClock } from './client/clock.ts';
 export type { Clock, RandomSource, TimerHandle } from './client/clock.ts';
 export { CLIENT_DEFAULTS } from './client/resolve-options.ts';
@@ -52,6 +52,7 @@ export {
   InvalidClientOptionsError,
   InvalidResponseError,
   RequestAbortedError,
+  ResponseBodyUsedError,
   RetryBudgetExhaustedError,
 } from './client/errors.ts';
 export type { TimeoutKind } from './client/errors.ts';

@@ -14,7 +14,7 @@ export function createPostLookup(posts: HttpClient): PostExists {
   return async (postId) => {
     try {
       const res = await posts.request({ method: 'GET', path: `/api/posts/${encodeURIComponent(postId)}` });
-      await res.body.dump();
+      await res.dump();
       return true;
     } catch (err) {
       if (isPodkitHttpError(err) && (err as { status?: number }).status === 404) return false;

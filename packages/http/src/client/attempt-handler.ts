@@ -1,40 +1,54 @@
-import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { CallSignal } from './call-signal.ts';
+import { BufferedResponse } from './response.ts';
+import type { ResponseHeaders } from './response.ts';
 
-type Handler = Dispatcher.DispatchHandler;
 type Controller = Dispatcher.DispatchController;
-type Headers = Parameters<NonNullable<Handler['onResponseStart']>>[2];
 
-/** Dispatch options carrying the attempt's {@link CallSignal} (read by {@link attachCallSignal}). @internal */
-export interface SignalledDispatchOptions extends Dispatcher.DispatchOptions {
-  readonly podkitSignal?: CallSignal;
+/** A request body undici streams (destroyed when the attempt fails, as undici's `request()` does). */
+interface DestroyableBody {
+  destroy(error?: Error): unknown;
+  readonly destroyed?: boolean;
+}
+
+function isStream(body: unknown): body is DestroyableBody {
+  return typeof body === 'object' && body !== null && typeof (body as { pipe?: unknown }).pipe === 'function';
 }
 
 /**
- * Wraps undici's request handler for one attempt so that the attempt's {@link CallSignal} can abort
- * it through undici's dispatch controller, without handing undici a `signal`. (undici's own signal
- * support copies the options, allocates closures and hooks into the queue on every request: about
- * 1.4 µs of CPU per call, most of the client's overhead over a bare `Pool.request`.)
+ * undici dispatch handler of one attempt. It replaces undici's `request()` API (an `AsyncResource`
+ * `RequestHandler` plus a `Readable` per response) with a promise settled at the response head and
+ * a {@link BufferedResponse}, and lets the attempt's {@link CallSignal} abort it through undici's
+ * dispatch controller, without handing undici a `signal` (undici's signal support copies the
+ * options, allocates closures and hooks into the queue on every request). Together that makes a
+ * call cheaper than a bare `Pool.request` (see docs/http-client.md, Performance).
  *
- * - before the request starts (waiting for a connection), an abort fails the call at once with the
- *   signal's reason; the request stays in undici's queue until a connection takes it, and is then
- *   aborted before a byte is written, so the upstream never sees it;
+ * - before the request starts (waiting for a connection), an abort fails the attempt at once with
+ *   the signal's reason; the request stays in undici's queue until a connection takes it, and is
+ *   then aborted before a byte is written, so the upstream never sees it;
  * - once started, an abort goes through the controller (headers or body phase): undici tears the
- *   request down and the wrapped handler rejects the call or destroys the body with the reason;
+ *   request down and the attempt rejects, or its body fails, with the reason;
  * - after the response has ended or failed, an abort does nothing.
  * @internal
  */
-export class AttemptHandler implements Handler {
-  readonly #inner: Handler;
+export class AttemptHandler implements Dispatcher.DispatchHandler {
   readonly #signal: CallSignal;
+  readonly #origin: string;
+  readonly #body: unknown;
+  readonly #resolve: (response: BufferedResponse) => void;
+  readonly #reject: (error: Error) => void;
   #controller: Controller | undefined = undefined;
-  #failed = false;
+  #response: BufferedResponse | undefined = undefined;
+  /** Failed before the request started (the queued request is aborted when it starts). */
+  #failedEarly = false;
   #done = false;
 
-  constructor(inner: Handler, signal: CallSignal) {
-    this.#inner = inner;
+  constructor(signal: CallSignal, origin: string, body: unknown, resolve: (response: BufferedResponse) => void, reject: (error: Error) => void) {
     this.#signal = signal;
+    this.#origin = origin;
+    this.#body = body;
+    this.#resolve = resolve;
+    this.#reject = reject;
     signal.attach(this);
   }
 
@@ -45,71 +59,58 @@ export class AttemptHandler implements Handler {
       this.#controller.abort(reason);
       return;
     }
+    this.#failedEarly = true;
     this.#fail(reason);
   }
 
-  #fail(reason: Error): void {
-    this.#done = true;
-    this.#failed = true;
-    this.#signal.detach(this);
-    this.#inner.onResponseError?.(null as unknown as Controller, reason);
-  }
-
-  onRequestStart(controller: Controller, context: unknown): void {
-    if (this.#failed) {
+  onRequestStart(controller: Controller): void {
+    if (this.#failedEarly) {
       controller.abort(this.#signal.reason ?? new Error('aborted'));
       return;
     }
     this.#controller = controller;
-    this.#inner.onRequestStart?.(controller, context);
   }
 
-  onRequestUpgrade(controller: Controller, statusCode: number, headers: Headers, socket: Duplex): void {
-    this.#inner.onRequestUpgrade?.(controller, statusCode, headers, socket);
+  onResponseStart(controller: Controller, statusCode: number, headers: ResponseHeaders): void {
+    if (this.#done || statusCode < 200) return;
+    const response = new BufferedResponse(statusCode, headers, this.#origin, controller);
+    this.#response = response;
+    this.#resolve(response);
   }
 
-  onResponseStart(controller: Controller, statusCode: number, headers: Headers, statusMessage?: string): void {
-    if (!this.#failed) this.#inner.onResponseStart?.(controller, statusCode, headers, statusMessage);
+  onResponseData(_controller: Controller, chunk: Buffer): void {
+    this.#response?.onData(chunk);
   }
 
-  onResponseData(controller: Controller, chunk: Buffer): void {
-    if (!this.#failed) this.#inner.onResponseData?.(controller, chunk);
-  }
-
-  onResponseEnd(controller: Controller, trailers: Headers): void {
-    if (this.#failed) return;
+  onResponseEnd(): void {
+    if (this.#done) return;
     this.#done = true;
     this.#signal.detach(this);
-    this.#inner.onResponseEnd?.(controller, trailers);
+    this.#response?.onEnd();
   }
 
-  onResponseError(controller: Controller, error: Error): void {
-    if (this.#failed) return;
+  onResponseError(_controller: Controller | null, error: Error): void {
+    if (this.#done) return;
+    this.#fail(error);
+  }
+
+  #fail(error: Error): void {
     this.#done = true;
-    this.#failed = true;
     this.#signal.detach(this);
-    this.#inner.onResponseError?.(controller, error);
-  }
-
-  onResponseStarted(): void {
-    this.#inner.onResponseStarted?.();
-  }
-
-  onBodySent(chunk: Buffer): void {
-    this.#inner.onBodySent?.(chunk);
-  }
-
-  onRequestSent(): void {
-    this.#inner.onRequestSent?.();
+    const body = this.#body;
+    if (isStream(body) && body.destroyed !== true) body.destroy(error);
+    if (this.#response !== undefined) this.#response.onError(error);
+    else this.#reject(error);
   }
 }
 
 /**
- * undici interceptor: a dispatch whose options carry `podkitSignal` gets an {@link AttemptHandler};
- * others pass through unchanged. Compose it once per pool (`pool.compose(attachCallSignal)`).
+ * Dispatches one attempt on `dispatcher` and resolves with its response at the response head.
+ * `signal` aborts it (see {@link AttemptHandler}).
  * @internal
  */
-export const attachCallSignal: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
-  const signal = (opts as SignalledDispatchOptions).podkitSignal;
-  return dispatch(opts, signal === undefined ? handler : new AttemptHandler(handler, signal));
-};
+export function dispatchAttempt(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: CallSignal, origin: string): Promise<BufferedResponse> {
+  return new Promise<BufferedResponse>((resolve, reject) => {
+    dispatcher.dispatch(options, new AttemptHandler(signal, origin, options.body, resolve, reject));
+  });
+}

@@ -2,9 +2,9 @@ import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Span, SpanOptions, Tracer } from '@opentelemetry/api';
 import { getRequestContext } from '@podkit/core';
 import type { RequestContext } from '@podkit/core';
-import type { Dispatcher, Pool } from 'undici';
+import type { Pool } from 'undici';
 import { fullJitterDelay, parseRetryAfter } from './backoff.ts';
-import { attachCallSignal } from './attempt-handler.ts';
+import { dispatchAttempt } from './attempt-handler.ts';
 import type { BreakerPermit, OriginBreaker } from './breaker.ts';
 import type { Bulkhead } from './bulkhead.ts';
 import { CallScope } from './call-scope.ts';
@@ -25,8 +25,7 @@ import { outgoingHeaders } from './outgoing-headers.ts';
 import { pathWithQuery } from './request-options.ts';
 import type { RequestOptions } from './request-options.ts';
 import type { ResolvedClientOptions } from './resolve-options.ts';
-import { discard, readSnippet, toClientResponse } from './response.ts';
-import type { ClientResponse } from './response.ts';
+import type { BufferedResponse, ClientResponse } from './response.ts';
 import type { RetryBudget } from './retry-budget.ts';
 import { sleep } from './sleep.ts';
 import { errorLabel } from './error-label.ts';
@@ -63,14 +62,8 @@ export class CallEngine {
   readonly #p: EngineParts;
   readonly #tracer: Tracer = trace.getTracer('@podkit/http');
 
-  /** Each pool composed with the interceptor that lets a call signal abort its attempt. */
-  readonly #dispatchers: ReadonlyMap<string, Dispatcher>;
-
   constructor(parts: EngineParts) {
     this.#p = parts;
-    const dispatchers = new Map<string, Dispatcher>();
-    for (const [origin, pool] of parts.pools) dispatchers.set(origin, pool.compose(attachCallSignal));
-    this.#dispatchers = dispatchers;
   }
 
   #closed = false;
@@ -161,17 +154,15 @@ export class CallEngine {
         const { target, permit } = picked;
         const breaker = this.#p.breakers?.get(target.origin);
         if (recording) span.addEvent('attempt', { attempt, 'server.address': target.origin });
-        let data: Dispatcher.ResponseData;
+        let data: BufferedResponse;
         const signal = scope.startAttempt(options.timeouts.headersMs);
         try {
-          data = await (this.#dispatchers.get(target.origin) as Dispatcher).request({
-            path: pathWithQuery(target.basePath, request.path, request.query),
-            method,
-            headers,
-            body: body ?? null,
-            // Not undici's `signal` (costly per call): attachCallSignal hooks it into the dispatch.
-            podkitSignal: signal,
-          } as Dispatcher.RequestOptions);
+          data = await dispatchAttempt(
+            this.#p.pools.get(target.origin) as Pool,
+            { path: pathWithQuery(target.basePath, request.path, request.query), method, headers, body: body ?? null },
+            signal,
+            target.origin,
+          );
         } catch (err) {
           const ended = scope.endReason();
           if (ended !== undefined) {
@@ -191,12 +182,12 @@ export class CallEngine {
           continue;
         }
         scope.armDeadline();
-        const status = data.statusCode;
+        const status = data.status;
         if (permit !== undefined) breaker?.record(permit, status >= 500 ? 'failure' : 'success');
         const passThrough = request.throwOnErrorStatus === false;
         if (status < 400) {
           if (recording) span.setAttribute('http.response.status_code', status);
-          const consumed = consume(toClientResponse(data, target.origin));
+          const consumed = consume(data);
           // request() consumes synchronously: skip the extra microtask of awaiting a plain value.
           return { value: consumed instanceof Promise ? await consumed : consumed, status: String(status) };
         }
@@ -204,19 +195,19 @@ export class CallEngine {
           const retryAfter = parseRetryAfter(data.headers['retry-after'], Date.now());
           const delay = this.#delay(attempt, retryAfter);
           if (delay < scope.remaining() && (budget === undefined || this.#takeBudget())) {
-            discard(data.body);
+            data.discard();
             await this.#backoff(scope, span, attempt, `status_${status}`, delay, undefined);
             avoid = target;
             continue;
           }
-          if (passThrough) return { value: await consume(toClientResponse(data, target.origin)), status: String(status) };
-          const error = new HttpStatusError(status, await readSnippet(data.body, options.snippetBytes), target.origin, method, request.path);
+          if (passThrough) return { value: await consume(data), status: String(status) };
+          const error = new HttpStatusError(status, await data.snippet(options.snippetBytes), target.origin, method, request.path);
           if (delay < scope.remaining()) throw new RetryBudgetExhaustedError(options.name, error);
           throw error;
         }
         if (recording) span.setAttribute('http.response.status_code', status);
-        if (passThrough) return { value: await consume(toClientResponse(data, target.origin)), status: String(status) };
-        throw new HttpStatusError(status, await readSnippet(data.body, options.snippetBytes), target.origin, method, request.path);
+        if (passThrough) return { value: await consume(data), status: String(status) };
+        throw new HttpStatusError(status, await data.snippet(options.snippetBytes), target.origin, method, request.path);
       }
     } catch (err) {
       const ended = scope.endReason();

@@ -131,6 +131,16 @@ export class InvalidResponseError extends PodkitHttpError {
 }
 
 /**
+ * A response body was read twice (`text()`, `bytes()`, `json()`, `body` and `dump()` each consume
+ * it). Code: `ERR_PODKIT_HTTP_BODY_USED`.
+ */
+export class ResponseBodyUsedError extends PodkitHttpError {
+  constructor() {
+    super('ERR_PODKIT_HTTP_BODY_USED', 'the response body was already read or discarded');
+  }
+}
+
+/**
  * The caller's `AbortSignal` cancelled the call. Never retried. Code: `ERR_PODKIT_HTTP_ABORTED`.
  */
 export class RequestAbortedError extends PodkitHttpError {

@@ -127,7 +127,7 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
         // The caller went away while the upstream answered: drop the answer (piping into a
         // destroyed response throws and would crash the process).
         if (res.destroyed) {
-          upBody.dump().catch(() => {});
+          void up.dump();
           return;
         }
         res.writeHead(up.status, downstreamResponseHeaders(up.headers));

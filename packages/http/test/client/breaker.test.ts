@@ -13,7 +13,7 @@ useCleanup();
 const fail500 = (_req: unknown, res: ServerResponse): void => json(res, 500, { error: 'boom' });
 
 async function settle(c: HttpClient, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await c.get('/x').then((r) => r.body.dump(), () => undefined);
+  for (let i = 0; i < n; i++) await c.get('/x').then((r) => r.dump(), () => undefined);
 }
 
 async function openBreaker(extra: Partial<ClientOptions> = {}): Promise<{ u: Upstream; c: HttpClient; clock: FakeClock; registry: Registry }> {
@@ -83,7 +83,7 @@ describe('circuit breaker', () => {
 
     const held: ServerResponse[] = [];
     u.handler = (_req, res) => held.push(res);
-    const calls = Array.from({ length: 100 }, () => c.get('/x').then((r) => r.body.dump().then(() => 'ok'), (e: unknown) => e));
+    const calls = Array.from({ length: 100 }, () => c.get('/x').then((r) => r.dump().then(() => 'ok'), (e: unknown) => e));
     await u.waitForHits(6);
     const rejected = await Promise.all(calls.slice(1));
     expect(rejected.every((e) => e instanceof BreakerOpenError)).toBe(true);
@@ -93,7 +93,7 @@ describe('circuit breaker', () => {
     expect(await calls[0]).toBe('ok');
     expect(c.breakerState().state).toBe('closed');
     u.handler = (_req, res) => json(res, 200, {});
-    await (await c.get('/x')).body.dump();
+    await (await c.get('/x')).dump();
     expect(u.hits).toBe(7);
     expect(await registry.metrics()).toMatch(/from="half-open",to="closed"\} 1/);
   });
@@ -103,7 +103,7 @@ describe('circuit breaker', () => {
     clock.advance(5000);
     const held: ServerResponse[] = [];
     u.handler = (_req, res) => held.push(res);
-    const calls = Array.from({ length: 100 }, () => c.get('/x').then((r) => r.body.dump(), (e: unknown) => e));
+    const calls = Array.from({ length: 100 }, () => c.get('/x').then((r) => r.dump(), (e: unknown) => e));
     await u.waitForHits(8);
     const settled = await Promise.all(calls.filter((_, i) => i >= 3));
     expect(settled.every((e) => e instanceof BreakerOpenError)).toBe(true);

@@ -38,7 +38,7 @@ describe('bulkhead', () => {
     ac.abort();
     expect(await queued).toMatchObject({ code: 'ERR_PODKIT_HTTP_ABORTED' });
     json(held[0] as ServerResponse, 200, {});
-    await (await first).body.dump();
+    await (await first).dump();
     expect(u.hits).toBe(1);
   });
 });

@@ -42,7 +42,7 @@ describe('request context and tracing', () => {
     const c = client({ name: 'up', baseUrl: u.url, retry: { baseDelayMs: 0, maxDelayMs: 0 } });
     const traceId = await runWithRequestContext({ requestId: 'req-42' }, () =>
       withSpan('incoming', async (span) => {
-        await (await c.get('/x')).body.dump();
+        await (await c.get('/x')).dump();
         return span.spanContext().traceId;
       }),
     );
@@ -63,7 +63,7 @@ describe('request context and tracing', () => {
     const u = await upstream();
     u.keepRequests = true;
     const c = client({ name: 'up', baseUrl: u.url });
-    await runWithRequestContext({ requestId: 'ctx' }, async () => (await c.get('/x', { headers: { 'X-Request-Id': 'mine' } })).body.dump());
+    await runWithRequestContext({ requestId: 'ctx' }, async () => (await c.get('/x', { headers: { 'X-Request-Id': 'mine' } })).dump());
     expect(u.requests[0]?.headers['x-request-id']).toBe('mine');
   });
 });

@@ -56,7 +56,7 @@ describe('JSON helpers', () => {
     const c = client({ name: 'up', baseUrl: u.url });
     const res = await c.post('/posts', { json: { title: 'hi' } });
     expect(res.status).toBe(201);
-    await res.body.dump();
+    await res.dump();
     expect(received).toBe('application/json {"title":"hi"}');
   });
 });

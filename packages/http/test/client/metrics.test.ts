@@ -13,10 +13,10 @@ describe('metrics', () => {
     const registry = new Registry();
     const a = client({ name: 'posts', baseUrl: u.url, registry });
     const b = client({ name: 'auth', baseUrl: u.url, registry });
-    await (await a.get('/x')).body.dump();
-    await (await a.get('/x')).body.dump();
+    await (await a.get('/x')).dump();
+    await (await a.get('/x')).dump();
     await a.get('/missing').catch(() => undefined);
-    await (await b.post('/x')).body.dump();
+    await (await b.post('/x')).dump();
     const text = await registry.metrics();
     expect(text).toContain('# TYPE http_client_requests_total counter');
     expect(text).toContain('http_client_requests_total{client="posts",method="GET",status="200"} 2');
@@ -39,7 +39,7 @@ describe('metrics', () => {
     const registry = new Registry<OpenMetricsContentType>();
     registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
     const c = client({ name: 'posts', baseUrl: u.url, registry });
-    await (await c.get('/x')).body.dump();
+    await (await c.get('/x')).dump();
     const text = await registry.metrics();
     expect(text).toContain('http_client_requests_total{client="posts",method="GET",status="200"} 1');
     expect(text).not.toContain('_total_total');

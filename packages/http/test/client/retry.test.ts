@@ -71,7 +71,7 @@ describe('retries', () => {
     const c = client({ name: 'up', baseUrl: u.url, retry: { baseDelayMs: 0, maxDelayMs: 0 } });
     const res = await c.post('/orders', { json: { item: 1 }, headers: { 'Idempotency-Key': 'k-1' } });
     expect(res.status).toBe(200);
-    await res.body.dump();
+    await res.dump();
     expect(u.hits).toBe(2);
   });
 
@@ -81,7 +81,7 @@ describe('retries', () => {
     const c = client({ name: 'up', baseUrl: `${refused},${u.url}`, retry: { baseDelayMs: 0, maxDelayMs: 0 } });
     const res = await c.post('/orders', { json: { item: 1 } });
     expect(res.origin).toBe(u.url);
-    await res.body.dump();
+    await res.dump();
     expect(u.hits).toBe(1);
   });
 
@@ -98,13 +98,13 @@ describe('retries', () => {
     const a = await upstream();
     const b = await upstream();
     const c = client({ name: 'up', baseUrl: `${a.url}, ${b.url}` });
-    for (let i = 0; i < 10; i++) await (await c.get('/x')).body.dump();
+    for (let i = 0; i < 10; i++) await (await c.get('/x')).dump();
     expect([a.hits, b.hits]).toEqual([5, 5]);
     a.handler = (_req, res) => json(res, 503, {});
     const c2 = client({ name: 'up2', origins: [a.url, b.url], retry: { baseDelayMs: 0, maxDelayMs: 0 } });
     const res = await c2.get('/x');
     expect(res.origin).toBe(b.url);
-    await res.body.dump();
+    await res.dump();
     expect(a.hits).toBe(6);
   });
 
@@ -120,7 +120,7 @@ describe('retries', () => {
     clock.advance(1);
     const res = await call;
     expect(res.status).toBe(200);
-    await res.body.dump();
+    await res.dump();
     expect(u.hits).toBe(2);
   });
 

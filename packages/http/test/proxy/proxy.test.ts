@@ -148,7 +148,7 @@ describe('createProxy', () => {
       json(res, 500, { error: 'boom' });
     });
     const client = testClient({ name: 'posts', baseUrl: up.url, clock: new FakeClock(), retry: false, breaker: { minimumVolume: 5 } });
-    for (let i = 0; i < 5; i++) await client.get('/x').then((r) => r.body.dump(), () => undefined);
+    for (let i = 0; i < 5; i++) await client.get('/x').then((r) => r.dump(), () => undefined);
     expect(client.breakerState().state).toBe('open');
     const { port } = await serveProxy(createProxy({ client }));
     const hits = up.requests.length;

@@ -4,6 +4,6 @@ import { createClient } from '../../../src/index.ts';
 
 const client = createClient({ name: 'child', baseUrl: process.argv[2] ?? '' });
 const res = await client.get('/x');
-await res.body.dump();
+await res.dump();
 await client.get('/missing').catch(() => undefined);
 process.stdout.write(`done ${client.breakerState().state}`);
