@@ -54,7 +54,7 @@ const BENCHES: readonly BenchSpec[] = [
     rows: httpServerRows,
     timeoutSeconds: 180,
   },
-  { id: 'http-client', file: 'http-client.bench.ts', options: {}, quick: { seconds: 1, rounds: 1 }, rows: httpClientRows, timeoutSeconds: 150 },
+  { id: 'http-client', file: 'http-client.bench.ts', options: {}, quick: { seconds: 1, rounds: 1 }, rows: httpClientRows, timeoutSeconds: 240 },
   { id: 'platform', file: 'platform.bench.ts', options: {}, quick: { seconds: 2, quick: true }, rows: platformRows, timeoutSeconds: 240 },
 ];
 
