@@ -1,7 +1,8 @@
 // CPU µs per call of the podkit client (in a request context, and without one) next to bare undici
 // Pool.request (alone, and sending x-request-id from a request context) and next to the floor: undici's
 // dispatch with the least handler that reads a body as text. Rounds alternate in one process. A
-// driver for profiling:
+// driver for profiling (variants share one process, so undici code shared between them is less
+// optimised than in a process of its own: read it for costs, take ratios from http-client.bench.ts):
 //   flock /tmp/podkit-bench.lock taskset -c 0 node --conditions=@podkit/source [--cpu-prof] bench/http-client-profile.ts
 // Env: N calls per round (100000), R rounds (5), ONLY=<variant> to run one variant after warm-up.
 import { spawn } from 'node:child_process';

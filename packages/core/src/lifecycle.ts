@@ -107,6 +107,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
     buckets: [0.01, 0.1, 0.5, 1, 2.5, 5, 10, 20, 30, 60],
   });
   let state: LifecycleState = 'idle';
+  let warnedHooksTotal = false;
   let removeHandlers: (() => void) | undefined;
   let sequence: Promise<void> | undefined;
   let exitCode = 0;
@@ -184,6 +185,16 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
         log.warn({ hook: hook.name, timeoutMs: hook.timeoutMs, hooksTimeoutMs: plan.hooksTimeoutMs }, 'hook timeout exceeds the hooks budget; it will be capped');
       }
       hooks.push(hook);
+      // Hooks run one after another: if their timeouts add up past the budget and they all hang,
+      // the ones registered first (run last: often telemetry flushes) are skipped. Say so once, now.
+      const total = hooks.reduce((sum, h) => sum + (h.timeoutMs ?? 0), 0);
+      if (!warnedHooksTotal && total > plan.hooksTimeoutMs) {
+        warnedHooksTotal = true;
+        log.warn(
+          { hooks: hooks.map((h) => ({ name: h.name, timeoutMs: h.timeoutMs })), totalTimeoutMs: total, hooksTimeoutMs: plan.hooksTimeoutMs },
+          'shutdown hook timeouts add up past the hooks budget: if they all hang, the first registered are skipped; lower their timeouts or raise the grace period',
+        );
+      }
       return remove(hooks, hook);
     },
     track<T>(promise: Promise<T>): Promise<T> {

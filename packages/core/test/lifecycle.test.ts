@@ -67,6 +67,20 @@ describe('shutdown sequence', () => {
     expect(h.out.lines.find((l) => l.msg === 'shutdown hook failed; continuing')).toMatchObject({ hook: 'throws', err: { message: 'close failed' } });
   });
 
+  it('warns once, naming the hooks, when hook timeouts add up past the hooks budget', () => {
+    const h = harness({ gracePeriodMs: 30_000, propagationDelayMs: 5000 }); // hooks budget 7050 ms
+    const warning = (): Record<string, unknown>[] => h.out.lines.filter((l) => String(l.msg).startsWith('shutdown hook timeouts add up'));
+    h.lifecycle.addHook({ name: 'telemetry', timeoutMs: 2000, run: () => undefined });
+    h.lifecycle.addHook({ name: 'untimed', run: () => undefined });
+    h.lifecycle.addHook({ name: 'database', timeoutMs: 5000, run: () => undefined });
+    expect(warning()).toEqual([]);
+    h.lifecycle.addHook({ name: 'cache', timeoutMs: 2000, run: () => undefined });
+    h.lifecycle.addHook({ name: 'client', timeoutMs: 2000, run: () => undefined });
+    expect(warning()).toHaveLength(1);
+    expect(warning()[0]).toMatchObject({ level: 'warn', totalTimeoutMs: 9000, hooksTimeoutMs: 7050 });
+    expect((warning()[0]?.hooks as { name: string }[]).map((x) => x.name)).toEqual(['telemetry', 'untimed', 'database', 'cache']);
+  });
+
   it('runs hooks exactly once when SIGTERM, SIGINT and SIGTERM arrive within 100 ms', async () => {
     const h = harness();
     const hook = vi.fn();

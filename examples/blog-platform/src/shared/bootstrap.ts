@@ -80,6 +80,9 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
   });
   const { logger, lifecycle, health } = service;
   logger.info({ config: redactConfig(config), tracing: telemetry.exporting ? 'otlp' : 'ids only' }, 'configuration loaded');
+  // Hooks run one after another in reverse order (telemetry last, so it flushes what the others
+  // logged), and their timeouts add up to at most 7 s: the hooks budget of a 30 s grace period is
+  // 7.05 s, so even if every hook hung, none would be skipped (core warns when they do not fit).
   lifecycle.addHook({ name: 'telemetry', run: () => telemetry.shutdown(), timeoutMs: 2_000 });
 
   // A ConfigMap update (kubelet's ..data swap) applies `log.level` at once; other keys need a restart.
@@ -95,7 +98,10 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
     service.metrics.recordConfigReload('failure');
     logger.warn({ err: { message: err.message } }, 'configuration update rejected; keeping the last good one');
   });
-  lifecycle.addHook({ name: 'config-watch', run: () => watcher.close() });
+  lifecycle.addHook({ name: 'config-watch', run: () => watcher.close(), timeoutMs: 100 });
+  // Upstream clients close together, in one hook (their in-flight calls ended with the drain).
+  const clients: HttpClient[] = [];
+  let clientsHook = false;
 
   const ctx: ServiceContext<z.output<S> & BaseConfig> = {
     config,
@@ -117,7 +123,7 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
       });
       logger.info({ backend: db.kind, schema: db.schema }, 'database opened');
       health.register({ name: 'database', kinds: ['readiness'], check: () => db.ping(), timeoutMs: 2_000, critical: true });
-      lifecycle.addHook({ name: 'database', run: () => db.close(), timeoutMs: 5_000 });
+      lifecycle.addHook({ name: 'database', run: () => db.close(), timeoutMs: 2_900 });
       return db;
     },
     async openCache(s) {
@@ -130,16 +136,20 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
       logger.info({ backend: cache.kind }, 'cache opened');
       // a cache outage degrades to database reads: not critical for readiness
       health.register({ name: 'cache', kinds: ['readiness'], check: () => cache.ping(), timeoutMs: 1_000, critical: false });
-      lifecycle.addHook({ name: 'cache', run: () => cache.close(), timeoutMs: 2_000 });
+      lifecycle.addHook({ name: 'cache', run: () => cache.close(), timeoutMs: 1_000 });
       return cache;
     },
     client(name, baseUrl, clientOptions) {
       const client = createClient({ service, ...clientOptions, name, baseUrl });
-      lifecycle.addHook({ name: `client:${name}`, run: () => client.close(), timeoutMs: 2_000 });
+      clients.push(client);
+      if (!clientsHook) {
+        clientsHook = true;
+        lifecycle.addHook({ name: 'upstream-clients', run: async () => void (await Promise.all(clients.map((c) => c.close()))), timeoutMs: 1_000 });
+      }
       return client;
     },
     onShutdown(name, fn) {
-      lifecycle.addHook({ name, run: fn, timeoutMs: 5_000 });
+      lifecycle.addHook({ name, run: fn, timeoutMs: 1_000 });
     },
   };
 
