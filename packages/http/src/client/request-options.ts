@@ -27,7 +27,8 @@ export interface RequestOptions {
   json?: unknown;
   /**
    * Cancels the call at once; an aborted call is never retried. It governs the call until
-   * `request()` resolves; to stop reading a body after that, call `response.body.destroy()`.
+   * `request()` resolves; to stop reading a body after that, call `response.dump(0)` (or destroy
+   * the `response.body` stream): the rest of the body is aborted and its connection closed.
    */
   signal?: AbortSignal;
   /**
