@@ -70,8 +70,8 @@ const STREAM = 2;
 /** `dump()` or a bounded snippet: chunks are counted (a snippet keeps its first bytes) and dropped. */
 const DROP = 3;
 
-/** Aborts a response whose discarded body ran past the limit. @internal */
-class DiscardedBodyTooLong extends Error {
+/** Reason a response is aborted with when its body is discarded past a limit or its stream destroyed. @internal */
+class ResponseAbortedByClient extends Error {
   readonly code = 'UND_ERR_ABORTED';
 }
 
@@ -183,19 +183,21 @@ export class BufferedResponse implements ClientResponse {
 
   get body(): Readable {
     if (this.#stream !== undefined) return this.#stream;
+    if (this.#mode !== UNREAD) {
+      // Already read another way: a stream that only fails (it must not abort that read).
+      const used = new Readable({ read: () => undefined });
+      used.destroy(new ResponseBodyUsedError());
+      return used;
+    }
     const stream = new Readable({
       read: () => this.#resume(),
       destroy: (err, callback) => {
         // Destroyed before its end: abort the response (its connection cannot be reused).
-        if (this.#state === OPEN) this.#controller.abort(err ?? new DiscardedBodyTooLong('response body stream destroyed'));
+        if (this.#state === OPEN) this.#controller.abort(err ?? new ResponseAbortedByClient('response body stream destroyed'));
         callback(err);
       },
     });
     this.#stream = stream;
-    if (this.#mode !== UNREAD) {
-      stream.destroy(new ResponseBodyUsedError());
-      return stream;
-    }
     this.#mode = STREAM;
     const chunks = this.#chunks;
     this.#chunks = [];
@@ -269,7 +271,7 @@ export class BufferedResponse implements ClientResponse {
     }
     this.#dropped += chunk.length;
     if (this.#state === OPEN && this.#dropped > this.#dropLimit) {
-      this.#controller.abort(new DiscardedBodyTooLong('response body discarded'));
+      this.#controller.abort(new ResponseAbortedByClient('response body discarded'));
     }
   }
 

@@ -169,6 +169,18 @@ describe('BufferedResponse backpressure', () => {
     expect(parts.join('')).toBe('one,two');
   });
 
+  it('reading body while text() is pending gives a failing stream and leaves the read alone', async () => {
+    const controller = recordingController();
+    const res = new BufferedResponse(200, {}, 'http://up', controller);
+    const text = res.text();
+    const [err] = (await once(res.body, 'error')) as [Error];
+    expect(err).toBeInstanceOf(ResponseBodyUsedError);
+    res.onData(Buffer.from('still here'));
+    res.onEnd();
+    expect(await text).toBe('still here');
+    expect(controller.calls).toEqual([]);
+  });
+
   it('a snippet keeps the first bytes and aborts a body longer than 64 KiB', async () => {
     const controller = recordingController();
     const res = new BufferedResponse(503, {}, 'http://up', controller);
