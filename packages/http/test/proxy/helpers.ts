@@ -69,13 +69,5 @@ export async function serveProxy(handler: ProxyHandler): Promise<{ server: Podki
   return { server, port: server.port, lines: t.lines };
 }
 
-/** An origin where nothing listens (connections are refused). */
-export async function refusedOrigin(): Promise<string> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return `http://127.0.0.1:${port}`;
-}
+/** An origin where nothing listens (connections are refused): the client tests' helper. */
+export { refusedOrigin } from '../client/helpers/upstream.ts';
