@@ -4,7 +4,7 @@ import { adminConfig, DEFAULT_ADMIN_PORTS, DEFAULT_PORTS, distinctAdminPort, log
 
 /** Configuration of the gateway (no database, no cache). */
 export const configSchema = z.object({
-  port: z.number().int().min(0).max(65_535).default(DEFAULT_PORTS.gateway).describe('HTTP port (0 = any free port)'),
+  port: z.number().int().min(0).max(65_535).default(DEFAULT_PORTS.gateway).describe('public HTTP port: the API, never the probes or /metrics (0 = any free port)'),
   ...adminConfig(DEFAULT_ADMIN_PORTS.gateway),
   log: z.object({ level: reloadable(logLevel.default('info')).describe('log level, applied without restart') }),
   auth: z.object({ url: upstreamUrl(DEFAULT_PORTS.auth).describe('auth base URL(s)') }),

@@ -11,7 +11,7 @@ export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trac
  */
 export function commonConfig(service: string, defaultPort: number, defaultAdminPort: number) {
   return {
-    port: z.number().int().min(0).max(65_535).default(defaultPort).describe('HTTP port (0 = any free port)'),
+    port: z.number().int().min(0).max(65_535).default(defaultPort).describe('public HTTP port: the API, never the probes or /metrics (0 = any free port)'),
     ...adminConfig(defaultAdminPort),
     log: z.object({
       level: reloadable(logLevel.default('info')).describe('log level, applied without restart'),
