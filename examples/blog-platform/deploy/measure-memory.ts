@@ -77,7 +77,7 @@ function memorySampler(platform: Platform): { stop(): Map<string, { peakMiB: num
 async function ensureGateway(platform: Platform): Promise<void> {
   const proc = platform.processes.get('gateway');
   const alive = proc !== undefined && proc.child.exitCode === null && proc.child.signalCode === null;
-  const healthy = alive && (await fetch(`${platform.gatewayUrl}/health`).then((r) => r.ok).catch(() => false));
+  const healthy = alive && (await fetch(`${platform.adminUrls.gateway ?? ''}/health`).then((r) => r.ok).catch(() => false));
   if (healthy) return;
   const last = (platform.logs['gateway'] ?? []).filter((l) => l.includes('"fatal"')).at(-1);
   process.stdout.write(`NOTE: the gateway did not survive the last run, restarting it. Last fatal line: ${(last ?? '(none)').slice(0, 300)}\n`);

@@ -17,8 +17,14 @@ export interface Resources {
 /** One service of the platform as deployed. */
 export interface DeployedService {
   readonly name: ServiceName;
-  /** Container port: the API, probes and `/metrics` all listen here (podkit serves them together). */
+  /** Container port `http`: the API only, what the Service (and so the Ingress and the other pods) reach. */
   readonly port: number;
+  /**
+   * Container port `admin`: podkit's probes (`/health`, `/ready`, `/startup`) and `/metrics`,
+   * reached by the kubelet and Prometheus only (no Service port, no Ingress path, and the
+   * NetworkPolicies admit Prometheus on this port alone).
+   */
+  readonly adminPort: number;
   /** `app.kubernetes.io/component`. */
   readonly component: 'api-gateway' | 'backend';
   /** One line for humans (a manifest comment and the keys reference). */
@@ -72,6 +78,10 @@ export const SERVICE_UID = 10001;
 export const SERVICE_IMAGE = 'ghcr.io/podkit/blog-platform';
 /** Port of the Kubernetes Services in front of the pods (`http://posts` reaches posts:8082). */
 export const SERVICE_PORT = 80;
+/** Name of the container port serving the API (the Service's target port). */
+export const HTTP_PORT_NAME = 'http';
+/** Name of the container port serving probes and `/metrics` (probes and Prometheus target it). */
+export const ADMIN_PORT_NAME = 'admin';
 /** Where the ConfigMap and the Secrets are mounted (podkit config's defaults). */
 export const CONFIG_DIR = '/etc/config';
 export const SECRETS_DIR = '/etc/secrets';
@@ -81,6 +91,7 @@ export const SERVICES: readonly DeployedService[] = [
   {
     name: 'gateway',
     port: 8080,
+    adminPort: 9080,
     component: 'api-gateway',
     description: 'API gateway: routes /api/* to the services and serves the front end',
     calls: ['auth', 'posts', 'comments', 'images'],
@@ -92,6 +103,7 @@ export const SERVICES: readonly DeployedService[] = [
   {
     name: 'auth',
     port: 8081,
+    adminPort: 9081,
     component: 'backend',
     description: 'users, login, JWT issuing and the JWKS',
     calls: [],
@@ -103,6 +115,7 @@ export const SERVICES: readonly DeployedService[] = [
   {
     name: 'posts',
     port: 8082,
+    adminPort: 9082,
     component: 'backend',
     description: 'posts CRUD with cache-aside reads in Redis',
     calls: ['auth'],
@@ -114,6 +127,7 @@ export const SERVICES: readonly DeployedService[] = [
   {
     name: 'comments',
     port: 8083,
+    adminPort: 9083,
     component: 'backend',
     description: 'comments per post; checks the post exists through a podkit client to posts',
     calls: ['auth', 'posts'],
@@ -125,6 +139,7 @@ export const SERVICES: readonly DeployedService[] = [
   {
     name: 'images',
     port: 8084,
+    adminPort: 9084,
     component: 'backend',
     description: 'image upload and background processing with sharp (jobs in PostgreSQL)',
     calls: ['auth'],

@@ -3,7 +3,8 @@
 # be run for here: lays out /app as the Dockerfile's runtime stage does (production dependencies
 # from `npm ci --omit=dev`, the packages' compiled dist/, the example's sources), then runs one
 # service from it as an unprivileged user that cannot write to it (like the read-only root
-# filesystem), checks /ready and /metrics, sends SIGTERM and waits for the orderly exit.
+# filesystem), checks /ready and /metrics on the admin port (and that the public port answers
+# 404 for them), sends SIGTERM and waits for the orderly exit.
 #
 #   examples/blog-platform/deploy/simulate-image.sh [service]      (from the repository root, as root)
 #
@@ -15,6 +16,7 @@ repo="$(cd "$(dirname "$0")/../../.." && pwd)"
 node="$(readlink -f "$repo/node_modules/.bin/node")"
 app="$(mktemp -d /tmp/podkit-image-sim.XXXX)"
 port="${PORT:-18481}"
+admin_port="${ADMIN_PORT:-19481}"
 cleanup() {
   psql -h 127.0.0.1 -U postgres -qc "DROP SCHEMA IF EXISTS ${service}_imgsim CASCADE" >/dev/null 2>&1 || true
   redis-cli --scan --pattern 'imgsim:*' | xargs -r redis-cli del >/dev/null || true
@@ -38,7 +40,7 @@ chmod -R a+rX,go-w "$app"
 echo "== runtime: node examples/blog-platform/src/service.ts $service as uid 65534"
 cd "$app"
 setpriv --reuid=65534 --regid=65534 --clear-groups env -i PATH=/usr/bin:/bin NODE_ENV=production \
-  PORT="$port" HOME=/nonexistent KUBERNETES_SERVICE_HOST=10.96.0.1 \
+  PORT="$port" ADMIN_PORT="$admin_port" HOME=/nonexistent KUBERNETES_SERVICE_HOST=10.96.0.1 \
   PODKIT_GRACE_PERIOD_SECONDS=30 SHUTDOWN_GRACE_PERIOD=30s \
   DATABASE_HOST=127.0.0.1 DATABASE_USER=postgres DATABASE_NAME=postgres DATABASE_SCHEMA="${service}_imgsim" \
   REDIS_URL=redis://127.0.0.1:6379/0 REDIS_PREFIX="imgsim:${service}:" \
@@ -47,8 +49,9 @@ setpriv --reuid=65534 --regid=65534 --clear-groups env -i PATH=/usr/bin:/bin NOD
 pid=$!
 for _ in $(seq 1 120); do grep -q '"service ready"' "$app/service.log" && break; kill -0 "$pid" || break; sleep 0.5; done
 grep -q '"service ready"' "$app/service.log" || { cat "$app/service.log"; echo "FAIL: $service did not become ready"; exit 1; }
-echo "ready:   $(curl -s -o /dev/null -w '%{http_code}' "localhost:$port/ready")"
-echo "metrics: $(curl -s "localhost:$port/metrics" | grep -c '^[a-z]') samples"
+echo "ready:   $(curl -s -o /dev/null -w '%{http_code}' "localhost:$admin_port/ready") (admin port $admin_port)"
+echo "metrics: $(curl -s "localhost:$admin_port/metrics" | grep -c '^[a-z]') samples (admin port $admin_port)"
+echo "public:  /ready $(curl -s -o /dev/null -w '%{http_code}' "localhost:$port/ready"), /metrics $(curl -s -o /dev/null -w '%{http_code}' "localhost:$port/metrics") (port $port: 404 expected)"
 start=$(date +%s%N)
 kill -TERM "$pid"
 set +e; wait "$pid"; code=$?; set -e

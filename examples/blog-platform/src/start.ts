@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole platform on embedded defaults (PGlite, in-memory cache) on ports
- * 8080–8084, with a little sample content; Ctrl-C drains and stops every service.
+ * 8080–8084 (probes and `/metrics` on the admin ports 9080–9084), with a little sample content;
+ * Ctrl-C drains and stops every service.
  * Also the programmatic harness tests use: {@link startPlatform}.
  */
 import { ensureWebBuild } from '../web/build.ts';
@@ -31,7 +32,8 @@ async function run(): Promise<void> {
   });
   const seeded = await seedSampleContent(platform.gatewayUrl);
   if (seeded) process.stdout.write('seeded sample posts\n');
-  process.stdout.write(`\n  blog platform ready: ${platform.gatewayUrl}\n  (Ctrl-C drains and stops every service)\n\n`);
+  const admin = Object.entries(platform.adminUrls).map(([name, url]) => `${name} ${url}`).join(', ');
+  process.stdout.write(`\n  blog platform ready: ${platform.gatewayUrl}\n  probes and /metrics: ${admin}\n  (Ctrl-C drains and stops every service)\n\n`);
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;

@@ -4,7 +4,10 @@
  * change them together, never one side alone. docs/kubernetes.md explains each choice.
  */
 
-/** Probe paths served by podkit's HTTP server on the service port. */
+/**
+ * Probe and metrics paths served by podkit's HTTP server on the admin port (container port
+ * `admin`); the public port answers 404 for them.
+ */
 export const PROBE_PATHS = { startup: '/startup', liveness: '/health', readiness: '/ready', metrics: '/metrics' } as const;
 
 /** One probe's timing, as in a Kubernetes `Probe`. */

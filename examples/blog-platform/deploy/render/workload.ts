@@ -5,7 +5,9 @@
  */
 import type { DeployedService } from '../platform.ts';
 import {
+  ADMIN_PORT_NAME,
   CONFIG_DIR,
+  HTTP_PORT_NAME,
   NAMESPACE,
   PART_OF,
   SECRETS_DIR,
@@ -42,17 +44,19 @@ export function configMapName(name: string): string {
   return `${name}-config`;
 }
 
+/** A probe on the admin port, by name: the public port answers 404 for the probe paths. */
 function probe(path: string, timing: ProbeTiming): Record<string, unknown> {
-  return { httpGet: { path, port: 'http' }, ...timing };
+  return { httpGet: { path, port: ADMIN_PORT_NAME }, ...timing };
 }
 
 /**
- * Env holds only what the pod spec owns (the port the container declares, the grace period the
+ * Env holds only what the pod spec owns (the ports the container declares, the grace period the
  * pod declares, where the volumes are mounted); every other key is in the ConfigMap.
  */
 function env(svc: DeployedService): Record<string, unknown>[] {
   return [
     { name: 'PORT', value: String(svc.port) },
+    { name: 'ADMIN_PORT', value: String(svc.adminPort) },
     // The same number as terminationGracePeriodSeconds: podkit plans its shutdown inside it.
     ...SHUTDOWN_ENV.map((v) => ({ name: v.name, value: v.format(GRACE_PERIOD_SECONDS) })),
     { name: 'PODKIT_CONFIG_DIR', value: CONFIG_DIR },
@@ -103,7 +107,9 @@ function deployment(svc: DeployedService): K8sObject {
           labels: { ...labels, 'blog-platform.podkit.dev/metrics': 'true' },
           annotations: {
             'prometheus.io/scrape': 'true',
-            'prometheus.io/port': String(svc.port),
+            // The admin port (for scrapers that read the annotation; the shipped Prometheus
+            // config selects the container port named `admin`).
+            'prometheus.io/port': String(svc.adminPort),
             'prometheus.io/path': PROBE_PATHS.metrics,
           },
         },
@@ -133,7 +139,10 @@ function deployment(svc: DeployedService): K8sObject {
               image: `${SERVICE_IMAGE}:${APP_VERSION}`,
               imagePullPolicy: 'IfNotPresent',
               args: [svc.name],
-              ports: [{ name: 'http', containerPort: svc.port, protocol: 'TCP' }],
+              ports: [
+                { name: HTTP_PORT_NAME, containerPort: svc.port, protocol: 'TCP' },
+                { name: ADMIN_PORT_NAME, containerPort: svc.adminPort, protocol: 'TCP' },
+              ],
               env: env(svc),
               resources: svc.resources,
               startupProbe: probe(PROBE_PATHS.startup, STARTUP_PROBE),
@@ -169,9 +178,11 @@ export function renderWorkload(svc: DeployedService): K8sObject[] {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: meta,
+      // The API port only: the admin port is reached on the pod IP (kubelet, Prometheus), never
+      // through the Service, so other pods and the Ingress cannot address it.
       spec: {
         selector: selectorLabels(svc.name),
-        ports: [{ name: 'http', port: SERVICE_PORT, targetPort: 'http', protocol: 'TCP' }],
+        ports: [{ name: HTTP_PORT_NAME, port: SERVICE_PORT, targetPort: HTTP_PORT_NAME, protocol: 'TCP' }],
       },
     },
     {

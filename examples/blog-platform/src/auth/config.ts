@@ -1,10 +1,10 @@
 import { defineConfig, duration, secret } from '@podkit/config';
 import { z } from 'zod';
-import { commonConfig, DEFAULT_PORTS } from '../shared/config.ts';
+import { commonConfig, DEFAULT_ADMIN_PORTS, DEFAULT_PORTS, distinctAdminPort } from '../shared/config.ts';
 
 /** Configuration of the auth service (env vars, ConfigMap `/etc/config`, Secret `/etc/secrets`). */
 export const configSchema = z.object({
-  ...commonConfig('auth', DEFAULT_PORTS.auth),
+  ...commonConfig('auth', DEFAULT_PORTS.auth, DEFAULT_ADMIN_PORTS.auth),
   jwtSigningKey: secret(z.string().optional()).describe(
     'Ed25519 private key, PEM PKCS#8 (Secret key jwt-signing-key); unset → an ephemeral key per start',
   ),
@@ -16,7 +16,7 @@ export const configSchema = z.object({
     maxFailuresPerAddress: z.number().int().min(1).default(20).describe('failed logins per client address per window'),
     failureWindow: duration({ unit: 's' }).default(15 * 60_000).describe('rate-limit window'),
   }),
-});
+}).superRefine(distinctAdminPort);
 
 /** The auth config definition (load it with `authConfig.load()`). */
 export const authConfig = defineConfig(configSchema);

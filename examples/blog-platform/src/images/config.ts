@@ -1,7 +1,7 @@
 import { defineConfig, duration } from '@podkit/config';
 import type { Config, ConfigDefinition } from '@podkit/config';
 import { z } from 'zod';
-import { commonConfig, DEFAULT_PORTS, upstreamUrl } from '../shared/config.ts';
+import { commonConfig, DEFAULT_ADMIN_PORTS, DEFAULT_PORTS, distinctAdminPort, upstreamUrl } from '../shared/config.ts';
 
 /**
  * Configuration of the images service. Every key comes from podkit config sources: environment
@@ -11,7 +11,7 @@ import { commonConfig, DEFAULT_PORTS, upstreamUrl } from '../shared/config.ts';
  * `log.level`, `database.*`, `shutdown.grace-period`) come from {@link commonConfig}.
  */
 export const configSchema = z.object({
-  ...commonConfig('images', DEFAULT_PORTS.images),
+  ...commonConfig('images', DEFAULT_PORTS.images, DEFAULT_ADMIN_PORTS.images),
   auth: z.object({ url: upstreamUrl(DEFAULT_PORTS.auth).describe('auth base URL(s), for the JWKS that verifies tokens') }),
   images: z.object({
     maxBytes: z
@@ -37,7 +37,7 @@ export const configSchema = z.object({
     lease: duration({ min: '5s' }).default(60_000).describe('How long a claimed job stays locked without a heartbeat before another worker retries it.'),
     maxAttempts: z.number().int().min(1).max(20).default(3).describe('Attempts before an image is marked failed.'),
   }),
-});
+}).superRefine(distinctAdminPort);
 
 /** The compiled config definition of the images service (keys, env names, defaults). */
 export const imagesConfig: ConfigDefinition<typeof configSchema> = defineConfig(configSchema);

@@ -8,8 +8,10 @@ export interface ServiceProcess {
   readonly id: string;
   readonly service: ServiceName;
   readonly child: ChildProcess;
-  /** The port it listens on (known once it said so). */
+  /** The public port it listens on (known once it said so). */
   readonly port: number;
+  /** Its admin port: probes (`/health`, `/ready`, `/startup`) and `/metrics`. */
+  readonly adminPort: number;
   /** Resolves with the exit code (or signal name) when the process exits. */
   readonly exited: Promise<number | string>;
   /** Resolves when the service finished starting (migrations applied, ready for traffic). */
@@ -29,7 +31,7 @@ export interface SpawnOptions {
 
 /**
  * Spawns `node --conditions=@podkit/source src/<service>/main.ts` with an IPC channel and
- * resolves as soon as the service reports `listening` (its port is known, so services that
+ * resolves as soon as the service reports `listening` (its ports are known, so services that
  * call it can start), with `ready` resolving once its startup is done (migrations applied).
  * Rejects with its last output when it exits or times out first.
  */
@@ -66,10 +68,10 @@ export function spawnService(o: SpawnOptions): Promise<ServiceProcess> {
       if (listening) onFail(error);
       else reject(error);
     }
-    child.on('message', (msg: { type?: string; port?: number }) => {
-      if (msg.type === 'listening' && typeof msg.port === 'number' && !listening) {
+    child.on('message', (msg: { type?: string; port?: number; adminPort?: number }) => {
+      if (msg.type === 'listening' && typeof msg.port === 'number' && typeof msg.adminPort === 'number' && !listening) {
         listening = true;
-        resolve({ id: o.id, service: o.service, child, port: msg.port, exited, ready });
+        resolve({ id: o.id, service: o.service, child, port: msg.port, adminPort: msg.adminPort, exited, ready });
       }
       if (msg.type === 'ready') {
         done = true;

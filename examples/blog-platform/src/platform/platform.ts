@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { spawnService, type ServiceProcess } from './child.ts';
-import { DEPENDENCIES, FIXED_PORTS, isAvailable, START_WAVES, type ServiceName } from './services.ts';
+import { DEPENDENCIES, FIXED_ADMIN_PORTS, FIXED_PORTS, isAvailable, START_WAVES, type ServiceName } from './services.ts';
 
 /** Options for {@link startPlatform}. */
 export interface PlatformOptions {
-  /** `fixed`: 8080–8084 (`npm start`); `ephemeral`: every process on port 0 (tests). @default 'ephemeral' */
+  /**
+   * `fixed`: 8080–8084, admin ports 9080–9084 (`npm start`); `ephemeral`: every process on
+   * port 0, public and admin (tests). @default 'ephemeral'
+   */
   readonly ports?: 'fixed' | 'ephemeral';
   /** Extra environment for every process (e.g. `DATABASE_URL`, `REDIS_URL`, `LOG_LEVEL`). */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -28,8 +31,10 @@ export interface PlatformOptions {
 export interface Platform {
   /** The gateway's base URL. */
   readonly gatewayUrl: string;
-  /** Base URL(s) per service (comma-separated replicas). */
+  /** Base URL(s) per service (comma-separated replicas): the public port, the API only. */
   readonly urls: Readonly<Partial<Record<ServiceName, string>>>;
+  /** Admin base URL(s) per service (comma-separated replicas): probes and `/metrics`. */
+  readonly adminUrls: Readonly<Partial<Record<ServiceName, string>>>;
   /** Running processes by id (`posts`, `posts-2`, ...). */
   readonly processes: ReadonlyMap<string, ServiceProcess>;
   /** Output lines captured per process id (kept across restarts). */
@@ -38,7 +43,7 @@ export interface Platform {
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Sends `signal` to one process and resolves with its exit code when it has exited. */
   kill(id: string, signal?: NodeJS.Signals): Promise<number | string>;
-  /** Starts a stopped process again on the same port (so every URL pointing at it stays valid); resolves when ready. */
+  /** Starts a stopped process again on the same ports (so every URL pointing at it stays valid); resolves when ready. */
   restart(id: string): Promise<ServiceProcess>;
 }
 
@@ -58,11 +63,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const ports = new Map<string, number>();
   const logs: Record<string, string[]> = {};
   const urls: Partial<Record<ServiceName, string>> = {};
+  const adminUrls: Partial<Record<ServiceName, string>> = {};
   const envs = new Map<string, Record<string, string | undefined>>();
   const isolate = options.isolate ?? (options.ports === 'fixed' ? undefined : `p${process.pid}${randomBytes(3).toString('hex')}`);
 
-  function envFor(id: string, service: ServiceName, port: number): Record<string, string | undefined> {
-    const env: Record<string, string | undefined> = { ...process.env, ...options.env, PORT: String(port) };
+  function envFor(id: string, service: ServiceName, port: number, adminPort: number): Record<string, string | undefined> {
+    const env: Record<string, string | undefined> = { ...process.env, ...options.env, PORT: String(port), ADMIN_PORT: String(adminPort) };
     for (const dep of DEPENDENCIES[service]) if (urls[dep] !== undefined) env[envName(dep)] = urls[dep];
     if (isolate !== undefined) {
       env.DATABASE_SCHEMA = `${service}_${isolate}`;
@@ -87,7 +93,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     });
     processes.set(id, proc);
     ports.set(id, proc.port);
-    envs.set(id, { ...env, PORT: String(proc.port) });
+    envs.set(id, { ...env, PORT: String(proc.port), ADMIN_PORT: String(proc.adminPort) });
     return proc;
   }
 
@@ -101,10 +107,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
             const started: ServiceProcess[] = [];
             for (let i = 1; i <= count; i++) {
               const id = i === 1 ? service : `${service}-${i}`;
-              const port = options.ports === 'fixed' && i === 1 ? FIXED_PORTS[service] : 0;
-              started.push(await launch(id, service, envFor(id, service, port)));
+              const fixed = options.ports === 'fixed' && i === 1;
+              started.push(await launch(id, service, envFor(id, service, fixed ? FIXED_PORTS[service] : 0, fixed ? FIXED_ADMIN_PORTS[service] : 0)));
             }
             urls[service] = started.map((p) => `http://127.0.0.1:${p.port}`).join(',');
+            adminUrls[service] = started.map((p) => `http://127.0.0.1:${p.adminPort}`).join(',');
           }),
       );
     }
@@ -126,6 +133,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   return {
     gatewayUrl: urls.gateway ?? '',
     urls,
+    adminUrls,
     processes,
     logs,
     kill,

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 const POSTS = [
   {
     title: 'Welcome to the podkit blog platform',
-    body: 'Five services, each its own process: gateway, auth, posts, comments and images. Every one of them gets JSON logs, probes, metrics, tracing and SIGTERM draining from podkit. Register, write a post, upload an image, and watch /metrics on each port.',
+    body: 'Five services, each its own process: gateway, auth, posts, comments and images. Every one of them gets JSON logs, probes, metrics, tracing and SIGTERM draining from podkit. Register, write a post, upload an image, and watch /metrics on each admin port (9080 to 9084).',
   },
   {
     title: 'Try stopping a service',

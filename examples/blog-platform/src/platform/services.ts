@@ -15,6 +15,15 @@ export const FIXED_PORTS: Readonly<Record<ServiceName, number>> = Object.freeze(
   images: 8084,
 });
 
+/** Fixed local admin ports (`npm start`): probes and `/metrics`, the public port + 1000. */
+export const FIXED_ADMIN_PORTS: Readonly<Record<ServiceName, number>> = Object.freeze({
+  gateway: 9080,
+  auth: 9081,
+  posts: 9082,
+  comments: 9083,
+  images: 9084,
+});
+
 /** Which services each one calls (its `<NAME>_URL` variables), so it starts after them. */
 export const DEPENDENCIES: Readonly<Record<ServiceName, readonly ServiceName[]>> = Object.freeze({
   auth: [],

@@ -6,11 +6,13 @@ import type { z } from 'zod';
 import type { Cache } from './cache/cache.ts';
 import { databaseUrl, type DatabaseSettings } from './config.ts';
 import type { Database } from './db/database.ts';
+import { withoutAdminPaths } from './http/admin-paths.ts';
 import { registerTelemetry } from './telemetry.ts';
 
 /** The config keys the bootstrap reads (every service's schema has them). */
 interface BaseConfig {
   readonly port: number;
+  readonly admin: { readonly port: number };
   readonly log: { readonly level: string };
   readonly shutdown: { readonly gracePeriod?: number | undefined };
 }
@@ -47,7 +49,10 @@ export interface ServiceDefinition<S extends z.ZodObject> {
 export interface RunningService {
   readonly service: Service;
   readonly server: PodkitServer;
+  /** The public port (the API). */
   readonly port: number;
+  /** The admin port: probes (`/health`, `/ready`, `/startup`) and `/metrics`. */
+  readonly adminPort: number;
 }
 
 /** Options for {@link runService}. */
@@ -60,9 +65,10 @@ export interface RunOptions {
  * Starts one service the podkit way: config from env vars, `/etc/config` and `/etc/secrets`
  * (exits 78 with every problem listed when invalid), the OpenTelemetry SDK, a core service
  * (JSON logs that scrub config secrets, metrics, health, lifecycle with SIGTERM draining),
- * `serve()` with probes and `/metrics` on `PORT`, then `setup` as a startup task. Logs
- * `service listening` with the port, and tells a parent process `{ type: 'listening', port }`
- * over IPC when there is one (how `start.ts` learns ephemeral ports).
+ * `serve()` with the API on `PORT` and the probes and `/metrics` on `ADMIN_PORT` only (the
+ * public port answers 404 for them), then `setup` as a startup task. Logs `service listening`
+ * with both ports, and tells a parent process `{ type: 'listening', port, adminPort }` over IPC
+ * when there is one (how `start.ts` learns ephemeral ports).
  */
 export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S>, options: RunOptions = {}): Promise<RunningService> {
   const env = options.env ?? process.env;
@@ -155,8 +161,9 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
 
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) =>
     sendProblem(res, problem(503, `${def.name} is starting`), { 'retry-after': '1' });
-  const server = await serve(service, (req, res) => handler(req, res), {
+  const server = await serve(service, withoutAdminPaths((req, res) => handler(req, res)), {
     port: config.port,
+    adminPort: config.admin.port,
     name: def.name,
     accessLog: accessLogOf(config, def.accessLog),
   });
@@ -166,16 +173,17 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
     void lifecycle.shutdown('startup failed', 1);
   });
   await service.start();
-  logger.info({ port: server.port }, 'service listening');
-  process.send?.({ type: 'listening', service: def.name, port: server.port });
+  const adminPort = server.adminPort ?? config.admin.port;
+  logger.info({ port: server.port, adminPort }, 'service listening');
+  process.send?.({ type: 'listening', service: def.name, port: server.port, adminPort });
 
   const built = await setup;
   const listener = typeof built === 'function' ? built : built.listener;
   if (typeof built !== 'function') built.useLoggerIfUnset(logger);
   handler = listener;
-  logger.info({ port: server.port }, 'service ready');
-  process.send?.({ type: 'ready', service: def.name, port: server.port });
-  return { service, server, port: server.port };
+  logger.info({ port: server.port, adminPort }, 'service ready');
+  process.send?.({ type: 'ready', service: def.name, port: server.port, adminPort });
+  return { service, server, port: server.port, adminPort };
 }
 
 function accessLogOf(config: object, fallback: boolean | undefined): boolean {

@@ -5,13 +5,14 @@ import { z } from 'zod';
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /**
- * Config keys every service shares: `PORT`, `log.level`, the database (`DATABASE_URL` or
+ * Config keys every service shares: `PORT`, `ADMIN_PORT` (probes and `/metrics`), `log.level`, the database (`DATABASE_URL` or
  * `database.host`/`database.port`/..., password from the Secret `database-password`; none of
  * them → PGlite), `REDIS_URL` (unset → in-memory cache) and the shutdown grace period.
  */
-export function commonConfig(service: string, defaultPort: number) {
+export function commonConfig(service: string, defaultPort: number, defaultAdminPort: number) {
   return {
-    port: z.number().int().min(0).max(65_535).default(defaultPort).describe('HTTP port (0 = any free port)'),
+    port: z.number().int().min(0).max(65_535).default(defaultPort).describe('public HTTP port: the API, never the probes or /metrics (0 = any free port)'),
+    ...adminConfig(defaultAdminPort),
     log: z.object({
       level: reloadable(logLevel.default('info')).describe('log level, applied without restart'),
     }),
@@ -36,6 +37,36 @@ export function commonConfig(service: string, defaultPort: number) {
   };
 }
 
+/**
+ * The admin port key every service has: `ADMIN_PORT` (`admin.port`), where podkit serves the
+ * probes (`/health`, `/ready`, `/startup`) and `/metrics` instead of the public `PORT`. Only the
+ * kubelet and Prometheus reach it: the Ingress, the Services and the other pods never do.
+ */
+export function adminConfig(defaultAdminPort: number) {
+  return {
+    admin: z.object({
+      port: z
+        .number()
+        .int()
+        .min(0)
+        .max(65_535)
+        .default(defaultAdminPort)
+        .describe('admin port: probes and /metrics, kept off the public port (0 = any free port)'),
+    }),
+  };
+}
+
+/**
+ * A schema-level check for every service schema: the admin port differs from the public one
+ * (one port for both would put the probes and /metrics back on the public port). `0` twice is
+ * fine: each gets its own free port.
+ */
+export function distinctAdminPort(config: { port: number; admin: { port: number } }, ctx: z.RefinementCtx): void {
+  if (config.admin.port !== 0 && config.admin.port === config.port) {
+    ctx.addIssue({ code: 'custom', path: ['admin', 'port'], message: `must differ from port (${String(config.port)}): probes and /metrics stay off the public port` });
+  }
+}
+
 /** An upstream's base URL(s): comma-separated replicas are balanced by the podkit client. */
 export function upstreamUrl(defaultPort: number) {
   return z.string().min(1).default(`http://127.0.0.1:${defaultPort}`);
@@ -43,6 +74,9 @@ export function upstreamUrl(defaultPort: number) {
 
 /** Default local ports of the five services. */
 export const DEFAULT_PORTS = Object.freeze({ gateway: 8080, auth: 8081, posts: 8082, comments: 8083, images: 8084 });
+
+/** Default local admin ports (probes and `/metrics`) of the five services: the public port + 1000. */
+export const DEFAULT_ADMIN_PORTS = Object.freeze({ gateway: 9080, auth: 9081, posts: 9082, comments: 9083, images: 9084 });
 
 /** The database settings as loaded. */
 export interface DatabaseSettings {

@@ -128,9 +128,9 @@ describe('Dockerfile', () => {
     expect(ops(runtime, 'ENV').map((e) => e.args).join(' ')).toMatch(/NODE_ENV=production/);
   });
 
-  it('exposes every service port', () => {
+  it('exposes every service port and admin port', () => {
     const exposed = ops(runtime, 'EXPOSE').flatMap((e) => e.args.split(/\s+/).map(Number));
-    for (const s of SERVICES) expect(exposed).toContain(s.port);
+    for (const s of SERVICES) expect(exposed).toEqual(expect.arrayContaining([s.port, s.adminPort]));
   });
 
   it('every COPY source from the build context exists and is not excluded by .dockerignore', () => {

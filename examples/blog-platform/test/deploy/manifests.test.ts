@@ -176,22 +176,25 @@ describe('the set is consistent', () => {
     }
   });
 
-  it('service pods run as the image\'s fixed non-root UID/GID, probe podkit\'s endpoints on the serving port, and are scraped', () => {
+  it('service pods run as the image\'s fixed non-root UID/GID, probe podkit\'s endpoints on the admin port, and are scraped there', () => {
     for (const svc of SERVICES) {
       const deployment = find(base, 'Deployment', svc.name);
       const pod = podSpec(deployment);
       expect(pod.securityContext).toMatchObject({ runAsUser: SERVICE_UID, runAsGroup: SERVICE_UID, fsGroup: SERVICE_UID });
       const [c] = pod.containers;
       expect(c.args).toEqual([svc.name]);
-      const port = c.ports.find((p: Json) => p.name === 'http');
-      expect(port.containerPort).toBe(svc.port);
+      expect(c.ports).toEqual([
+        { name: 'http', containerPort: svc.port, protocol: 'TCP' },
+        { name: 'admin', containerPort: svc.adminPort, protocol: 'TCP' },
+      ]);
       expect(c.env.find((e: Json) => e.name === 'PORT').value).toBe(String(svc.port));
-      expect(c.startupProbe.httpGet).toEqual({ path: '/startup', port: 'http' });
-      expect(c.livenessProbe.httpGet).toEqual({ path: '/health', port: 'http' });
-      expect(c.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'http' });
+      expect(c.env.find((e: Json) => e.name === 'ADMIN_PORT').value).toBe(String(svc.adminPort));
+      expect(c.startupProbe.httpGet).toEqual({ path: '/startup', port: 'admin' });
+      expect(c.livenessProbe.httpGet).toEqual({ path: '/health', port: 'admin' });
+      expect(c.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'admin' });
       expect(deployment.spec.template.metadata.annotations).toEqual({
         'prometheus.io/scrape': 'true',
-        'prometheus.io/port': String(svc.port),
+        'prometheus.io/port': String(svc.adminPort),
         'prometheus.io/path': PROBE_PATHS.metrics,
       });
       // Zero-downtime rollouts: never below the desired count, one extra pod at a time.

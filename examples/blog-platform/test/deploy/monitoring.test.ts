@@ -39,14 +39,16 @@ it('promtool is installed (required in CI)', () => {
 });
 
 describe('Prometheus configuration (shape)', () => {
-  it('discovers pods of namespace blog-platform by annotation, with the relabeling the manifests rely on', () => {
+  it('discovers pods of namespace blog-platform by annotation and scrapes their admin port, with the relabeling the manifests rely on', () => {
     const config = shippedConfig();
     const job = config.scrape_configs.find((j: Json) => j.job_name === 'blog-platform-pods');
     expect(job.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: ['blog-platform'] } }]);
     const sources = job.relabel_configs.map((r: Json) => (r.source_labels ?? []).join(','));
     expect(sources).toContain('__meta_kubernetes_pod_annotation_prometheus_io_scrape');
     expect(sources).toContain('__meta_kubernetes_pod_annotation_prometheus_io_path');
-    expect(sources).toContain('__address__,__meta_kubernetes_pod_annotation_prometheus_io_port');
+    // One target per pod: its container port named `admin` (the public port is never scraped).
+    expect(job.relabel_configs).toContainEqual({ source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: 'admin', action: 'keep' });
+    expect(sources).not.toContain('__address__,__meta_kubernetes_pod_annotation_prometheus_io_port');
     // The config loads the rules the unit tests cover.
     expect(config.rule_files).toEqual(['alerts.yml']);
   });
@@ -144,7 +146,7 @@ describe.skipIf(!hasPromtool)('promtool', () => {
     writeFileSync(
       file,
       staticVariant({
-        targets: SERVICES.map((s) => ({ deployment: find(base, 'Deployment', s.name), pod: `${s.name}-0`, address: `10.0.0.1:${String(s.port)}` })),
+        targets: SERVICES.map((s) => ({ deployment: find(base, 'Deployment', s.name), pod: `${s.name}-0` })),
       }),
     );
     const r = run(['check', 'config', file], scratch);

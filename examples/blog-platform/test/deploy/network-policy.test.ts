@@ -7,7 +7,7 @@
  * else between pods is denied.
  */
 import { describe, expect, it } from 'vitest';
-import { SERVICES } from '../../deploy/platform.ts';
+import { service, SERVICES } from '../../deploy/platform.ts';
 import type { Json, Manifest } from './load.ts';
 import { find, loadBase, loadKustomization, podSpec, selects, WORKLOAD_KINDS } from './load.ts';
 import { monitoringDir } from './prometheus-config.ts';
@@ -105,7 +105,7 @@ function allowed(src: Pod, dst: Pod, port: number, protocol = 'TCP'): boolean {
 }
 
 function servingPort(p: Pod): number {
-  const port = p.ports[0]?.containerPort;
+  const port = (p.ports.find((cp) => cp.name === 'http') ?? p.ports[0])?.containerPort;
   if (port === undefined) throw new Error(`${p.id} has no port`);
   return port;
 }
@@ -147,6 +147,7 @@ describe('NetworkPolicies', () => {
 
   it('allow the calls on the serving port only', () => {
     expect(allowed(pod('comments'), pod('posts'), 8082)).toBe(true);
+    expect(allowed(pod('comments'), pod('posts'), 9082)).toBe(false); // posts' admin port
     expect(allowed(pod('comments'), pod('posts'), 9229)).toBe(false); // an inspector port, say
     expect(allowed(pod('posts'), pod('postgres'), 5432)).toBe(true);
     expect(allowed(pod('posts'), pod('comments'), 8083)).toBe(false);
@@ -154,18 +155,31 @@ describe('NetworkPolicies', () => {
     expect(allowed(pod('images'), pod('redis'), 6379)).toBe(false);
   });
 
-  it('let the ingress controller reach the gateway only', () => {
+  it('let the ingress controller reach the gateway\'s public port only', () => {
     expect(allowed(outside.ingressController, pod('gateway'), 8080)).toBe(true);
+    expect(allowed(outside.ingressController, pod('gateway'), service('gateway').adminPort), 'the gateway\'s admin port').toBe(false);
     for (const p of platformPods.filter((x) => x.id !== 'gateway')) {
       expect(allowed(outside.ingressController, p, servingPort(p)), p.id).toBe(false);
     }
   });
 
-  it('let Prometheus in namespace monitoring scrape every service\'s port, and nothing else', () => {
-    for (const s of SERVICES) expect(allowed(outside.prometheus, pod(s.name), s.port), s.name).toBe(true);
+  it('let Prometheus in namespace monitoring scrape every service\'s admin port, and nothing else', () => {
+    for (const s of SERVICES) {
+      expect(allowed(outside.prometheus, pod(s.name), s.adminPort), `${s.name} admin port`).toBe(true);
+      expect(allowed(outside.prometheus, pod(s.name), s.port), `${s.name} public port`).toBe(false);
+    }
     expect(allowed(outside.prometheus, pod('postgres'), 5432)).toBe(false);
-    expect(allowed(outside.otherInMonitoring, pod('posts'), 8082)).toBe(false);
+    expect(allowed(outside.otherInMonitoring, pod('posts'), service('posts').adminPort)).toBe(false);
     expect(allowed(outside.stranger, pod('posts'), 8082)).toBe(false);
+  });
+
+  it('let no pod but Prometheus reach an admin port (probes and /metrics)', () => {
+    const others = [...platformPods, outside.ingressController, outside.otherInMonitoring, outside.kubeDns, outside.stranger];
+    for (const s of SERVICES) {
+      const admin = pod(s.name).ports.find((cp) => cp.name === 'admin');
+      expect(admin?.containerPort, `${s.name} declares its admin port`).toBe(s.adminPort);
+      for (const src of others) if (src.id !== s.name) expect(allowed(src, pod(s.name), s.adminPort), `${src.id} -> ${s.name}:admin`).toBe(false);
+    }
   });
 
   it('allow DNS to kube-dns from every pod, and no other egress out of the namespace', () => {

@@ -10,6 +10,8 @@ import type { ServiceName } from '../../deploy/platform.ts';
 /** The running platform: one base URL per service. */
 export interface RunningPlatform {
   readonly urls: Readonly<Record<ServiceName, string>>;
+  /** One admin base URL per service (probes and /metrics). */
+  readonly adminUrls: Readonly<Record<ServiceName, string>>;
   readonly logs: Readonly<Record<string, string[]>>;
   close(): Promise<void>;
 }
@@ -28,5 +30,5 @@ export async function startPlatformForScrape(): Promise<RunningPlatform> {
       throw new Error(`startPlatform did not start ${name}`);
     }
   }
-  return { urls: urls as Record<ServiceName, string>, logs: platform.logs, close: () => platform.stop() };
+  return { urls: urls as Record<ServiceName, string>, adminUrls: platform.adminUrls as Record<ServiceName, string>, logs: platform.logs, close: () => platform.stop() };
 }

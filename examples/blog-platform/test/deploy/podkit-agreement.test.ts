@@ -7,10 +7,13 @@
  */
 import { GRACE_PERIOD_ENV, createHealth, planShutdown } from '@podkit/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SERVICES } from '../../deploy/platform.ts';
-import { GRACE_PERIOD_SECONDS, LIVENESS_PROBE, READINESS_PROBE, STARTUP_PROBE } from '../../deploy/render/probes.ts';
+import { ADMIN_PORT_NAME, HTTP_PORT_NAME, SERVICES } from '../../deploy/platform.ts';
+import { GRACE_PERIOD_SECONDS, LIVENESS_PROBE, PROBE_PATHS, READINESS_PROBE, STARTUP_PROBE } from '../../deploy/render/probes.ts';
+import { ADMIN_PATHS } from '../../src/shared/http/admin-paths.ts';
 import { loadDeployedConfig } from './deployed-config.ts';
-import { find, loadBase, podSpec } from './load.ts';
+import type { Json, Manifest } from './load.ts';
+import { find, loadBase, loadKustomization, podSpec, selects } from './load.ts';
+import { monitoringDir, shippedConfig } from './prometheus-config.ts';
 
 const base = loadBase();
 
@@ -100,5 +103,111 @@ describe.each(SERVICES.map((s) => [s.name, s] as const))('shutdown budget of %s 
       // A proxied request that got its headers just before SIGTERM can still finish while draining.
       expect(plan.drainTimeoutMs).toBeGreaterThan(config.upstream.timeout as number);
     }
+  });
+});
+
+/** A Deployment's one container. */
+function container(name: string): Json {
+  return podSpec(find(base, 'Deployment', name)).containers[0];
+}
+
+/** A container port by name, as a number (throws when the container does not declare it). */
+function containerPort(c: Json, name: string): number {
+  const port = (c.ports as Json[]).find((p) => p.name === name);
+  if (port === undefined) throw new Error(`${String(c.name)} declares no container port ${name}`);
+  return port.containerPort as number;
+}
+
+/**
+ * The admin port everywhere it appears: podkit serves the probes and /metrics on the port the
+ * service's config reads as `admin.port` (from the Deployment's env) and answers 404 for them on
+ * the public port (test/platform/admin-port.test.ts runs that); the manifests must point the
+ * kubelet and Prometheus at that port and everything public at the other one.
+ */
+describe.each(SERVICES.map((s) => [s.name, s] as const))('the admin port of %s, wherever the manifests name it', (name, svc) => {
+  it('the service listens where the container ports say: port = http, admin.port = admin (from the Deployment env)', async () => {
+    const c = container(name);
+    const { config } = await loadDeployedConfig(base, svc);
+    expect(config.port).toBe(containerPort(c, HTTP_PORT_NAME));
+    expect(config.admin.port).toBe(containerPort(c, ADMIN_PORT_NAME));
+    expect(config.admin.port).toBe(svc.adminPort);
+    expect(config.admin.port).not.toBe(config.port);
+  });
+
+  it('the three probes target the admin port by name, on the paths podkit serves there', () => {
+    const c = container(name);
+    expect(c.startupProbe.httpGet).toEqual({ path: PROBE_PATHS.startup, port: ADMIN_PORT_NAME });
+    expect(c.livenessProbe.httpGet).toEqual({ path: PROBE_PATHS.liveness, port: ADMIN_PORT_NAME });
+    expect(c.readinessProbe.httpGet).toEqual({ path: PROBE_PATHS.readiness, port: ADMIN_PORT_NAME });
+  });
+
+  it('its Service exposes the public port only: no other pod and no Ingress can address the admin port', () => {
+    const service = find(base, 'Service', name);
+    const c = container(name);
+    for (const p of service.spec.ports as Json[]) {
+      const target = p.targetPort ?? p.port;
+      const targetNumber = typeof target === 'number' ? target : containerPort(c, target);
+      expect(targetNumber, `Service ${name} port ${String(p.name)}`).toBe(containerPort(c, HTTP_PORT_NAME));
+    }
+  });
+
+  it('Prometheus scrapes it on the admin port: the annotation and the NetworkPolicy say the same port', () => {
+    const c = container(name);
+    const annotations = find(base, 'Deployment', name).spec.template.metadata.annotations;
+    expect(annotations['prometheus.io/port']).toBe(String(containerPort(c, ADMIN_PORT_NAME)));
+    expect(annotations['prometheus.io/path']).toBe(PROBE_PATHS.metrics);
+    const scrape = find(base, 'NetworkPolicy', 'allow-prometheus-scrape');
+    expect(selects(scrape.spec.podSelector, find(base, 'Deployment', name).spec.template.metadata.labels)).toBe(true);
+    const ports = (scrape.spec.ingress as Json[]).flatMap((rule) => rule.ports as Json[]);
+    expect(ports).toEqual([{ protocol: 'TCP', port: ADMIN_PORT_NAME }]);
+  });
+});
+
+describe('the public side never reaches an admin port', () => {
+  it('the public port\'s 404 guard covers exactly the paths the probes and Prometheus use', () => {
+    expect([...ADMIN_PATHS].sort()).toEqual(Object.values(PROBE_PATHS).sort());
+  });
+
+  it('every Ingress backend is a Service port that targets the public port', () => {
+    const ingresses = base.filter((l) => l.object.kind === 'Ingress').map((l) => l.object);
+    expect(ingresses.length).toBeGreaterThan(0);
+    for (const ing of ingresses) {
+      for (const rule of ing.spec.rules as Json[]) {
+        for (const p of rule.http.paths as Json[]) {
+          const service: Manifest = find(base, 'Service', p.backend.service.name);
+          const sp = (service.spec.ports as Json[]).find((x) => x.name === p.backend.service.port.name || x.port === p.backend.service.port.number);
+          expect(sp, `Ingress ${ing.metadata.name} ${String(p.path)}`).toBeDefined();
+          const c = container(service.metadata.name);
+          const target = sp.targetPort ?? sp.port;
+          expect(typeof target === 'number' ? target : containerPort(c, target)).toBe(containerPort(c, HTTP_PORT_NAME));
+        }
+      }
+    }
+  });
+
+  it('the ingress controller is admitted to the gateway\'s public port only', () => {
+    const policy = find(base, 'NetworkPolicy', 'gateway');
+    const fromController = (policy.spec.ingress as Json[]).filter((rule) =>
+      (rule.from as Json[]).some((peer) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'ingress-nginx'),
+    );
+    expect(fromController).toHaveLength(1);
+    const c = container('gateway');
+    const ports = (fromController[0].ports as Json[]).map((p) => (typeof p.port === 'number' ? p.port : containerPort(c, p.port)));
+    expect(ports).toEqual([containerPort(c, HTTP_PORT_NAME)]);
+  });
+
+  it('the shipped Prometheus job keeps the container port named admin, so it can never scrape a public port', () => {
+    const job = shippedConfig().scrape_configs.find((j: Json) => j.job_name === 'blog-platform-pods');
+    const keep = (job.relabel_configs as Json[]).filter(
+      (r) => r.action === 'keep' && (r.source_labels as string[] | undefined)?.includes('__meta_kubernetes_pod_container_port_name'),
+    );
+    expect(keep).toEqual([{ source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: ADMIN_PORT_NAME, action: 'keep' }]);
+    // Nothing rewrites the address afterwards (to the annotated or any other port).
+    expect((job.relabel_configs as Json[]).some((r) => r.target_label === '__address__')).toBe(false);
+    // The Prometheus the monitoring kustomization runs is the one the NetworkPolicy admits.
+    const prometheus = find(loadKustomization(monitoringDir), 'Deployment', 'prometheus');
+    const scrape = find(base, 'NetworkPolicy', 'allow-prometheus-scrape');
+    const peers = (scrape.spec.ingress as Json[]).flatMap((rule) => rule.from as Json[]);
+    expect(peers.some((peer) => selects(peer.podSelector, prometheus.spec.template.metadata.labels))).toBe(true);
   });
 });

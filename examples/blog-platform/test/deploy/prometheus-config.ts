@@ -26,19 +26,43 @@ export interface PodTarget {
   readonly deployment: Manifest;
   /** Pod name. */
   readonly pod: string;
-  /** Where the pod answers (`127.0.0.1:<port>`); its port replaces the annotated one. */
-  readonly address: string;
+  /**
+   * Where each container port of the pod answers, by port name (`{ http: '127.0.0.1:41234',
+   * admin: '127.0.0.1:41235' }`), for a pod running locally on ephemeral ports.
+   * @default `10.0.0.1:<containerPort>` for every port
+   */
+  readonly addresses?: Readonly<Record<string, string>>;
+}
+
+/** A container port of a pod template, as pod discovery sees it. */
+interface ContainerPort {
+  readonly container: string;
+  readonly name: string;
+  readonly containerPort: number;
+  readonly protocol: string;
+}
+
+function containerPorts(deployment: Manifest): ContainerPort[] {
+  return (deployment.spec.template.spec.containers as Json[]).flatMap((c) =>
+    ((c.ports ?? []) as Json[]).map((p) => ({ container: c.name, name: p.name ?? '', containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })),
+  );
 }
 
 function metaName(key: string): string {
   return key.replace(/[^a-zA-Z0-9_]/g, '_');
 }
 
-/** Meta labels Kubernetes pod discovery sets for a pod (the subset the config relabels on). */
-export function podMetaLabels(target: PodTarget): Record<string, string> {
+/**
+ * Meta labels Kubernetes pod discovery sets for one container port of a pod (the subset the
+ * config relabels on): pod discovery makes one target per declared container port.
+ */
+export function podMetaLabels(target: PodTarget, port: ContainerPort): Record<string, string> {
   const template = target.deployment.spec.template.metadata;
-  const port = target.address.split(':').at(-1)!;
   const labels: Record<string, string> = {
+    __meta_kubernetes_pod_container_name: port.container,
+    __meta_kubernetes_pod_container_port_name: port.name,
+    __meta_kubernetes_pod_container_port_number: String(port.containerPort),
+    __meta_kubernetes_pod_container_port_protocol: port.protocol,
     __meta_kubernetes_namespace: target.deployment.metadata.namespace ?? 'blog-platform',
     __meta_kubernetes_pod_name: target.pod,
     __meta_kubernetes_pod_phase: 'Running',
@@ -46,7 +70,7 @@ export function podMetaLabels(target: PodTarget): Record<string, string> {
   };
   for (const [k, v] of Object.entries(template.labels as Record<string, string>)) labels[`__meta_kubernetes_pod_label_${metaName(k)}`] = v;
   for (const [k, v] of Object.entries((template.annotations ?? {}) as Record<string, string>)) {
-    labels[`__meta_kubernetes_pod_annotation_${metaName(k)}`] = k === 'prometheus.io/port' ? port : v;
+    labels[`__meta_kubernetes_pod_annotation_${metaName(k)}`] = v;
   }
   return labels;
 }
@@ -77,11 +101,13 @@ export function staticVariant(options: StaticVariantOptions): string {
       const { kubernetes_sd_configs: _sd, ...rest } = job;
       return {
         ...rest,
-        static_configs: options.targets.map((t) => ({
-          // The pod IP with the first container port, as pod discovery sets __address__.
-          targets: [`${t.address.split(':')[0]!}:${String(t.deployment.spec.template.spec.containers[0].ports[0].containerPort)}`],
-          labels: podMetaLabels(t),
-        })),
+        // One target per container port, at <pod IP>:<container port>, as pod discovery does.
+        static_configs: options.targets.flatMap((t) =>
+          containerPorts(t.deployment).map((port) => ({
+            targets: [t.addresses?.[port.name] ?? `10.0.0.1:${String(port.containerPort)}`],
+            labels: podMetaLabels(t, port),
+          })),
+        ),
       };
     });
   return stringify(config, { lineWidth: 0 });

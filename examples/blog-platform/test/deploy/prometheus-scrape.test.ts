@@ -55,7 +55,7 @@ describe.skipIf(!available)('a real Prometheus scraping the running platform wit
       targets: SERVICES.map((s) => ({
         deployment: find(base, 'Deployment', s.name),
         pod: `${s.name}-local`,
-        address: new URL(platform!.urls[s.name]).host,
+        addresses: { http: new URL(platform!.urls[s.name]).host, admin: new URL(platform!.adminUrls[s.name]).host },
       })),
     });
     prometheus = await startPrometheus(config);
@@ -67,18 +67,20 @@ describe.skipIf(!available)('a real Prometheus scraping the running platform wit
     await platform?.close();
   }, 60_000);
 
-  it('scrapes every service, labelled by the shipped relabeling as on Kubernetes', async () => {
+  it('scrapes every service on its admin port, labelled by the shipped relabeling as on Kubernetes', async () => {
     const targets = await waitFor(async () => {
       const data = await prometheus!.api<{ activeTargets: Json[] }>('/api/v1/targets?state=active');
       const up = data.activeTargets.filter((t) => t.health === 'up');
       return up.length === SERVICES.length ? data.activeTargets : undefined;
     }, 60_000);
+    // One target per pod: the public port's target is dropped by the relabeling.
+    expect(targets).toHaveLength(SERVICES.length);
     for (const s of SERVICES) {
       const t = targets.find((x) => x.labels.app === s.name);
       expect(t, `target for ${s.name}`).toBeDefined();
       expect(t.labels).toMatchObject({ job: 'blog-platform-pods', namespace: 'blog-platform', pod: `${s.name}-local`, app: s.name });
-      // Address rewritten from the port annotation, path from the path annotation.
-      expect(t.scrapeUrl).toBe(`${platform!.urls[s.name]}/metrics`);
+      // The container port named admin, path from the path annotation.
+      expect(t.scrapeUrl).toBe(`${platform!.adminUrls[s.name]}/metrics`);
     }
   }, 90_000);
 

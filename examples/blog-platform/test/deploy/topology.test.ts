@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SERVICES } from '../../deploy/platform.ts';
-import { DEPENDENCIES, FIXED_PORTS } from '../../src/platform/services.ts';
+import { DEFAULT_ADMIN_PORTS, DEFAULT_PORTS } from '../../src/shared/config.ts';
+import { DEPENDENCIES, FIXED_ADMIN_PORTS, FIXED_PORTS } from '../../src/platform/services.ts';
 import { exampleDir } from './load.ts';
 
 function source(name: string): string {
@@ -16,8 +17,14 @@ function source(name: string): string {
 }
 
 describe('deploy/platform.ts matches the services', () => {
-  it('same services, same ports as the local launcher', () => {
+  it('same services, same ports and admin ports as the local launcher and the config defaults', () => {
     expect(Object.fromEntries(SERVICES.map((s) => [s.name, s.port]))).toEqual({ ...FIXED_PORTS });
+    expect(Object.fromEntries(SERVICES.map((s) => [s.name, s.adminPort]))).toEqual({ ...FIXED_ADMIN_PORTS });
+    expect({ ...DEFAULT_PORTS }).toEqual({ ...FIXED_PORTS });
+    expect({ ...DEFAULT_ADMIN_PORTS }).toEqual({ ...FIXED_ADMIN_PORTS });
+    // No admin port equals any public port (npm start runs all ten on one host).
+    const all = [...SERVICES.map((s) => s.port), ...SERVICES.map((s) => s.adminPort)];
+    expect(new Set(all).size).toBe(all.length);
   });
 
   it.each(SERVICES.map((s) => [s.name, s] as const))('%s: calls, database and cache as in its code', (name, svc) => {

@@ -41,9 +41,12 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
   });
 }
 
-/** Reads one sample of a Prometheus text exposition (sums matching series when labels are partial). */
-export async function metricValue(baseUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+/**
+ * Reads one sample of a Prometheus text exposition (sums matching series when labels are
+ * partial) from a service's admin base URL (`platform.adminUrls.posts`).
+ */
+export async function metricValue(adminUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(`${adminUrl}/metrics`)).text();
   let sum = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;

@@ -84,6 +84,7 @@ describe.each(backends)('images process on %s', (backend) => {
     const env: Record<string, string | undefined> = {
       PATH: process.env.PATH,
       PORT: '0',
+      ADMIN_PORT: '0',
       AUTH_URL: jwks!.url,
       DATABASE_SCHEMA: schema,
       PODKIT_CONFIG_DIR: '/nonexistent',

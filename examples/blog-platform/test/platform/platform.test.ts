@@ -61,7 +61,7 @@ describe('the whole platform', () => {
     const created = await call(`${gw}/posts`, 'POST', { token, json: { title: 'Through the gateway', body: 'hello' } });
     expect(created.status).toBe(201);
     postId = created.body.id;
-    const posts = platform.urls.posts!;
+    const posts = platform.adminUrls.posts!; // /metrics is on the admin port
     const hits = await metricValue(posts, 'posts_cache_lookups_total', { result: 'hit' });
     const first = await call(`${gw}/posts/${postId}`, 'GET');
     const second = await call(`${gw}/posts/${postId}`, 'GET');
@@ -113,7 +113,7 @@ describe('the whole platform', () => {
         expect(r.headers.get('content-type')).toContain('application/problem+json');
       }
     }
-    const comments = platform.urls.comments!;
+    const comments = platform.adminUrls.comments!;
     await expect.poll(() => metricValue(comments, 'http_client_breaker_state', { client: 'posts' }), { timeout: 10_000 }).toBe(2);
     const requestId = `breaker-${randomBytes(4).toString('hex')}`;
     const fast = await call(`${gw}/comments`, 'POST', { token, json: { postId, body: 'while open' }, headers: { 'x-request-id': requestId } });
