@@ -86,7 +86,7 @@ export async function serve(
     tracer: o.tracing ? (o.tracerProvider ?? trace.getTracerProvider()).getTracer('@podkit/http') : undefined,
     requestIdHeader: o.requestIdHeader,
   });
-  const probes = o.probes === false ? undefined : new ProbeEndpoints(o.probes, service.health, service.metrics, logger);
+  const probes = o.probes === false ? undefined : new ProbeEndpoints(o.probes, service.health, service.metrics, logger, o.probeDetail);
   const shedder = o.loadShedding === false ? undefined : new LoadShedder(o.loadShedding);
 
   const server = createNodeServer(o);
