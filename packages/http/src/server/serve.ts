@@ -4,6 +4,7 @@ import { trace } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import { isRouter } from '../router/router.ts';
 import type { Router } from '../router/router.ts';
+import { clientErrorHandler } from './client-error.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
 import type { HttpDrainResult } from './connection-tracker.ts';
 import { HttpServerMetrics } from './http-metrics.ts';
@@ -89,7 +90,9 @@ export async function serve(
   const probes = o.probes === false ? undefined : new ProbeEndpoints(o.probes, service.health, service.metrics, logger, o.probeDetail);
   const shedder = o.loadShedding === false ? undefined : new LoadShedder(o.loadShedding);
 
+  const parserMetrics = o.metrics === false ? undefined : service.metrics;
   const server = createNodeServer(o);
+  server.on('clientError', clientErrorHandler({ server: o.name, logger, metrics: parserMetrics, maxHeaderSize: o.maxHeaderSize }));
   const tracker = new ConnectionTracker(server);
   const separateAdmin = o.adminPort !== undefined;
   server.on(
@@ -102,6 +105,7 @@ export async function serve(
     const address = await listen(server, o.port, o.host);
     if (separateAdmin) {
       adminServer = createNodeServer(o);
+      adminServer.on('clientError', clientErrorHandler({ server: `${o.name}-admin`, logger, metrics: parserMetrics, maxHeaderSize: o.maxHeaderSize }));
       adminServer.on(
         'request',
         createRequestPipeline({ tracker: undefined, probes, instrumentation, instrumentProbes: o.instrumentProbes, shedder: undefined, listener: undefined }),
