@@ -101,6 +101,7 @@ export async function serve(
   );
   let adminServer: Server | undefined;
   let adminPort: number | undefined;
+  let adminAddress: string | undefined;
   try {
     const address = await listen(server, o.port, o.host);
     if (separateAdmin) {
@@ -110,8 +111,14 @@ export async function serve(
         'request',
         createRequestPipeline({ tracker: undefined, probes, instrumentation, instrumentProbes: o.instrumentProbes, shedder: undefined, listener: undefined }),
       );
-      adminPort = (await listen(adminServer, o.adminPort, o.adminHost)).port;
+      const admin = await listen(adminServer, o.adminPort, o.adminHost);
+      adminPort = admin.port;
+      adminAddress = admin.address;
     }
+    logger.info(
+      { server: o.name, address: address.address, port: address.port, ...(adminServer === undefined ? {} : { adminAddress, adminPort }) },
+      'http server listening',
+    );
     return wire(service, o, { server, tracker, adminServer, adminPort, shedder, port: address.port, address: address.address });
   } catch (err) {
     shedder?.close();

@@ -145,3 +145,23 @@ describe('requests rejected by the HTTP parser', () => {
     expect(t.lines.some((l) => l.msg === 'http request rejected by the parser')).toBe(false);
   });
 });
+
+describe('http_parser_errors_total', () => {
+  it('passes `promtool check metrics` (when promtool is installed)', async () => {
+    const { execFile } = await import('node:child_process');
+    const available = await new Promise<boolean>((resolve) => execFile('promtool', ['--version'], (err) => resolve(err === null)));
+    if (!available && process.env.PODKIT_REQUIRE_PROMTOOL !== '1') return;
+    const { server } = await start();
+    await raw(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n');
+    const body = (await send(server.port, { path: '/metrics' })).text;
+    expect(body).toContain('# TYPE http_parser_errors_total counter');
+    const result = await new Promise<{ code: number; out: string }>((resolve) => {
+      const child = execFile('promtool', ['check', 'metrics'], (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+      );
+      child.stdin?.end(body);
+    });
+    expect(result.out).not.toMatch(/http_parser_errors_total/);
+    expect(result.code, result.out).toBe(0);
+  });
+});
