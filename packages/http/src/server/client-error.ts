@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger, Metrics } from '@podkit/core';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
@@ -13,7 +14,7 @@ const LINGER_MS = 2000;
 const PEER_GONE: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT']);
 
 /** llhttp codes (`HPE_INVALID_CHUNK_SIZE`, ...): a fixed set, so a bounded label. */
-const PARSER_CODE = /^HPE_[A-Z_]{1,48}$/;
+const PARSER_CODE = /^HPE_[A-Z0-9_]{1,48}$/;
 /** llhttp reasons are fixed strings ("Invalid character in chunk size"), never request bytes. */
 const SAFE_REASON = /^[\x20-\x7e]{1,120}$/;
 
@@ -61,7 +62,7 @@ export function rejectionResponse(r: ParserRejection): string {
   );
 }
 
-/** What the handler reports to. @internal */
+/** What the handlers report to. @internal */
 export interface ClientErrorOptions {
   /** Name of the server in log lines (`ServeOptions.name`, `-admin` for the admin server). */
   readonly server: string;
@@ -74,33 +75,17 @@ export interface ClientErrorOptions {
 /** Node's in-flight response on the socket, if its head went out already nothing can be written. */
 type HttpSocket = Duplex & { _httpMessage?: { headersSent?: boolean } | null; remoteAddress?: string };
 
-/**
- * Builds the `clientError` listener: requests Node's HTTP parser rejects (smuggling attempts
- * such as `Content-Length` with `Transfer-Encoding`, bad chunk sizes, oversized headers, header
- * and request timeouts) get an RFC 9457 problem response with `Connection: close` instead of
- * Node's bare one, are counted in `http_parser_errors_total{status,code}` and logged at `warn`
- * (code and reason only, never the raw bytes). The socket is half-closed after the answer and
- * drops what still arrives for up to 2 s, so the kernel does not reset the connection under the
- * answer.
- * @internal
- */
-export function clientErrorHandler(options: ClientErrorOptions): (err: Error, socket: Duplex) => void {
+/** Counts, logs and answers one rejection on a socket no handler will see. */
+type Rejecter = (socket: HttpSocket, rejection: ParserRejection) => void;
+
+function rejecter(options: ClientErrorOptions): Rejecter {
   const counter = options.metrics?.counter({
     name: PARSER_ERRORS_METRIC,
-    help: 'HTTP requests rejected by the HTTP parser before reaching a handler (malformed, oversized headers, timeouts), by status and parser error code.',
+    help: 'HTTP requests rejected before reaching a handler (by the HTTP parser: malformed, oversized headers, timeouts; or CONNECT), by status and code.',
     labelNames: ['status', 'code'],
   });
   const { logger, server } = options;
-  return (err: Error, duplex: Duplex): void => {
-    const socket = duplex as HttpSocket;
-    // The parser reports again for every chunk that still arrives after the answer.
-    if (socket.destroyed || socket.writableEnded) return;
-    const rejection = classifyClientError(err, options.maxHeaderSize);
-    if (rejection === undefined) {
-      logger.debug({ server, code: (err as ClientError).code }, 'http connection reset by the client');
-      socket.destroy();
-      return;
-    }
+  return (socket, rejection) => {
     counter?.inc({ status: String(rejection.status), code: rejection.code });
     logger.warn(
       { server, status: rejection.status, code: rejection.code, detail: rejection.detail, remoteAddress: socket.remoteAddress },
@@ -117,4 +102,55 @@ export function clientErrorHandler(options: ClientErrorOptions): (err: Error, so
     socket.once('close', () => clearTimeout(timer));
     socket.resume();
   };
+}
+
+/**
+ * Builds the `clientError` listener: requests Node's HTTP parser rejects (smuggling attempts
+ * such as `Content-Length` with `Transfer-Encoding`, bad chunk sizes, oversized headers, header
+ * and request timeouts) get an RFC 9457 problem response with `Connection: close` instead of
+ * Node's bare one, are counted in `http_parser_errors_total{status,code}` and logged at `warn`
+ * (code and reason only, never the raw bytes). The socket is half-closed after the answer and
+ * drops what still arrives for up to 2 s, so the kernel does not reset the connection under the
+ * answer.
+ * @internal
+ */
+export function clientErrorHandler(options: ClientErrorOptions): (err: Error, socket: Duplex) => void {
+  const reject = rejecter(options);
+  return (err: Error, duplex: Duplex): void => {
+    const socket = duplex as HttpSocket;
+    // The parser reports again for every chunk that still arrives after the answer.
+    if (socket.destroyed || socket.writableEnded) return;
+    const rejection = classifyClientError(err, options.maxHeaderSize);
+    if (rejection === undefined) {
+      options.logger.debug({ server: options.server, code: (err as ClientError).code }, 'http connection reset by the client');
+      socket.destroy();
+      return;
+    }
+    reject(socket, rejection);
+  };
+}
+
+/**
+ * Builds the `connect` listener: Node destroys the connection of a `CONNECT` request without a
+ * word when nothing listens for it; this server is no forward proxy, so it answers 501 (a
+ * problem, `Connection: close`), counted with `code="CONNECT"`.
+ * @internal
+ */
+export function connectHandler(options: ClientErrorOptions): (req: unknown, socket: Duplex) => void {
+  const reject = rejecter(options);
+  return (_req: unknown, socket: Duplex): void => {
+    reject(socket as HttpSocket, { status: 501, code: 'CONNECT', detail: 'CONNECT is not supported: this server is not a proxy' });
+  };
+}
+
+/**
+ * Installs the answers to requests no handler sees on `server`: parser errors (`clientError`),
+ * `CONNECT` (`connect`), and an `Expect` other than `100-continue` (`checkExpectation`, answered
+ * by `onExpectation`, an instrumented pipeline, so it is counted in `http_requests_total`).
+ * @internal
+ */
+export function answerRejections(server: Server, options: ClientErrorOptions, onExpectation: (req: IncomingMessage, res: ServerResponse) => void): void {
+  server.on('clientError', clientErrorHandler(options));
+  server.on('connect', connectHandler(options));
+  server.on('checkExpectation', onExpectation);
 }

@@ -42,7 +42,7 @@ export class ProbeEndpoints {
   readonly #logger: Logger;
   readonly #detail: ProbeDetail;
 
-  constructor(paths: ProbePaths, health: ServeHealth, metrics: Metrics, logger: Logger, detail: ProbeDetail) {
+  constructor(paths: ProbePaths, health: ServeHealth, metrics: Metrics, logger: Logger, detail: ProbeDetail = 'status') {
     const add = (path: string | false | undefined, fallback: string, endpoint: Endpoint): void => {
       if (path === false) return;
       this.#paths.set(path ?? fallback, endpoint);

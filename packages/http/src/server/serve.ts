@@ -4,7 +4,7 @@ import { trace } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import { isRouter } from '../router/router.ts';
 import type { Router } from '../router/router.ts';
-import { clientErrorHandler } from './client-error.ts';
+import { answerRejections } from './client-error.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
 import type { HttpDrainResult } from './connection-tracker.ts';
 import { HttpServerMetrics } from './http-metrics.ts';
@@ -15,6 +15,7 @@ import { resolveServeOptions } from './options.ts';
 import type { ResolvedServeOptions, ServeOptions } from './options.ts';
 import { createRequestPipeline } from './pipeline.ts';
 import { ProbeEndpoints } from './probes.ts';
+import { rejectExpectation } from './protocol-checks.ts';
 import { PodkitServerResponse } from './response.ts';
 import type { DrainContext, ServeService } from './service-types.ts';
 
@@ -92,13 +93,16 @@ export async function serve(
 
   const parserMetrics = o.metrics === false ? undefined : service.metrics;
   const server = createNodeServer(o);
-  server.on('clientError', clientErrorHandler({ server: o.name, logger, metrics: parserMetrics, maxHeaderSize: o.maxHeaderSize }));
+  const rejections = { server: o.name, logger, metrics: parserMetrics, maxHeaderSize: o.maxHeaderSize };
   const tracker = new ConnectionTracker(server);
   const separateAdmin = o.adminPort !== undefined;
   server.on(
     'request',
     createRequestPipeline({ tracker, probes: separateAdmin ? undefined : probes, instrumentation, instrumentProbes: o.instrumentProbes, shedder, listener }),
   );
+  // Malformed requests, CONNECT and unsupported `Expect` headers: problem answers, counted.
+  const expectations = { tracker, probes: undefined, instrumentation, instrumentProbes: false, shedder: undefined, listener: rejectExpectation };
+  answerRejections(server, rejections, createRequestPipeline(expectations));
   let adminServer: Server | undefined;
   let adminPort: number | undefined;
   let adminAddress: string | undefined;
@@ -106,7 +110,7 @@ export async function serve(
     const address = await listen(server, o.port, o.host);
     if (separateAdmin) {
       adminServer = createNodeServer(o);
-      adminServer.on('clientError', clientErrorHandler({ server: `${o.name}-admin`, logger, metrics: parserMetrics, maxHeaderSize: o.maxHeaderSize }));
+      answerRejections(adminServer, { ...rejections, server: `${o.name}-admin` }, createRequestPipeline({ ...expectations, tracker: undefined }));
       adminServer.on(
         'request',
         createRequestPipeline({ tracker: undefined, probes, instrumentation, instrumentProbes: o.instrumentProbes, shedder: undefined, listener: undefined }),
@@ -143,6 +147,8 @@ function createNodeServer(o: ResolvedServeOptions): Server {
     headersTimeout: o.headersTimeoutMs,
     requestTimeout: o.requestTimeoutMs,
     maxHeaderSize: o.maxHeaderSize,
+    // Host-less HTTP/1.1 requests get their 400 inside the pipeline (a problem, counted, logged).
+    requireHostHeader: false,
     // Node checks headers/request timeouts on this interval (default 30 s, too coarse against
     // slow clients when the timeouts are shorter).
     connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(o.headersTimeoutMs / 4))),

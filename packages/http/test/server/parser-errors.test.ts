@@ -146,6 +146,48 @@ describe('requests rejected by the HTTP parser', () => {
   });
 });
 
+describe('other requests Node answered bare', () => {
+  it('an HTTP/1.1 request without Host: 400 problem, Connection: close, in the access log and http_requests_total', async () => {
+    const { server, t } = await start();
+    const answer = await raw(server.port, 'GET /echo HTTP/1.1\r\n\r\n');
+    expect(answer.status).toBe(400);
+    expect(answer.headers['content-type']).toBe('application/problem+json');
+    expect(answer.headers.connection).toBe('close');
+    expect(JSON.parse(answer.body)).toMatchObject({ status: 400, detail: expect.stringContaining('Host header') });
+    expect(t.lines.find((l) => l.status === 400 && l.path === '/echo')).toMatchObject({ level: 'warn', route: 'unmatched' });
+    expect((await send(server.port, { path: '/metrics' })).text).toMatch(/http_requests_total\{method="GET",route="unmatched",status="400"/);
+    // HTTP/1.0 never required Host
+    expect((await raw(server.port, 'POST /echo HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{"n":1}')).status).toBe(200);
+  });
+
+  it('an Expect other than 100-continue: 417 problem, counted', async () => {
+    const { server } = await start();
+    const answer = await raw(server.port, `GET /echo HTTP/1.1\r\nHost: x\r\nExpect: ${MARKER}\r\nConnection: close\r\n\r\n`);
+    expect(answer.status).toBe(417);
+    expect(answer.headers['content-type']).toBe('application/problem+json');
+    expect(answer.body).not.toContain(MARKER);
+    expect((await send(server.port, { path: '/metrics' })).text).toMatch(/http_requests_total\{method="GET",route="unmatched",status="417"/);
+  });
+
+  it('CONNECT (this is no proxy): 501 problem instead of a silently closed connection, counted', async () => {
+    const { server, t } = await start();
+    const answer = await raw(server.port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
+    expect(answer.status).toBe(501);
+    expect(answer.headers['content-type']).toBe('application/problem+json');
+    expect(answer.headers.connection).toBe('close');
+    expect((await send(server.port, { path: '/metrics' })).text).toContain('http_parser_errors_total{status="501",code="CONNECT"');
+    expect(t.lines.find((l) => l.msg === 'http request rejected by the parser')).toMatchObject({ status: 501, code: 'CONNECT' });
+  });
+
+  it('an HTTP/2 preface on the HTTP/1.1 port: 400 with its parser code as label', async () => {
+    const { server } = await start();
+    const answer = await raw(server.port, 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+    expect(answer.status).toBe(400);
+    const metrics = (await send(server.port, { path: '/metrics' })).text;
+    expect(metrics).toMatch(/http_parser_errors_total\{status="400",code="HPE_[A-Z0-9_]+"/);
+  });
+});
+
 describe('http_parser_errors_total', () => {
   it('passes `promtool check metrics` (when promtool is installed)', async () => {
     const { execFile } = await import('node:child_process');
