@@ -139,7 +139,7 @@ export function clientErrorHandler(options: ClientErrorOptions): (err: Error, so
 export function connectHandler(options: ClientErrorOptions): (req: unknown, socket: Duplex) => void {
   const reject = rejecter(options);
   return (_req: unknown, socket: Duplex): void => {
-    reject(socket as HttpSocket, { status: 501, code: 'CONNECT', detail: 'CONNECT is not supported: this server is not a proxy' });
+    reject(socket, { status: 501, code: 'CONNECT', detail: 'CONNECT is not supported: this server is not a proxy' });
   };
 }
 
