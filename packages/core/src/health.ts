@@ -38,7 +38,8 @@ export interface Health {
   register(definition: HealthCheckDefinition): () => void;
   /**
    * The probe report from cached results; synchronous and cheap, never waits on a check. Stale
-   * results trigger a background refresh (shared with any run already in flight).
+   * results trigger a background refresh (shared with any run already in flight). Messages in it
+   * are redacted with {@link HealthOptions.redactValues}.
    */
   report(kind: ProbeKind): HealthReport;
   /** Runs one check (by name) or all checks now; concurrent calls share one execution per check. */

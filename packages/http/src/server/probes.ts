@@ -31,8 +31,8 @@ type Endpoint = ProbeKind | 'metrics';
 
 /**
  * Serves `/health`, `/ready`, `/startup` from core's cached health reports (200 when up, 503
- * when down, the JSON report, or only its status, as body) and `/metrics` from core's metrics exposition (Prometheus
- * text, or OpenMetrics when the scraper asks for it).
+ * when down, the JSON report, or only its status, as body) and `/metrics` from core's metrics
+ * exposition (Prometheus text, or OpenMetrics when the scraper asks for it).
  * @internal
  */
 export class ProbeEndpoints {
