@@ -20,7 +20,7 @@ const SAFE_REASON = /^[\x20-\x7e]{1,120}$/;
 
 /** What a rejected request is answered with. @internal */
 export interface ParserRejection {
-  /** 400, 408, 413 or 431. */
+  /** 400, 408, 413 or 431: always a client error. */
   readonly status: number;
   /** Bounded label value: the llhttp code, `ERR_HTTP_REQUEST_TIMEOUT`, or `other`. */
   readonly code: string;
@@ -132,14 +132,15 @@ export function clientErrorHandler(options: ClientErrorOptions): (err: Error, so
 
 /**
  * Builds the `connect` listener: Node destroys the connection of a `CONNECT` request without a
- * word when nothing listens for it; this server is no forward proxy, so it answers 501 (a
- * problem, `Connection: close`), counted with `code="CONNECT"`.
+ * word when nothing listens for it; this server is no forward proxy, so it answers 400 (a
+ * problem, `Connection: close`; a client error, not a 5xx: 405 would need an `Allow` list that a
+ * CONNECT target does not have), counted with `code="CONNECT"`.
  * @internal
  */
 export function connectHandler(options: ClientErrorOptions): (req: unknown, socket: Duplex) => void {
   const reject = rejecter(options);
   return (_req: unknown, socket: Duplex): void => {
-    reject(socket, { status: 501, code: 'CONNECT', detail: 'CONNECT is not supported: this server is not a proxy' });
+    reject(socket, { status: 400, code: 'CONNECT', detail: 'CONNECT is not supported: this server is not a proxy' });
   };
 }
 

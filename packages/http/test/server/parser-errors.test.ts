@@ -169,14 +169,15 @@ describe('other requests Node answered bare', () => {
     expect((await send(server.port, { path: '/metrics' })).text).toMatch(/http_requests_total\{method="GET",route="unmatched",status="417"/);
   });
 
-  it('CONNECT (this is no proxy): 501 problem instead of a silently closed connection, counted', async () => {
+  it('CONNECT (this is no proxy): 400 problem instead of a silently closed connection, counted', async () => {
     const { server, t } = await start();
     const answer = await raw(server.port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
-    expect(answer.status).toBe(501);
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ detail: 'CONNECT is not supported: this server is not a proxy' });
     expect(answer.headers['content-type']).toBe('application/problem+json');
     expect(answer.headers.connection).toBe('close');
-    expect((await send(server.port, { path: '/metrics' })).text).toContain('http_parser_errors_total{status="501",code="CONNECT"');
-    expect(t.lines.find((l) => l.msg === 'http request rejected by the parser')).toMatchObject({ status: 501, code: 'CONNECT' });
+    expect((await send(server.port, { path: '/metrics' })).text).toContain('http_parser_errors_total{status="400",code="CONNECT"');
+    expect(t.lines.find((l) => l.msg === 'http request rejected by the parser')).toMatchObject({ status: 400, code: 'CONNECT' });
   });
 
   it('an HTTP/2 preface on the HTTP/1.1 port: 400 with its parser code as label', async () => {
