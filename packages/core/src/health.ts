@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { DuplicateHealthCheckError, InvalidOptionError } from './errors.ts';
 import { CheckRunner } from './health/check-runner.ts';
+import { textRedactor } from './logging/redaction.ts';
 import type { CheckReport, HealthCheckDefinition, HealthReport, HealthStatus, ProbeKind } from './health/types.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -21,6 +22,14 @@ export interface HealthOptions {
   readonly defaultIntervalMs?: number;
   /** Clock used for durations and ages (tests may inject one). @default Date.now */
   readonly now?: () => number;
+  /**
+   * Secret VALUES masked (as `[redacted]`) in every message a report carries: check errors, a
+   * startup-task failure, a `setReady` reason. Pass the same source as the logger's
+   * `LoggerOptions.redactValues` (`createService` does), so probe bodies are redacted exactly
+   * like log lines. Re-read on every report, so a config reload takes effect at once.
+   * @default undefined (messages are reported as they are)
+   */
+  readonly redactValues?: () => Iterable<string>;
 }
 
 /** Health checks and probe state of one service. */
@@ -29,7 +38,8 @@ export interface Health {
   register(definition: HealthCheckDefinition): () => void;
   /**
    * The probe report from cached results; synchronous and cheap, never waits on a check. Stale
-   * results trigger a background refresh (shared with any run already in flight).
+   * results trigger a background refresh (shared with any run already in flight). Messages in it
+   * are redacted with {@link HealthOptions.redactValues}.
    */
   report(kind: ProbeKind): HealthReport;
   /** Runs one check (by name) or all checks now; concurrent calls share one execution per check. */
@@ -85,9 +95,11 @@ export function createHealth(options: HealthOptions = {}): Health {
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   });
   const log = options.logger;
+  const redact = options.redactValues === undefined ? (text: string): string => text : textRedactor(options.redactValues);
 
   const hooks = {
     now,
+    redact,
     onResult(name: string, status: HealthStatus, durationMs: number, previous: HealthStatus | undefined, error?: string): void {
       up?.set({ check: name }, status === 'up' ? 1 : 0);
       duration?.observe({ check: name, result: status }, durationMs / 1000);
@@ -109,6 +121,12 @@ export function createHealth(options: HealthOptions = {}): Health {
     if (kind === 'startup') return undefined;
     if (shuttingDown) return 'shutting down';
     return manualReason;
+  }
+
+  /** The gate's reason, redacted at read time too (a secret may have been added since it was set). */
+  function gateReason(kind: ProbeKind): string | undefined {
+    const reason = gate(kind);
+    return reason === undefined ? undefined : redact(reason);
   }
 
   return {
@@ -137,7 +155,7 @@ export function createHealth(options: HealthOptions = {}): Health {
         checks[runner.name] = snapshot;
         if (runner.critical && snapshot.status === 'down') status = 'down';
       }
-      const reason = gate(kind);
+      const reason = gateReason(kind);
       if (reason !== undefined) return { status: 'down', kind, reason, checks };
       return { status, kind, checks };
     },
@@ -148,7 +166,7 @@ export function createHealth(options: HealthOptions = {}): Health {
       return Object.fromEntries(results);
     },
     setReady(ready: boolean, reason?: string): void {
-      manualReason = ready ? undefined : (reason ?? 'marked not ready');
+      manualReason = ready ? undefined : redact(reason ?? 'marked not ready');
     },
     startupTask<T>(name: string, promise: Promise<T>): Promise<T> {
       pendingStartup.add(name);
@@ -156,7 +174,7 @@ export function createHealth(options: HealthOptions = {}): Health {
         () => pendingStartup.delete(name),
         (err: unknown) => {
           pendingStartup.delete(name);
-          startupFailure = `startup task "${name}" failed: ${err instanceof Error ? err.message : String(err)}`;
+          startupFailure = redact(`startup task "${name}" failed: ${err instanceof Error ? err.message : String(err)}`);
           log?.error({ err, task: name }, 'startup task failed');
         },
       );

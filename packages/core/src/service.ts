@@ -31,7 +31,12 @@ export interface ServiceOptions
   readonly destination?: DestinationStream;
   /** Use this logger instead of creating one. @default createLogger(...) */
   readonly logger?: Logger;
-  /** Secret values to mask in every log line (see `LoggerOptions.redactValues`). @default undefined */
+  /**
+   * Secret values to mask in every log line (see `LoggerOptions.redactValues`) and in every
+   * health report, hence every probe body (see `HealthOptions.redactValues`). Also applied to
+   * reports when you pass your own `logger` (give that logger the same source).
+   * @default undefined
+   */
   readonly redactValues?: () => Iterable<string>;
   /** Extra redact paths (see `LoggerOptions.redactPaths`). @default [] */
   readonly redactPaths?: readonly string[];
@@ -94,7 +99,11 @@ export function createService(options: ServiceOptions): Service {
     ...(options.registry !== undefined ? { registry: options.registry } : {}),
     ...(options.runtimeMetrics !== undefined ? { runtimeMetrics: options.runtimeMetrics } : {}),
   });
-  const health = createHealth({ logger: logger.child({ component: 'health' }), metrics });
+  const health = createHealth({
+    logger: logger.child({ component: 'health' }),
+    metrics,
+    ...(options.redactValues !== undefined ? { redactValues: options.redactValues } : {}),
+  });
   if (options.eventLoopCheck !== false) health.register(createEventLoopDelayCheck(options.eventLoopCheck ?? {}));
   const lifecycle = createLifecycle({
     logger,

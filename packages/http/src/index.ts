@@ -7,7 +7,7 @@ export type { PodkitServer } from './server/serve.ts';
 export type { ServeOptions } from './server/options.ts';
 export type { DrainContext, ProbeKind, ProbeReport, ServeHealth, ServeLifecycle, ServeService } from './server/service-types.ts';
 export type { HttpDrainResult } from './server/connection-tracker.ts';
-export type { ProbePaths } from './server/probes.ts';
+export type { ProbeDetail, ProbePaths } from './server/probes.ts';
 export type { LoadSheddingOptions } from './server/load-shedding.ts';
 export { HttpOptionsError, ListenError, ProblemError, isHttpOptionsError, isProblemError } from './server/errors.ts';
 export { PROBLEM_CONTENT_TYPE, problem, sendProblem } from './server/problem.ts';

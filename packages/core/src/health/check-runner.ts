@@ -5,6 +5,8 @@ import type { CheckReport, HealthCheckDefinition, HealthStatus, ProbeKind } from
 export interface RunnerHooks {
   readonly now: () => number;
   readonly onResult: (name: string, status: HealthStatus, durationMs: number, previous: HealthStatus | undefined, error?: string) => void;
+  /** Masks secret values in an error message (the logger's value redaction); identity when none. */
+  readonly redact: (text: string) => string;
 }
 
 /**
@@ -42,7 +44,7 @@ export class CheckRunner {
     return this.#finishedAt === undefined || now - this.#finishedAt >= this.intervalMs;
   }
 
-  /** The cached result. */
+  /** The cached result, its error message redacted again (a secret may have been added since). */
   snapshot(now: number): CheckReport {
     const base = {
       status: this.#status ?? 'down',
@@ -51,7 +53,7 @@ export class CheckRunner {
       critical: this.critical,
     } as const;
     if (this.#status === undefined) return { ...base, error: 'not run yet' };
-    return this.#error === undefined ? base : { ...base, error: this.#error };
+    return this.#error === undefined ? base : { ...base, error: this.#hooks.redact(this.#error) };
   }
 
   /** Runs the check, or joins the run already in flight. */
@@ -82,7 +84,8 @@ export class CheckRunner {
       if (result === false) throw new Error('check returned false');
     } catch (err) {
       status = 'down';
-      error = err instanceof Error ? err.message : String(err);
+      // Redacted when stored (a secret rotated later is still masked) and again when read.
+      error = this.#hooks.redact(err instanceof Error ? err.message : String(err));
     } finally {
       clearTimeout(timer);
     }

@@ -114,19 +114,34 @@ function needsJsonEscape(value: string): boolean {
 }
 
 /**
+ * Replaces every occurrence of each secret value in `text` by {@link REDACTED}. When `json` is
+ * true `text` is serialized JSON, where a value with quotes, backslashes or control characters
+ * appears escaped, so the escaped form is searched for.
+ */
+function maskValues(text: string, values: Iterable<string>, json: boolean): string {
+  let out = text;
+  for (const value of values) {
+    if (value.length < MIN_SECRET_VALUE_LENGTH) continue;
+    const needle = json && needsJsonEscape(value) ? JSON.stringify(value).slice(1, -1) : value;
+    if (out.includes(needle)) out = out.replaceAll(needle, REDACTED);
+  }
+  return out;
+}
+
+/**
  * Builds pino's `streamWrite` hook that replaces every occurrence of a secret value in the
  * serialized line. `values` is called once per line, so it must be cheap (return a cached
  * array or set); when it yields nothing the line is returned untouched.
  */
 export function valueRedactor(values: () => Iterable<string>): (line: string) => string {
-  return (line: string): string => {
-    let out = line;
-    for (const value of values()) {
-      if (value.length < MIN_SECRET_VALUE_LENGTH) continue;
-      // The line is JSON: a value with quotes, backslashes or control characters appears escaped.
-      const needle = needsJsonEscape(value) ? JSON.stringify(value).slice(1, -1) : value;
-      if (out.includes(needle)) out = out.replaceAll(needle, REDACTED);
-    }
-    return out;
-  };
+  return (line: string): string => maskValues(line, values(), true);
+}
+
+/**
+ * The same value redaction for plain text (an error message kept in a health report): every
+ * occurrence of a secret value is replaced by {@link REDACTED}. `values` is the logger's
+ * `redactValues` source, re-read on each call so a rotated secret takes effect at once.
+ */
+export function textRedactor(values: () => Iterable<string>): (text: string) => string {
+  return (text: string): string => maskValues(text, values(), false);
 }

@@ -1,7 +1,8 @@
 import type { TracerProvider } from '@opentelemetry/api';
 import { HttpOptionsError } from './errors.ts';
 import type { LoadSheddingOptions } from './load-shedding.ts';
-import type { ProbePaths } from './probes.ts';
+import { PROBE_DETAILS } from './probes.ts';
+import type { ProbeDetail, ProbePaths } from './probes.ts';
 
 /** Options of `serve()`. Every field is optional; see each `@default`. */
 export interface ServeOptions {
@@ -23,6 +24,16 @@ export interface ServeOptions {
   adminPort?: number;
   /** Address the admin server binds. @default undefined (all interfaces) */
   adminHost?: string;
+  /**
+   * How much the probe bodies of this `serve()` tell (see {@link ProbeDetail}): `'full'` (every
+   * check with its error message) or `'status'` (`{ status, kind }` only). Probes on the main
+   * port are reachable wherever the service is (an Ingress included), so they answer status
+   * only; on a separate admin port, which stays inside the cluster, the full report. Either way
+   * secret values are masked (core's `redactValues`). Like Spring Boot Actuator's
+   * `management.endpoint.health.show-details` (`never` by default).
+   * @default adminPort === undefined ? 'status' : 'full'
+   */
+  probeDetail?: ProbeDetail;
   /** Include probe and metrics requests in access logs, traces and metrics. @default false */
   instrumentProbes?: boolean;
   /** Write one access-log line per request. @default true */
@@ -60,6 +71,7 @@ export interface ResolvedServeOptions {
   readonly probes: ProbePaths | false;
   readonly adminPort: number | undefined;
   readonly adminHost: string | undefined;
+  readonly probeDetail: ProbeDetail;
   readonly instrumentProbes: boolean;
   readonly accessLog: boolean;
   readonly metrics: false | { buckets?: readonly number[]; maxRoutes?: number };
@@ -109,6 +121,10 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
   if (options.adminPort !== undefined && options.adminPort !== 0 && options.adminPort === options.port) {
     throw new HttpOptionsError('adminPort', `must differ from port (${options.port})`);
   }
+  const probeDetail = options.probeDetail ?? (options.adminPort === undefined ? 'status' : 'full');
+  if (!PROBE_DETAILS.includes(probeDetail)) {
+    throw new HttpOptionsError('probeDetail', `expected one of ${PROBE_DETAILS.map((d) => `'${d}'`).join(', ')}, got ${JSON.stringify(options.probeDetail)}`);
+  }
   const metrics = options.metrics ?? true;
   return Object.freeze({
     port: options.port ?? 8080,
@@ -116,6 +132,7 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     probes: options.probes ?? {},
     adminPort: options.adminPort,
     adminHost: options.adminHost,
+    probeDetail,
     instrumentProbes: options.instrumentProbes ?? false,
     accessLog: options.accessLog ?? true,
     metrics: metrics === true ? {} : metrics,

@@ -4,6 +4,7 @@ import type { RequestInstrumentation } from './instrumentation.ts';
 import type { LoadShedder } from './load-shedding.ts';
 import { problem, sendProblem } from './problem.ts';
 import type { ProbeEndpoints } from './probes.ts';
+import { lacksHost, rejectMissingHost } from './protocol-checks.ts';
 import type { PodkitServerResponse } from './response.ts';
 
 /** The parts a request passes through, outermost first. @internal */
@@ -41,6 +42,10 @@ export function createRequestPipeline(parts: PipelineParts): (req: IncomingMessa
     const res = response as PodkitServerResponse;
     tracker?.begin(res);
     res.on('close', onClose);
+    if (lacksHost(req)) {
+      instrumentation.start(req, res, rejectMissingHost);
+      return;
+    }
     if (probes !== undefined) {
       const endpoint = probes.match(req.url);
       if (endpoint !== undefined) {

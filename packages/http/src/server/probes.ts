@@ -16,12 +16,23 @@ export interface ProbePaths {
   metrics?: string | false;
 }
 
+/**
+ * How much a probe body tells: `'full'` is the whole health report (every check with its status,
+ * duration, age and error message, the gate's reason); `'status'` is only
+ * `{ "status": "up" | "down", "kind": ... }`. The HTTP status (200/503) is the same either way,
+ * and it is all Kubernetes reads.
+ */
+export type ProbeDetail = 'full' | 'status';
+
+/** The accepted {@link ProbeDetail} values. @internal */
+export const PROBE_DETAILS: readonly ProbeDetail[] = ['full', 'status'];
+
 type Endpoint = ProbeKind | 'metrics';
 
 /**
  * Serves `/health`, `/ready`, `/startup` from core's cached health reports (200 when up, 503
- * when down, the JSON report as body) and `/metrics` from core's metrics exposition (Prometheus
- * text, or OpenMetrics when the scraper asks for it).
+ * when down, the JSON report, or only its status, as body) and `/metrics` from core's metrics
+ * exposition (Prometheus text, or OpenMetrics when the scraper asks for it).
  * @internal
  */
 export class ProbeEndpoints {
@@ -29,8 +40,9 @@ export class ProbeEndpoints {
   readonly #health: ServeHealth;
   readonly #metrics: Metrics;
   readonly #logger: Logger;
+  readonly #detail: ProbeDetail;
 
-  constructor(paths: ProbePaths, health: ServeHealth, metrics: Metrics, logger: Logger) {
+  constructor(paths: ProbePaths, health: ServeHealth, metrics: Metrics, logger: Logger, detail: ProbeDetail = 'status') {
     const add = (path: string | false | undefined, fallback: string, endpoint: Endpoint): void => {
       if (path === false) return;
       this.#paths.set(path ?? fallback, endpoint);
@@ -42,6 +54,7 @@ export class ProbeEndpoints {
     this.#health = health;
     this.#metrics = metrics;
     this.#logger = logger;
+    this.#detail = detail;
   }
 
   /** The endpoint `url` addresses, if any. */
@@ -70,7 +83,8 @@ export class ProbeEndpoints {
       return;
     }
     const report = this.#health.report(endpoint);
-    send(res, report.status === 'up' ? 200 : 503, 'application/json; charset=utf-8', JSON.stringify(report));
+    const body = this.#detail === 'full' ? report : { status: report.status, kind: endpoint };
+    send(res, report.status === 'up' ? 200 : 503, 'application/json; charset=utf-8', JSON.stringify(body));
   }
 }
 

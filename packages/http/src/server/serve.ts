@@ -4,6 +4,7 @@ import { trace } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import { isRouter } from '../router/router.ts';
 import type { Router } from '../router/router.ts';
+import { answerRejections } from './client-error.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
 import type { HttpDrainResult } from './connection-tracker.ts';
 import { HttpServerMetrics } from './http-metrics.ts';
@@ -14,6 +15,7 @@ import { resolveServeOptions } from './options.ts';
 import type { ResolvedServeOptions, ServeOptions } from './options.ts';
 import { createRequestPipeline } from './pipeline.ts';
 import { ProbeEndpoints } from './probes.ts';
+import { rejectExpectation } from './protocol-checks.ts';
 import { PodkitServerResponse } from './response.ts';
 import type { DrainContext, ServeService } from './service-types.ts';
 
@@ -86,28 +88,41 @@ export async function serve(
     tracer: o.tracing ? (o.tracerProvider ?? trace.getTracerProvider()).getTracer('@podkit/http') : undefined,
     requestIdHeader: o.requestIdHeader,
   });
-  const probes = o.probes === false ? undefined : new ProbeEndpoints(o.probes, service.health, service.metrics, logger);
+  const probes = o.probes === false ? undefined : new ProbeEndpoints(o.probes, service.health, service.metrics, logger, o.probeDetail);
   const shedder = o.loadShedding === false ? undefined : new LoadShedder(o.loadShedding);
 
+  const parserMetrics = o.metrics === false ? undefined : service.metrics;
   const server = createNodeServer(o);
+  const rejections = { server: o.name, logger, metrics: parserMetrics, maxHeaderSize: o.maxHeaderSize };
   const tracker = new ConnectionTracker(server);
   const separateAdmin = o.adminPort !== undefined;
   server.on(
     'request',
     createRequestPipeline({ tracker, probes: separateAdmin ? undefined : probes, instrumentation, instrumentProbes: o.instrumentProbes, shedder, listener }),
   );
+  // Malformed requests, CONNECT and unsupported `Expect` headers: problem answers, counted.
+  const expectations = { tracker, probes: undefined, instrumentation, instrumentProbes: false, shedder: undefined, listener: rejectExpectation };
+  answerRejections(server, rejections, createRequestPipeline(expectations));
   let adminServer: Server | undefined;
   let adminPort: number | undefined;
+  let adminAddress: string | undefined;
   try {
     const address = await listen(server, o.port, o.host);
     if (separateAdmin) {
       adminServer = createNodeServer(o);
+      answerRejections(adminServer, { ...rejections, server: `${o.name}-admin` }, createRequestPipeline({ ...expectations, tracker: undefined }));
       adminServer.on(
         'request',
         createRequestPipeline({ tracker: undefined, probes, instrumentation, instrumentProbes: o.instrumentProbes, shedder: undefined, listener: undefined }),
       );
-      adminPort = (await listen(adminServer, o.adminPort, o.adminHost)).port;
+      const admin = await listen(adminServer, o.adminPort, o.adminHost);
+      adminPort = admin.port;
+      adminAddress = admin.address;
     }
+    logger.info(
+      { server: o.name, address: address.address, port: address.port, ...(adminServer === undefined ? {} : { adminAddress, adminPort }) },
+      'http server listening',
+    );
     return wire(service, o, { server, tracker, adminServer, adminPort, shedder, port: address.port, address: address.address });
   } catch (err) {
     shedder?.close();
@@ -132,6 +147,8 @@ function createNodeServer(o: ResolvedServeOptions): Server {
     headersTimeout: o.headersTimeoutMs,
     requestTimeout: o.requestTimeoutMs,
     maxHeaderSize: o.maxHeaderSize,
+    // Host-less HTTP/1.1 requests get their 400 inside the pipeline (a problem, counted, logged).
+    requireHostHeader: false,
     // Node checks headers/request timeouts on this interval (default 30 s, too coarse against
     // slow clients when the timeouts are shorter).
     connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(o.headersTimeoutMs / 4))),

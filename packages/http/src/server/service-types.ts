@@ -3,7 +3,10 @@ import type { Logger, Metrics } from '@podkit/core';
 /** The kinds of Kubernetes probes. */
 export type ProbeKind = 'liveness' | 'readiness' | 'startup';
 
-/** The part of a core health report `serve()` reads (the whole report is sent as the body). */
+/**
+ * The part of a core health report `serve()` reads (with `probeDetail: 'full'` the whole report
+ * is sent as the body, so redact secrets in it first, as core's health does with `redactValues`).
+ */
 export interface ProbeReport {
   /** Overall status; `down` answers 503. */
   readonly status: 'up' | 'down';

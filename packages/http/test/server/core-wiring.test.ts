@@ -40,7 +40,7 @@ const router = createRouter().get('/hello', {}, () => ({ hello: 'world' }));
 describe('serve() with core’s createService', () => {
   it('probes report core’s health: startup gating, a failing readiness check with its error', async () => {
     const { svc } = service(0);
-    const server = await serve(svc, router, { port: 0, host: '127.0.0.1' });
+    const server = await serve(svc, router, { port: 0, host: '127.0.0.1', probeDetail: 'full' });
     expect((await send(server.port, { path: '/ready' })).json()).toMatchObject({ status: 'down', reason: 'starting' });
     await svc.start();
     expect((await send(server.port, { path: '/ready' })).status).toBe(200);
