@@ -6,7 +6,6 @@ import type { z } from 'zod';
 import type { Cache } from './cache/cache.ts';
 import { databaseUrl, type DatabaseSettings } from './config.ts';
 import type { Database } from './db/database.ts';
-import { withoutAdminPaths } from './http/admin-paths.ts';
 import { registerTelemetry } from './telemetry.ts';
 
 /** The config keys the bootstrap reads (every service's schema has them). */
@@ -66,9 +65,10 @@ export interface RunOptions {
  * (exits 78 with every problem listed when invalid), the OpenTelemetry SDK, a core service
  * (JSON logs that scrub config secrets, metrics, health, lifecycle with SIGTERM draining),
  * `serve()` with the API on `PORT` and the probes and `/metrics` on `ADMIN_PORT` only (the
- * public port answers 404 for them), then `setup` as a startup task. Logs `service listening`
- * with both ports, and tells a parent process `{ type: 'listening', port, adminPort }` over IPC
- * when there is one (how `start.ts` learns ephemeral ports).
+ * public port answers 404 for them, as `serve()` does with an admin port), then `setup` as a
+ * startup task. `serve()` logs `http server listening` with both ports; this tells a parent
+ * process `{ type: 'listening', port, adminPort }` over IPC when there is one (how `start.ts`
+ * learns ephemeral ports).
  */
 export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S>, options: RunOptions = {}): Promise<RunningService> {
   const env = options.env ?? process.env;
@@ -161,7 +161,7 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
 
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) =>
     sendProblem(res, problem(503, `${def.name} is starting`), { 'retry-after': '1' });
-  const server = await serve(service, withoutAdminPaths((req, res) => handler(req, res)), {
+  const server = await serve(service, (req, res) => handler(req, res), {
     port: config.port,
     adminPort: config.admin.port,
     name: def.name,
@@ -174,7 +174,6 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
   });
   await service.start();
   const adminPort = server.adminPort ?? config.admin.port;
-  logger.info({ port: server.port, adminPort }, 'service listening');
   process.send?.({ type: 'listening', service: def.name, port: server.port, adminPort });
 
   const built = await setup;

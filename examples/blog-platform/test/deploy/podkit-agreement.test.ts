@@ -9,7 +9,6 @@ import { GRACE_PERIOD_ENV, createHealth, planShutdown } from '@podkit/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ADMIN_PORT_NAME, HTTP_PORT_NAME, SERVICES } from '../../deploy/platform.ts';
 import { GRACE_PERIOD_SECONDS, LIVENESS_PROBE, PROBE_PATHS, READINESS_PROBE, STARTUP_PROBE } from '../../deploy/render/probes.ts';
-import { ADMIN_PATHS } from '../../src/shared/http/admin-paths.ts';
 import { loadDeployedConfig } from './deployed-config.ts';
 import type { Json, Manifest } from './load.ts';
 import { find, loadBase, loadKustomization, podSpec, selects } from './load.ts';
@@ -164,10 +163,6 @@ describe.each(SERVICES.map((s) => [s.name, s] as const))('the admin port of %s, 
 });
 
 describe('the public side never reaches an admin port', () => {
-  it('the public port\'s 404 guard covers exactly the paths the probes and Prometheus use', () => {
-    expect([...ADMIN_PATHS].sort()).toEqual(Object.values(PROBE_PATHS).sort());
-  });
-
   it('every Ingress backend is a Service port that targets the public port', () => {
     const ingresses = base.filter((l) => l.object.kind === 'Ingress').map((l) => l.object);
     expect(ingresses.length).toBeGreaterThan(0);

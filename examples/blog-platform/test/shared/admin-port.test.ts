@@ -1,51 +1,10 @@
 import { spawn } from 'node:child_process';
 import { isConfigError } from '@podkit/config';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PATHS, withoutAdminPaths } from '../../src/shared/http/admin-paths.ts';
+import { describe, expect, it } from 'vitest';
 import { SERVICE_NAMES } from '../../src/platform/services.ts';
 import { loadServiceConfig } from '../../deploy/render/schemas.ts';
-import { listen, type TestServer } from '../helpers/http.ts';
 
 const noFiles = { configDir: false, secretsDir: false, envFile: false } as const;
-
-describe('withoutAdminPaths (the public listener of every service)', () => {
-  let server: TestServer;
-  const seen: string[] = [];
-
-  beforeAll(async () => {
-    server = await listen(
-      withoutAdminPaths((req, res) => {
-        seen.push(req.url ?? '');
-        res.writeHead(200, { 'content-type': 'text/html' });
-        res.end('<!doctype html>'); // a catch-all, like the gateway's SPA fallback
-      }),
-    );
-  });
-  afterAll(() => server.close());
-
-  it('answers a 404 problem for each admin path, with or without a query, for any method', async () => {
-    for (const p of ADMIN_PATHS) {
-      for (const [method, url] of [['GET', p], ['GET', `${p}?x=1`], ['POST', p], ['DELETE', `${p}?`]] as const) {
-        const res = await fetch(`${server.url}${url}`, { method });
-        const body = (await res.json()) as { status: number; detail: string };
-        expect(res.status, `${method} ${url}`).toBe(404);
-        expect(res.headers.get('content-type')).toContain('application/problem+json');
-        expect(body).toMatchObject({ status: 404, detail: `${p} is not served on this port` });
-      }
-    }
-    expect(seen).toEqual([]);
-  });
-
-  it('passes every other path to the application, including look-alikes', async () => {
-    const paths = ['/', '/api/posts', '/api/posts/metrics', '/healthz', '/metrics2', '/ready/', '/startup/x', '/assets/app.js', '/r', '/m?x'];
-    for (const p of paths) {
-      const res = await fetch(`${server.url}${p}`);
-      await res.body?.cancel();
-      expect(res.status, p).toBe(200);
-    }
-    expect(seen).toEqual(paths);
-  });
-});
 
 describe.each(SERVICE_NAMES)('%s config: the admin port', (name) => {
   it('defaults to its own port, different from the public one', async () => {
@@ -84,5 +43,5 @@ it('a service started with ADMIN_PORT = PORT exits 78 with a clear error naming 
   expect(stderr).toContain('admin.port: must differ from port (9311)');
   expect(stderr).toContain('ADMIN_PORT');
   expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
-  expect(stdout).not.toContain('service listening');
+  expect(stdout).not.toContain('http server listening');
 });

@@ -118,8 +118,8 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
   if (!/^[a-z0-9-]+$/.test(requestIdHeader)) {
     throw new HttpOptionsError('requestIdHeader', `expected a header name, got ${JSON.stringify(options.requestIdHeader)}`);
   }
-  if (options.adminPort !== undefined && options.adminPort !== 0 && options.adminPort === options.port) {
-    throw new HttpOptionsError('adminPort', `must differ from port (${options.port})`);
+  if (options.adminPort !== undefined && options.adminPort !== 0 && options.adminPort === (options.port ?? 8080)) {
+    throw new HttpOptionsError('adminPort', `must differ from port (${options.port ?? 8080})`);
   }
   const probeDetail = options.probeDetail ?? (options.adminPort === undefined ? 'status' : 'full');
   if (!PROBE_DETAILS.includes(probeDetail)) {

@@ -3,6 +3,7 @@ import type { ConnectionTracker } from './connection-tracker.ts';
 import type { RequestInstrumentation } from './instrumentation.ts';
 import type { LoadShedder } from './load-shedding.ts';
 import { problem, sendProblem } from './problem.ts';
+import { setRouteTemplate } from './route-template.ts';
 import type { ProbeEndpoints } from './probes.ts';
 import { lacksHost, rejectMissingHost } from './protocol-checks.ts';
 import type { PodkitServerResponse } from './response.ts';
@@ -17,6 +18,11 @@ export interface PipelineParts {
   instrumentation: RequestInstrumentation;
   /** Whether probe requests are instrumented too. */
   instrumentProbes: boolean;
+  /**
+   * Probe and metrics paths served on another port (the admin server): they answer 404 here,
+   * whatever the application would do with them (an SPA fallback would answer 200).
+   */
+  reserved?: ProbeEndpoints | undefined;
   /** Load shedder, when enabled. */
   shedder: LoadShedder | undefined;
   /** The application's listener; `undefined` answers 404 to everything but probes. */
@@ -29,7 +35,7 @@ export interface PipelineParts {
  * @internal
  */
 export function createRequestPipeline(parts: PipelineParts): (req: IncomingMessage, res: ServerResponse) => void {
-  const { tracker, probes, instrumentation, instrumentProbes, shedder } = parts;
+  const { tracker, probes, instrumentation, instrumentProbes, shedder, reserved } = parts;
   const listener = parts.listener ?? notFound;
   const shed = shedder === undefined ? notFound : (req: IncomingMessage, res: ServerResponse): void => shedRequest(res, shedder.retryAfter);
 
@@ -54,6 +60,10 @@ export function createRequestPipeline(parts: PipelineParts): (req: IncomingMessa
         return;
       }
     }
+    if (reserved?.match(req.url) !== undefined) {
+      instrumentation.start(req, res, notOnThisPort);
+      return;
+    }
     if (shedder !== undefined && shedder.overloaded) {
       instrumentation.start(req, res, shed);
       return;
@@ -64,6 +74,12 @@ export function createRequestPipeline(parts: PipelineParts): (req: IncomingMessa
 
 function shedRequest(res: ServerResponse, retryAfter: string): void {
   sendProblem(res, problem(503, 'the server is overloaded; retry later'), { 'retry-after': retryAfter });
+}
+
+function notOnThisPort(req: IncomingMessage, res: ServerResponse): void {
+  const path = (req.url ?? '/').split('?')[0]!;
+  setRouteTemplate(res, path);
+  sendProblem(res, problem(404, `${path} is not served on this port`));
 }
 
 function notFound(req: IncomingMessage, res: ServerResponse): void {

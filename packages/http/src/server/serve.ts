@@ -98,7 +98,15 @@ export async function serve(
   const separateAdmin = o.adminPort !== undefined;
   server.on(
     'request',
-    createRequestPipeline({ tracker, probes: separateAdmin ? undefined : probes, instrumentation, instrumentProbes: o.instrumentProbes, shedder, listener }),
+    createRequestPipeline({
+      tracker,
+      probes: separateAdmin ? undefined : probes,
+      reserved: separateAdmin ? probes : undefined,
+      instrumentation,
+      instrumentProbes: o.instrumentProbes,
+      shedder,
+      listener,
+    }),
   );
   // Malformed requests, CONNECT and unsupported `Expect` headers: problem answers, counted.
   const expectations = { tracker, probes: undefined, instrumentation, instrumentProbes: false, shedder: undefined, listener: rejectExpectation };
