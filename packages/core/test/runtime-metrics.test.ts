@@ -20,6 +20,8 @@ describe('Node runtime metrics', () => {
     // The per-type gauges they summed stay: sum without (type) (nodejs_active_handles) is the old total.
     expect(body).toContain('# TYPE nodejs_active_handles gauge');
     expect(body).toContain('# TYPE nodejs_active_requests gauge');
+    // As docs/metrics.md says: the one series whose `version` is not the service's.
+    expect(body).toMatch(new RegExp(`nodejs_version_info\\{version="${process.version}",[^}]*service="svc"\\}`));
     m.close();
   });
 
