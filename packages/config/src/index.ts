@@ -1,5 +1,8 @@
 // @podkit/config: typed configuration from env vars, ConfigMaps and Secrets.
 
+// First: fails with a clear message on an unsupported Node.js, before any dependency is evaluated.
+import './node-version.ts';
+
 // Declaring and loading
 export { defineConfig, loadConfig } from './define.ts';
 export type { Config, ConfigDefinition, DeepReadonly, DefineOptions, LoadResult } from './define.ts';
@@ -21,7 +24,14 @@ export type { ConfigSourceEntry } from './state.ts';
 export { REDACTED } from './redact.ts';
 
 // Errors
-export { ConfigError, ConfigSchemaError, ConfigValidationError, ConfigWatchError, isConfigError } from './errors.ts';
+export {
+  ConfigError,
+  ConfigNodeVersionError,
+  ConfigSchemaError,
+  ConfigValidationError,
+  ConfigWatchError,
+  isConfigError,
+} from './errors.ts';
 export type { ConfigIssue, ConfigIssueKind } from './errors.ts';
 
 // Reloading

@@ -83,6 +83,30 @@ export class LifecycleStateError extends PodkitError {
 }
 
 /**
+ * `@podkit/core` was imported on a Node.js older than it supports. Thrown by the import itself,
+ * before any dependency is evaluated, so the message names the versions instead of showing a
+ * dependency's internal error.
+ *
+ * Code: `ERR_PODKIT_NODE_VERSION`.
+ */
+export class NodeVersionError extends PodkitError {
+  /** The oldest supported Node.js version, e.g. `22.12.0`. */
+  readonly required: string;
+  /** The running Node.js version, e.g. `20.20.2`. */
+  readonly running: string;
+
+  /**
+   * @param required - the oldest supported version (`major.minor.patch`)
+   * @param running - `process.versions.node`
+   */
+  constructor(required: string, running: string) {
+    super('ERR_PODKIT_NODE_VERSION', `@podkit/core requires Node.js >= ${required} (running v${running}); upgrade Node.js`);
+    this.required = required;
+    this.running = running;
+  }
+}
+
+/**
  * Type guard for errors thrown by `@podkit/core`.
  *
  * @example

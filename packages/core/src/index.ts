@@ -1,9 +1,12 @@
+// First: fails with a clear message on an unsupported Node.js, before any dependency is evaluated.
+import './node-version.ts';
 export {
   DuplicateHealthCheckError,
   HealthCheckTimeoutError,
   InvalidOptionError,
   LifecycleStateError,
   MetricNameError,
+  NodeVersionError,
   PodkitError,
   ShutdownBudgetError,
   isPodkitError,

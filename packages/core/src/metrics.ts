@@ -1,10 +1,11 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CollectFunction, Metric } from 'prom-client';
 import { MetricNameError } from './errors.ts';
 import type { ServiceIdentity } from './logger.ts';
 import { createExposer } from './metrics/exposition.ts';
 import type { Exposition } from './metrics/exposition.ts';
 import { validateLabelNames, validateMetricName } from './metrics/naming.ts';
+import { collectRuntimeMetrics } from './metrics/runtime.ts';
 import type { MetricKind } from './metrics/naming.ts';
 
 export type { Exposition } from './metrics/exposition.ts';
@@ -25,7 +26,9 @@ export interface MetricsOptions {
    */
   readonly defaultLabels?: Readonly<Record<string, string>>;
   /**
-   * Collect Node runtime metrics (event loop lag, GC, heap, handles, CPU) on this registry.
+   * Collect Node runtime metrics (event loop lag, GC, heap, handles, CPU) on this registry:
+   * prom-client's default metrics, minus the gauges it names `_total` (`promtool check metrics`
+   * rejects those; see docs/metrics.md for the mapping).
    * @default true
    */
   readonly runtimeMetrics?: boolean;
@@ -112,7 +115,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     version: options.service.version,
   });
   if (options.runtimeMetrics !== false && registry.getSingleMetric('process_cpu_user_seconds_total') === undefined) {
-    collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: options.eventLoopMonitoringPrecision ?? 10 });
+    collectRuntimeMetrics(registry, options.eventLoopMonitoringPrecision ?? 10);
   }
 
   function existing(kind: MetricKind, name: string, labelNames: readonly string[]): Metric | undefined {

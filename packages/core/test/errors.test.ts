@@ -6,6 +6,7 @@ import {
   InvalidOptionError,
   LifecycleStateError,
   MetricNameError,
+  NodeVersionError,
   PodkitError,
   ShutdownBudgetError,
   isPodkitError,
@@ -18,6 +19,7 @@ const errors = [
   new HealthCheckTimeoutError('db', 10),
   new ShutdownBudgetError('does not fit'),
   new LifecycleStateError('twice'),
+  new NodeVersionError('22.12.0', '20.20.2'),
 ];
 
 describe('errors', () => {

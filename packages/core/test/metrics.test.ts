@@ -19,7 +19,7 @@ describe('createMetrics', () => {
   it('collects Node runtime metrics on the service registry, not the global one', async () => {
     const m = createMetrics({ service: { name: 'svc', version: '1' } });
     const body = (await m.expose()).body;
-    for (const name of ['nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_active_handles_total', 'process_cpu_user_seconds_total']) {
+    for (const name of ['nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_active_handles', 'process_cpu_user_seconds_total']) {
       expect(body).toContain(name);
     }
     const { register } = await import('prom-client');

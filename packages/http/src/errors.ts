@@ -37,3 +37,27 @@ export class PodkitHttpError extends Error {
 export function isPodkitHttpError(value: unknown): value is PodkitHttpError {
   return value instanceof PodkitHttpError;
 }
+
+/**
+ * `@podkit/http` was imported on a Node.js older than it supports. Thrown by the import itself,
+ * before any dependency is evaluated, so the message names the versions instead of showing a
+ * dependency's internal error.
+ *
+ * Code: `ERR_PODKIT_HTTP_NODE_VERSION`.
+ */
+export class HttpNodeVersionError extends PodkitHttpError {
+  /** The oldest supported Node.js version, e.g. `22.19.0`. */
+  readonly required: string;
+  /** The running Node.js version, e.g. `20.20.2`. */
+  readonly running: string;
+
+  /**
+   * @param required - the oldest supported version (`major.minor.patch`)
+   * @param running - `process.versions.node`
+   */
+  constructor(required: string, running: string) {
+    super('ERR_PODKIT_HTTP_NODE_VERSION', `@podkit/http requires Node.js >= ${required} (running v${running}); upgrade Node.js`);
+    this.required = required;
+    this.running = running;
+  }
+}

@@ -1,7 +1,10 @@
 // Public API of @podkit/http. Explicit named exports only.
 
+// First: fails with a clear message on an unsupported Node.js, before any dependency is evaluated.
+import './node-version.ts';
+
 // --- server (serving, router, probes, draining) -------------------------------
-export { PodkitHttpError, isPodkitHttpError } from './errors.ts';
+export { HttpNodeVersionError, PodkitHttpError, isPodkitHttpError } from './errors.ts';
 export { serve } from './server/serve.ts';
 export type { PodkitServer } from './server/serve.ts';
 export type { ServeOptions } from './server/options.ts';

@@ -7,10 +7,12 @@
  *
  * - every target is up, labelled as on Kubernetes (namespace, pod, app, component);
  * - every query of the Grafana dashboard returns data (templating variables substituted);
- * - every alert rule evaluates without error against the real series.
+ * - every alert rule evaluates without error against the real series;
+ * - every scraped page passes `promtool check metrics`.
  *
  * Skips with a message when the `prometheus` binary is missing, unless PODKIT_REQUIRE_PROMTOOL=1.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -113,6 +115,19 @@ describe.skipIf(!available)('a real Prometheus scraping the running platform wit
     const rules = groups.flatMap((g) => g.rules);
     expect(rules.map((r) => r.name).sort()).toHaveLength(5);
     for (const r of rules) expect({ name: r.name, health: r.health, error: r.lastError }).toEqual({ name: r.name, health: 'ok', error: undefined });
+  }, 90_000);
+
+  it('every page Prometheus scrapes passes `promtool check metrics` (default runtime metrics included)', async () => {
+    const targets = await waitFor(async () => {
+      const data = await prometheus!.api<{ activeTargets: Json[] }>('/api/v1/targets?state=active');
+      return data.activeTargets.length === SERVICES.length ? data.activeTargets : undefined;
+    }, 60_000);
+    for (const t of targets) {
+      const page = await (await fetch(t.scrapeUrl)).text();
+      expect(page, t.scrapeUrl).toContain('# TYPE nodejs_eventloop_lag_seconds gauge');
+      const check = spawnSync('promtool', ['check', 'metrics'], { input: page, encoding: 'utf8', timeout: 60_000 });
+      expect({ app: t.labels.app, status: check.status, lint: `${check.stdout}${check.stderr}` }).toEqual({ app: t.labels.app, status: 0, lint: '' });
+    }
   }, 90_000);
 });
 
