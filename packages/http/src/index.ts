@@ -50,6 +50,7 @@ export {
   ConnectionError,
   HttpStatusError,
   InvalidClientOptionsError,
+  InvalidRequestError,
   InvalidResponseError,
   RequestAbortedError,
   ResponseBodyUsedError,
