@@ -43,7 +43,7 @@ export function errorCode(err: unknown): string {
  * | refused, reset, socket closed, DNS, TLS, anything else of the transport | {@link ConnectionError} (`causeCode`) |
  * | the pool closed under the call | {@link ConnectionError} `CLIENT_CLOSED` |
  * | a malformed answer (`HPE_*`, content-length mismatch, headers overflow) | {@link InvalidResponseError} |
- * | undici refused the request (invalid header, request content-length mismatch) | {@link InvalidRequestError} |
+ * | undici refused the request (invalid header, request content-length mismatch), or it could not be built (`URIError`, `TypeError`) | {@link InvalidRequestError} |
  *
  * A podkit error (caller abort, deadline) is returned as it is.
  * @internal
@@ -62,5 +62,7 @@ export function toClientError(err: unknown, origin: string, timeouts: AttemptTim
     return new InvalidResponseError('', `malformed HTTP response from ${origin}: ${(err as Error).message}`, cause);
   }
   if (INVALID_REQUEST.has(code)) return new InvalidRequestError(`${(err as Error).message} (${code})`, cause);
+  // Built from the request before undici saw it (e.g. encodeURIComponent and a lone surrogate in a query value).
+  if (code === 'UNKNOWN' && (err instanceof URIError || err instanceof TypeError)) return new InvalidRequestError(err.message, cause);
   return new ConnectionError(origin, code, cause);
 }
