@@ -50,7 +50,7 @@ function nextResponseHead(): Promise<void> {
   });
 }
 
-/** Asserts the call was aborted, its body stream destroyed, nothing escaped, and the client still works. */
+/** Asserts the call (a promise, or the error it failed with) was aborted, its body stream destroyed, nothing escaped, and the client still works. */
 async function expectAborted(c: HttpClient, call: unknown, body: PassThrough | undefined): Promise<void> {
   const err = call instanceof Promise ? await call.then(() => undefined, (e: unknown) => e) : call;
   expect(err).toBeInstanceOf(RequestAbortedError);
