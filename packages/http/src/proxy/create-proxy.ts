@@ -154,9 +154,14 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
         upBody.pipe(res);
       },
       (err: unknown) => {
-        const reason = sendUpstreamProblem(res, name, err);
         if (body instanceof PassThrough) body.destroy();
-        // A caller that went away is not an upstream failure (and a burst of them must not flood the log).
+        // The caller went away (its hang-up may have failed the upload before the abort landed):
+        // nothing to answer, and no upstream failure to log (a burst of them must not flood the log).
+        if (signal.aborted) {
+          res.destroy();
+          return;
+        }
+        const reason = sendUpstreamProblem(res, name, err);
         if (reason === 'client went away') return;
         const e = err as { code?: unknown; causeCode?: unknown };
         logger?.warn({ upstream: name, reason, code: e.code, cause: e.causeCode, method: req.method }, 'upstream call failed');

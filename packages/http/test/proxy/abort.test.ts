@@ -45,15 +45,19 @@ async function stagedUpstream(): Promise<{ up: PlainServer; paths: string[]; ope
   return { up, paths, open: () => open };
 }
 
-/** A proxy whose handler announces each request it has started forwarding. */
-async function stagedProxy(options: ClientOptions): Promise<{ port: number; forwarding: EventEmitter }> {
+/**
+ * A proxy whose handler announces each request it has started forwarding, with the warnings it
+ * logs (a caller that went away is not an upstream failure: none are expected).
+ */
+async function stagedProxy(options: ClientOptions): Promise<{ port: number; forwarding: EventEmitter; warnings: unknown[] }> {
   const forwarding = new EventEmitter();
-  const proxy = createProxy({ client: testClient(options) });
+  const warnings: unknown[] = [];
+  const proxy = createProxy({ client: testClient(options), logger: { warn: (obj: unknown) => warnings.push(obj) } });
   const { port } = await serveProxy((req, res) => {
     proxy(req, res);
     forwarding.emit('request', req);
   });
-  return { port, forwarding };
+  return { port, forwarding, warnings };
 }
 
 /** A raw caller: writes `head` (and `body`), resolves once the socket is connected. */
@@ -94,7 +98,7 @@ describe('createProxy survives callers that go away at any stage', () => {
   for (const saturation of saturations) {
     it(`with ${saturation.name}: before dispatch, queued (streamed, buffered and bodiless), then the slot holder itself`, async () => {
       const { up, paths, open } = await stagedUpstream();
-      const { port, forwarding } = await stagedProxy(saturation.options(up.url));
+      const { port, forwarding, warnings } = await stagedProxy(saturation.options(up.url));
       // the holder takes the only slot / connection and keeps it
       const holder = await caller(port, GET('/hang'));
       await eventually(() => paths.length === 1, 'the holder reached the upstream');
@@ -117,6 +121,7 @@ describe('createProxy survives callers that go away at any stage', () => {
       expect(still.status).toBe(200);
       // nothing that was aborted while waiting reached the upstream
       expect(paths).toEqual(['/hang', '/ok']);
+      expect(warnings).toEqual([]);
       expect(processErrors).toEqual([]);
     });
   }
@@ -124,7 +129,7 @@ describe('createProxy survives callers that go away at any stage', () => {
   it('while connecting to the upstream', async () => {
     const silent = await silentListener();
     onCleanup(() => silent.stop());
-    const { port, forwarding } = await stagedProxy({ name: 'tls', baseUrl: silent.httpsUrl, breaker: false });
+    const { port, forwarding, warnings } = await stagedProxy({ name: 'tls', baseUrl: silent.httpsUrl, breaker: false });
     for (const head of [CHUNKED('/connecting-stream'), GET('/connecting-get')]) {
       const c = await caller(port, head);
       await once(forwarding, 'request');
@@ -134,12 +139,13 @@ describe('createProxy survives callers that go away at any stage', () => {
     const again = await caller(port, GET('/x'));
     await once(forwarding, 'request');
     await hangUp(again);
+    expect(warnings).toEqual([]);
     expect(processErrors).toEqual([]);
   });
 
   it('mid-upload, waiting for the head, at the response head and mid-response', async () => {
     const { up, paths, open } = await stagedUpstream();
-    const { port } = await stagedProxy({ name: 'up', baseUrl: up.url, breaker: false });
+    const { port, warnings } = await stagedProxy({ name: 'up', baseUrl: up.url, breaker: false });
     // mid-upload: the upstream has the request, the caller is still sending its body
     const uploading = await caller(port, CHUNKED('/upload'));
     await eventually(() => paths.includes('/upload'), 'the upload reached the upstream');
@@ -161,6 +167,7 @@ describe('createProxy survives callers that go away at any stage', () => {
     await eventually(() => open() === 0, 'every upstream request was released');
     const still = await send(port, { method: 'POST', path: '/ok', body: 'fine' });
     expect(still.status).toBe(200);
+    expect(warnings).toEqual([]);
     expect(processErrors).toEqual([]);
   });
 });
