@@ -216,7 +216,7 @@ function burstCaller(port: number, stage: Stage): Promise<void> {
 }
 
 describe('a burst of aborting callers against a proxy process', () => {
-  it('600 callers hanging up at every stage: the process stays up, logs no fatal error, answers, and releases the upstream', async () => {
+  it('1,250 callers (as in the field trial) hanging up at every stage: the process stays up, logs no fatal error, answers, and releases the upstream', async () => {
     const { spawn } = await import('node:child_process');
     const { fileURLToPath } = await import('node:url');
     const { up, open } = await stagedUpstream();
@@ -241,13 +241,13 @@ describe('a burst of aborting callers against a proxy process', () => {
       child.once('exit', (code) => reject(new Error(`proxy child exited ${code}: ${stderr}`)));
     });
 
-    // wave 1: four holders keep the bulkhead and the pool full while 300 callers hang up blind
+    // wave 1: four holders keep the bulkhead and the pool full while 500 callers hang up blind
     const holders = await Promise.all(Array.from({ length: 4 }, () => caller(port, GET('/hang'))));
     await eventually(() => open() === 4, 'the holders reached the upstream');
-    await Promise.all(Array.from({ length: 300 }, (_, i) => burstCaller(port, BLIND[i % BLIND.length] as Stage)));
+    await Promise.all(Array.from({ length: 500 }, (_, i) => burstCaller(port, BLIND[i % BLIND.length] as Stage)));
     await Promise.all(holders.map(hangUp));
-    // wave 2: 300 callers at every stage, the bulkhead filling and draining under them
-    await Promise.all(Array.from({ length: 300 }, (_, i) => burstCaller(port, STAGES[i % STAGES.length] as Stage)));
+    // wave 2: 750 callers at every stage, the bulkhead filling and draining under them
+    await Promise.all(Array.from({ length: 750 }, (_, i) => burstCaller(port, STAGES[i % STAGES.length] as Stage)));
 
     // a fatal error is logged at once; the process then shuts down (stops listening, exits 1)
     expect(stdout).not.toMatch(/uncaught exception|unhandled promise rejection/);
