@@ -26,9 +26,9 @@ export type UpstreamFailure =
  * `Retry-After: 5`; a full bulkhead or an exhausted retry budget → 503 `Retry-After: 1`
  * (overloaded); a connection error (refused, reset, DNS) → 503 `Retry-After: 1` (the upstream
  * is unavailable); a timeout → 504; a request the client cannot send as it came (an
- * {@link InvalidRequestError}) → 400; anything else (a malformed answer) → 502. When the caller went away
- * ({@link RequestAbortedError}) or the response had already begun, the response is destroyed
- * instead. Returns the classification, for the log line.
+ * {@link InvalidRequestError}) → 400; anything else (a malformed answer) → 502. When the caller
+ * went away ({@link RequestAbortedError}) or the response had already begun, the response is
+ * destroyed instead. Returns the classification, for the log line.
  *
  * @param upstream - the upstream's name, shown in the problem's `detail`
  * @example
