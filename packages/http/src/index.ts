@@ -53,6 +53,7 @@ export {
   ConnectionError,
   HttpStatusError,
   InvalidClientOptionsError,
+  InvalidRequestError,
   InvalidResponseError,
   RequestAbortedError,
   ResponseBodyUsedError,

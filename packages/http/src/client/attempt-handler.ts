@@ -1,18 +1,39 @@
 import type { Dispatcher } from 'undici';
 import type { CallSignal } from './call-signal.ts';
+import { InvalidRequestError } from './errors.ts';
 import { BufferedResponse } from './response.ts';
 import type { ResponseHeaders } from './response.ts';
+import { toClientError } from './transport-error.ts';
+import type { AttemptTimeouts } from './transport-error.ts';
 
 type Controller = Dispatcher.DispatchController;
 
 /** A request body undici streams (destroyed when the attempt fails, as undici's `request()` does). */
 interface DestroyableBody {
   destroy(error?: Error): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
   readonly destroyed?: boolean;
+  /** The error the stream was destroyed with (Node streams). */
+  readonly errored?: unknown;
 }
 
-function isStream(body: unknown): body is DestroyableBody {
+/** Whether a request body is a stream (not a string or bytes). @internal */
+export function isStream(body: unknown): body is DestroyableBody {
   return typeof body === 'object' && body !== null && typeof (body as { pipe?: unknown }).pipe === 'function';
+}
+
+const noop = (): void => {};
+
+/**
+ * Destroys a request body stream that was not sent to its end. The stream gets an `error` listener
+ * first: undici listens to the body only while a connection writes it, so the error of a body
+ * destroyed while queued, or after undici let go of it, would otherwise be an uncaught exception.
+ * @internal
+ */
+export function destroyBody(body: unknown, error: Error): void {
+  if (!isStream(body) || body.destroyed === true) return;
+  body.on('error', noop);
+  body.destroy(error);
 }
 
 /**
@@ -29,11 +50,15 @@ function isStream(body: unknown): body is DestroyableBody {
  * - once started, an abort goes through the controller (headers or body phase): undici tears the
  *   request down and the attempt rejects, or its body fails, with the reason;
  * - after the response has ended or failed, an abort does nothing.
+ *
+ * A failure after the head reaches the body reader as the documented podkit class
+ * ({@link toClientError}); a failed request body stream becomes an {@link InvalidRequestError}.
  * @internal
  */
 export class AttemptHandler implements Dispatcher.DispatchHandler {
   readonly #signal: CallSignal;
   readonly #origin: string;
+  readonly #timeouts: AttemptTimeouts;
   readonly #body: unknown;
   readonly #resolve: (response: BufferedResponse) => void;
   readonly #reject: (error: Error) => void;
@@ -43,9 +68,17 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
   #failedEarly = false;
   #done = false;
 
-  constructor(signal: CallSignal, origin: string, body: unknown, resolve: (response: BufferedResponse) => void, reject: (error: Error) => void) {
+  constructor(
+    signal: CallSignal,
+    origin: string,
+    timeouts: AttemptTimeouts,
+    body: unknown,
+    resolve: (response: BufferedResponse) => void,
+    reject: (error: Error) => void,
+  ) {
     this.#signal = signal;
     this.#origin = origin;
+    this.#timeouts = timeouts;
     this.#body = body;
     this.#resolve = resolve;
     this.#reject = reject;
@@ -98,9 +131,13 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     this.#done = true;
     this.#signal.detach(this);
     const body = this.#body;
-    if (isStream(body) && body.destroyed !== true) body.destroy(error);
-    if (this.#response !== undefined) this.#response.onError(error);
-    else this.#reject(error);
+    // The request body stream failed (undici aborts the request with the stream's error).
+    const failure = isStream(body) && body.errored === error ? new InvalidRequestError('the request body stream failed', { cause: error }) : error;
+    destroyBody(body, failure);
+    // Before the head the call engine classifies the failure (retry, breaker) and types it; a body
+    // read gets the documented podkit class at once.
+    if (this.#response !== undefined) this.#response.onError(toClientError(failure, this.#origin, this.#timeouts));
+    else this.#reject(failure);
   }
 }
 
@@ -109,8 +146,14 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
  * `signal` aborts it (see {@link AttemptHandler}).
  * @internal
  */
-export function dispatchAttempt(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: CallSignal, origin: string): Promise<BufferedResponse> {
+export function dispatchAttempt(
+  dispatcher: Dispatcher,
+  options: Dispatcher.DispatchOptions,
+  signal: CallSignal,
+  origin: string,
+  timeouts: AttemptTimeouts,
+): Promise<BufferedResponse> {
   return new Promise<BufferedResponse>((resolve, reject) => {
-    dispatcher.dispatch(options, new AttemptHandler(signal, origin, options.body, resolve, reject));
+    dispatcher.dispatch(options, new AttemptHandler(signal, origin, timeouts, options.body, resolve, reject));
   });
 }

@@ -3,7 +3,7 @@ import type { Span, SpanOptions, Tracer } from '@opentelemetry/api';
 import { getRequestContext } from '@podkit/core';
 import type { Pool } from 'undici';
 import { fullJitterDelay, parseRetryAfter } from './backoff.ts';
-import { dispatchAttempt } from './attempt-handler.ts';
+import { destroyBody, dispatchAttempt } from './attempt-handler.ts';
 import type { BreakerPermit, OriginBreaker } from './breaker.ts';
 import type { Bulkhead } from './bulkhead.ts';
 import { CallScope } from './call-scope.ts';
@@ -14,6 +14,7 @@ import {
   ClientTimeoutError,
   ConnectionError,
   HttpStatusError,
+  InvalidRequestError,
   RequestAbortedError,
   RetryBudgetExhaustedError,
 } from './errors.ts';
@@ -28,6 +29,7 @@ import type { BufferedResponse, ClientResponse } from './response.ts';
 import type { RetryBudget } from './retry-budget.ts';
 import { sleep } from './sleep.ts';
 import { errorLabel } from './error-label.ts';
+import { toClientError } from './transport-error.ts';
 
 /** `String(status)` for the metrics label, without a new string per call. */
 const STATUS_LABELS: string[] = [];
@@ -151,6 +153,7 @@ export class CallEngine {
             { path: pathWithQuery(target.basePath, request.path, request.query), method, headers, body: body ?? null },
             signal,
             target.origin,
+            options.timeouts,
           );
         } catch (err) {
           const ended = callScope.endReason();
@@ -161,11 +164,8 @@ export class CallEngine {
           callScope.armDeadline();
           const failure = classifyTransportError(signal.reason ?? err);
           if (permit !== undefined) breaker?.record(permit, failure.transient ? 'failure' : 'ignore');
-          if (!failure.transient) throw err;
-          const error = failure.timeout
-            ? new ClientTimeoutError(failure.timeout, failure.timeout === 'connect' ? options.timeouts.connectMs : failure.timeout === 'headers' ? options.timeouts.headersMs : options.timeouts.bodyMs, { cause: err })
-            : new ConnectionError(target.origin, failure.reason, { cause: err });
-          if (attempt >= options.retry.maxAttempts || streaming || !(failure.notSent || retrySafe)) throw error;
+          const error = toClientError(signal.reason ?? err, target.origin, options.timeouts);
+          if (!failure.transient || attempt >= options.retry.maxAttempts || streaming || !(failure.notSent || retrySafe)) throw error;
           await this.#backoff(callScope, span, attempt, failure.reason, undefined, error);
           avoid = target;
           continue;
@@ -211,8 +211,13 @@ export class CallEngine {
       }
     } catch (err) {
       // The call ended (caller abort, deadline) while something else failed: the end is the reason.
+      // Attempt and body failures are typed where they happen; what is left untyped here came
+      // from the request as given (a query value encodeURIComponent rejects, a json value
+      // JSON.stringify rejects).
       const ended = span === undefined ? undefined : scope?.endReason();
-      const error = ended !== undefined && !isPodkitHttpError(err) ? ended : err;
+      const error = isPodkitHttpError(err) ? err : (ended ?? new InvalidRequestError(err instanceof Error ? err.message : String(err), { cause: err }));
+      // A stream body that was not sent to its end is destroyed, as undici does for an attempt.
+      destroyBody(request.body, error);
       if (span?.isRecording() === true) {
         span.recordException(error instanceof Error ? error : String(error));
         span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });

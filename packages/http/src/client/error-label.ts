@@ -8,6 +8,7 @@ const LABELS: ReadonlyMap<string, string> = new Map([
   ['ERR_PODKIT_HTTP_BULKHEAD_REJECTED', 'bulkhead_rejected'],
   ['ERR_PODKIT_HTTP_RETRY_BUDGET_EXHAUSTED', 'budget_exhausted'],
   ['ERR_PODKIT_HTTP_INVALID_RESPONSE', 'invalid_response'],
+  ['ERR_PODKIT_HTTP_INVALID_REQUEST', 'invalid_request'],
   ['ERR_PODKIT_HTTP_ABORTED', 'aborted'],
   ['ERR_PODKIT_HTTP_CONNECTION', 'connection_error'],
 ]);

@@ -112,7 +112,8 @@ export class RetryBudgetExhaustedError extends PodkitHttpError {
 }
 
 /**
- * The response could not be used: malformed JSON, or JSON that does not match the schema.
+ * The response could not be used: malformed JSON, JSON that does not match the schema, or an
+ * answer that breaks HTTP (a parser error, a body longer or shorter than its `Content-Length`).
  * Code: `ERR_PODKIT_HTTP_INVALID_RESPONSE`.
  */
 export class InvalidResponseError extends PodkitHttpError {
@@ -151,7 +152,24 @@ export class RequestAbortedError extends PodkitHttpError {
 }
 
 /**
- * The connection failed (refused, reset, DNS) on the last attempt. Code: `ERR_PODKIT_HTTP_CONNECTION`.
+ * The request could not be sent as given: undici refused an option (a header value with a line
+ * break, a header it does not support), the body did not match its `Content-Length`, or the
+ * request body stream failed (its error is the `cause`). Never retried.
+ * Code: `ERR_PODKIT_HTTP_INVALID_REQUEST`.
+ */
+export class InvalidRequestError extends PodkitHttpError {
+  /**
+   * @param reason - what is wrong with the request
+   * @param options - `cause`
+   */
+  constructor(reason: string, options?: ErrorOptions) {
+    super('ERR_PODKIT_HTTP_INVALID_REQUEST', `the request cannot be sent: ${reason}`, options);
+  }
+}
+
+/**
+ * The connection failed on the last attempt (refused, reset, closed by the upstream, DNS, TLS), or
+ * the client was closed. Code: `ERR_PODKIT_HTTP_CONNECTION`.
  */
 export class ConnectionError extends PodkitHttpError {
   /** The underlying error code, e.g. `ECONNREFUSED`. */

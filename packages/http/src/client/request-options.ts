@@ -20,7 +20,9 @@ export interface RequestOptions {
   /**
    * Raw body: a string, bytes, or a `Readable` stream (e.g. an incoming request a proxy forwards).
    * A stream is sent as it arrives, never buffered, and a call with a stream body is never
-   * retried (undici consumes or destroys the stream on the first attempt).
+   * retried (undici consumes or destroys the stream on the first attempt). When the call fails
+   * (also before the stream was sent: bulkhead, breaker, caller abort) the stream is destroyed;
+   * its own failure fails the call with an `InvalidRequestError`.
    */
   body?: string | Uint8Array | Readable;
   /** A value sent as a JSON body (sets `content-type: application/json`). */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { HttpClient } from '../client/create-client.ts';
 import type { ClientLogger } from '../client/options.ts';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarded-headers.ts';
@@ -40,6 +41,16 @@ export interface ProxyOptions {
 
 type Body = Uint8Array | PassThrough | undefined;
 
+/** One proxied exchange as seen from the caller's side. */
+interface Caller {
+  /** Aborts the upstream call when the caller goes away. */
+  readonly controller: AbortController;
+  /** The upstream response body, once the call resolved. */
+  upBody: Readable | undefined;
+}
+
+const noop = (): void => {};
+
 /**
  * The request body as a stream of its own for the client: undici destroys the stream it sends
  * when the upstream answers early (e.g. a 413 while the upload is still coming). Destroying the
@@ -49,6 +60,9 @@ type Body = Uint8Array | PassThrough | undefined;
  */
 function streamOf(req: IncomingMessage): PassThrough {
   const pass = new PassThrough();
+  // undici listens to the stream only while a connection writes it: a caller that goes away while
+  // the call waits (bulkhead queue, pool queue) must not make its error an uncaught exception.
+  pass.on('error', noop);
   const gone = (): void => {
     if (!req.readableEnded) pass.destroy(new Error('the client aborted the request'));
   };
@@ -86,7 +100,10 @@ function readSmall(req: IncomingMessage): Promise<Buffer> {
  *   — problem responses and an early 413 included;
  * - answers a failed call with a problem ({@link sendUpstreamProblem}): 503 breaker open,
  *   bulkhead full or connection failed, 504 timeout, 502 otherwise;
- * - drops the upstream answer when the caller disconnected, without throwing.
+ * - answers an `InvalidRequestError` (a request the client cannot send as it came) with 400;
+ * - aborts the call wherever it is when the caller disconnects (bulkhead queue, pool queue,
+ *   connecting, uploading, waiting for the head) and drops an answer already coming, without
+ *   throwing and without a log line.
  *
  * Bodies go through `pipe()`, not `pipeline()`: pipeline allocates an AbortController per call
  * and aborting it on finish builds a DOMException (a stack capture) for every response, which
@@ -116,45 +133,62 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
     return n <= bufferBytes ? readSmall(req) : streamOf(req);
   };
 
-  const send = (req: IncomingMessage, res: ServerResponse, body: Body): void => {
+  const send = (req: IncomingMessage, res: ServerResponse, body: Body, caller: Caller): void => {
     const headers = upstreamRequestHeaders(req);
     if (keyed && (req.method === 'POST' || req.method === 'PATCH') && headers['idempotency-key'] === undefined) {
       headers['idempotency-key'] = randomUUID();
     }
-    client.request({ method: req.method ?? 'GET', path: req.url ?? '/', headers, body, throwOnErrorStatus: false }).then(
+    const signal = caller.controller.signal;
+    client.request({ method: req.method ?? 'GET', path: req.url ?? '/', headers, body, signal, throwOnErrorStatus: false }).then(
       (up) => {
-        const upBody = up.body;
         // The caller went away while the upstream answered: drop the answer (piping into a
         // destroyed response throws and would crash the process).
         if (res.destroyed) {
           void up.dump();
           return;
         }
+        const upBody = up.body;
+        caller.upBody = upBody;
         res.writeHead(up.status, downstreamResponseHeaders(up.headers));
         upBody.on('error', () => res.destroy());
-        res.once('close', () => {
-          if (!upBody.readableEnded) upBody.destroy();
-        });
         upBody.pipe(res);
       },
       (err: unknown) => {
+        if (body instanceof PassThrough) body.destroy();
+        // The caller went away (its hang-up may have failed the upload before the abort landed):
+        // nothing to answer, and no upstream failure to log (a burst of them must not flood the log).
+        if (signal.aborted) {
+          res.destroy();
+          return;
+        }
         const reason = sendUpstreamProblem(res, name, err);
+        if (reason === 'client went away') return;
         const e = err as { code?: unknown; causeCode?: unknown };
         logger?.warn({ upstream: name, reason, code: e.code, cause: e.causeCode, method: req.method }, 'upstream call failed');
-        if (body instanceof PassThrough) body.destroy();
       },
     );
   };
 
   return (req, res) => {
+    if (res.destroyed) return;
+    // One listener follows the caller for the whole exchange: when it goes away before its answer
+    // is complete, the call is aborted wherever it is (bulkhead queue, pool queue, connecting,
+    // uploading, waiting for the head) and the upstream body is released.
+    const caller: Caller = { controller: new AbortController(), upBody: undefined };
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      caller.controller.abort();
+      const upBody = caller.upBody;
+      if (upBody !== undefined && !upBody.readableEnded) upBody.destroy();
+    });
     const body = bodyOf(req);
     if (body instanceof Promise) {
       body.then(
-        (bytes) => send(req, res, bytes),
+        (bytes) => send(req, res, bytes, caller),
         () => res.destroy(),
       );
     } else {
-      send(req, res, body);
+      send(req, res, body, caller);
     }
   };
 }

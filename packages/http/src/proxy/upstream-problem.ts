@@ -4,6 +4,7 @@ import {
   BulkheadRejectedError,
   ClientTimeoutError,
   ConnectionError,
+  InvalidRequestError,
   RequestAbortedError,
   RetryBudgetExhaustedError,
 } from '../client/errors.ts';
@@ -16,6 +17,7 @@ export type UpstreamFailure =
   | 'connection failed'
   | 'timeout'
   | 'client went away'
+  | 'bad request'
   | 'failed mid-response'
   | 'bad gateway';
 
@@ -23,9 +25,10 @@ export type UpstreamFailure =
  * Answers a failed upstream call with an RFC 9457 problem: an open breaker → 503 with
  * `Retry-After: 5`; a full bulkhead or an exhausted retry budget → 503 `Retry-After: 1`
  * (overloaded); a connection error (refused, reset, DNS) → 503 `Retry-After: 1` (the upstream
- * is unavailable); a timeout → 504; anything else → 502. When the caller went away
- * ({@link RequestAbortedError}) or the response had already begun, the response is destroyed
- * instead. Returns the classification, for the log line.
+ * is unavailable); a timeout → 504; a request the client cannot send as it came (an
+ * {@link InvalidRequestError}) → 400; anything else (a malformed answer) → 502. When the caller
+ * went away ({@link RequestAbortedError}) or the response had already begun, the response is
+ * destroyed instead. Returns the classification, for the log line.
  *
  * @param upstream - the upstream's name, shown in the problem's `detail`
  * @example
@@ -55,6 +58,10 @@ export function sendUpstreamProblem(res: ServerResponse, upstream: string, err: 
   if (err instanceof ClientTimeoutError) {
     sendProblem(res, problem(504, `${upstream} did not answer in time`));
     return 'timeout';
+  }
+  if (err instanceof InvalidRequestError) {
+    sendProblem(res, problem(400, `the request cannot be forwarded to ${upstream}`));
+    return 'bad request';
   }
   if (err instanceof RequestAbortedError) {
     res.destroy();

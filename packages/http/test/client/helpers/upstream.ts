@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** What the test upstream does with a request. */
@@ -113,4 +114,35 @@ export async function refusedOrigin(): Promise<string> {
   server.close();
   await once(server, 'close');
   return `http://127.0.0.1:${port}`;
+}
+
+/** A TCP listener that accepts connections and never says a word (stopped with `stop()`). */
+export interface SilentListener {
+  /** `https://127.0.0.1:<port>`: a TLS handshake with it never completes, so connecting hangs. */
+  readonly httpsUrl: string;
+  /** Resolves once a connection was accepted. */
+  connected(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts a {@link SilentListener}: the way to hold a client in its connect phase on loopback. */
+export async function silentListener(): Promise<SilentListener> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    httpsUrl: `https://127.0.0.1:${port}`,
+    connected: () => (sockets.size > 0 ? Promise.resolve() : once(server, 'connection').then(() => undefined)),
+    stop: async () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+      await once(server, 'close').catch(() => undefined);
+    },
+  };
 }
