@@ -24,7 +24,7 @@ export { REDACTED } from './redact.ts';
 export { redactUrlCredentials } from './url-credentials.ts';
 
 // Errors
-export { ConfigError, ConfigSchemaError, ConfigValidationError, ConfigWatchError, isConfigError } from './errors.ts';
+export { ConfigDirectoryError, ConfigError, ConfigSchemaError, ConfigValidationError, ConfigWatchError, isConfigError } from './errors.ts';
 export type { ConfigIssue, ConfigIssueKind } from './errors.ts';
 
 // Reloading

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { coerce } from './coerce.ts';
-import { ConfigValidationError, type ConfigIssue } from './errors.ts';
+import { ConfigValidationError, type ConfigDirectoryError, type ConfigIssue } from './errors.ts';
 import { expectedFromZod, makeIssue, missingIssue } from './issues.ts';
 import type { ResolvedLoadOptions } from './options.ts';
 import { protect, REDACTED } from './redact.ts';
@@ -8,15 +8,18 @@ import { redactUrlCredentials, urlCredentials } from './url-credentials.ts';
 import type { CompiledSchema, ConfigField } from './schema/fields.ts';
 import { readDirectory } from './sources/directory.ts';
 import { readDotenv } from './sources/dotenv.ts';
+import { checkMounts } from './sources/mount-check.ts';
 import { readEnv } from './sources/env.ts';
 import type { ConfigLayer, RawValue, SourceResult } from './sources/types.ts';
 import { attachState, type ConfigSourceEntry } from './state.ts';
 
 /** The outcome of one load: a protected, frozen config or the aggregated error. @internal */
-export type LoadOutcome = { ok: true; config: object } | { ok: false; error: ConfigValidationError };
+export type LoadOutcome = { ok: true; config: object } | { ok: false; error: ConfigValidationError | ConfigDirectoryError };
 
 /** Reads every source, coerces, validates and freezes. Never throws for bad input. @internal */
 export function loadOnce(schema: z.ZodType, compiled: CompiledSchema, options: ResolvedLoadOptions): LoadOutcome {
+  const mountError = checkMounts(options);
+  if (mountError !== undefined) return { ok: false, error: mountError };
   const { fields } = compiled;
   const merged = new Map<string, RawValue>();
   const issues: ConfigIssue[] = [];
