@@ -123,8 +123,9 @@ export class ConfigDirectoryError extends ConfigError {
   readonly reason: string;
   /**
    * The same problem as one {@link ConfigIssue} (key: the env var or option that named the
-   * directory, kind `missing` or `unreadable`), so code that lists `error.issues` of a failed
-   * `safeLoad()` handles both errors alike.
+   * directory, `PODKIT_CONFIG_DIR`/`PODKIT_SECRETS_DIR` for a default one; kind `missing` or
+   * `unreadable`), so code that lists `error.issues` of a failed `safeLoad()` handles both
+   * errors alike.
    */
   readonly issues: readonly ConfigIssue[];
 
@@ -147,7 +148,7 @@ export class ConfigDirectoryError extends ConfigError {
     this.path = path;
     this.namedBy = namedBy;
     this.reason = reason;
-    const key = namedBy?.replace(/^(option|env) /, '').replace(/=.*$/, '') ?? fallback;
+    const key = namedBy?.replace(/^(option|env) /, '').replace(/=.*$/, '') ?? (source === 'secret' ? 'PODKIT_SECRETS_DIR' : 'PODKIT_CONFIG_DIR');
     this.issues = Object.freeze([
       Object.freeze({
         key,

@@ -12,6 +12,8 @@ import {
   watchConfig,
   type ConfigError,
 } from '@podkit/config';
+import { resolveLoadOptions } from '../src/options.ts';
+import { checkMounts } from '../src/sources/mount-check.ts';
 import { KubeletVolume } from './helpers/kubelet.ts';
 import { tempDir } from './helpers/tmp.ts';
 
@@ -70,6 +72,23 @@ test.skipIf(process.getuid?.() === 0)('a named directory that cannot be read is 
     const error = thrown(() => definition.load({ env: {}, configDir: dir, secretsDir: false, envFile: false }));
     expect(error.message).toContain(`ConfigMap directory ${dir} (named by option configDir) cannot be read (permission denied)`);
     expect((error as ConfigDirectoryError).issues[0]?.kind).toBe('unreadable');
+  } finally {
+    chmodSync(dir, 0o755);
+  }
+});
+
+test.skipIf(process.getuid?.() === 0)('a default directory may be absent, but one that exists and cannot be read is an error too', () => {
+  const root = tempDir();
+  const dir = join(root, 'config');
+  mkdirSync(dir);
+  chmodSync(dir, 0o000);
+  try {
+    // what /etc/config resolves to when nothing names it: a default location (namedBy undefined)
+    const base = resolveLoadOptions({ env: {}, configDir: false, secretsDir: false, envFile: false });
+    const error = checkMounts({ ...base, configDir: dir });
+    expect(error?.message).toBe(`ConfigMap directory ${dir} (the default location) cannot be read (permission denied); fix its permissions (fsGroup, defaultMode)`);
+    expect(error?.issues[0]).toMatchObject({ key: 'PODKIT_CONFIG_DIR', kind: 'unreadable' });
+    expect(checkMounts({ ...base, configDir: join(root, 'absent') })).toBeUndefined();
   } finally {
     chmodSync(dir, 0o755);
   }
