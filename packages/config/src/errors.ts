@@ -140,8 +140,9 @@ export class ConfigDirectoryError extends ConfigError {
     const label = source === 'secret' ? 'Secret' : 'ConfigMap';
     const fallback = source === 'secret' ? '/etc/secrets' : '/etc/config';
     const by = namedBy === undefined ? 'the default location' : `named by ${namedBy}`;
-    const fix =
-      namedBy === undefined ? 'fix its permissions (fsGroup, defaultMode)' : `fix the path or mount the volume there (only the default ${fallback} may be absent)`;
+    const fix = reason.startsWith('cannot be read')
+      ? 'fix its permissions (fsGroup, defaultMode)'
+      : `fix the path or mount the volume there (only the default ${fallback} may be absent)`;
     const problem = `${label} directory ${path} (${by}) ${reason}`;
     super('ERR_PODKIT_CONFIG_DIRECTORY', `${problem}; ${fix}`, options);
     this.source = source;

@@ -70,7 +70,7 @@ test.skipIf(process.getuid?.() === 0)('a named directory that cannot be read is 
   chmodSync(dir, 0o000);
   try {
     const error = thrown(() => definition.load({ env: {}, configDir: dir, secretsDir: false, envFile: false }));
-    expect(error.message).toContain(`ConfigMap directory ${dir} (named by option configDir) cannot be read (permission denied)`);
+    expect(error.message).toBe(`ConfigMap directory ${dir} (named by option configDir) cannot be read (permission denied); fix its permissions (fsGroup, defaultMode)`);
     expect((error as ConfigDirectoryError).issues[0]?.kind).toBe('unreadable');
   } finally {
     chmodSync(dir, 0o755);
