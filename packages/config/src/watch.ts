@@ -72,8 +72,9 @@ export interface ConfigWatcher<S extends z.ZodType> {
   /** Adds a listener for applied updates; returns a function that removes it. */
   onChange(listener: (change: ConfigChange<S>) => void): () => void;
   /**
-   * Adds a listener for rejected updates (`ConfigValidationError`, last good config kept) and
-   * watch failures (`ConfigWatchError`); returns a function that removes it.
+   * Adds a listener for rejected updates (`ConfigValidationError`, or `ConfigDirectoryError`
+   * when a named directory disappeared; the last good config is kept) and watch failures
+   * (`ConfigWatchError`); returns a function that removes it.
    */
   onError(listener: (error: ConfigError) => void): () => void;
   /** Re-reads now (what a directory event triggers after the debounce); returns the outcome. */
@@ -94,6 +95,7 @@ export interface ConfigWatcher<S extends z.ZodType> {
  * update. Env vars are read once (they never change in a running container).
  *
  * @throws {@link ConfigValidationError} when the initial config is invalid.
+ * @throws {@link ConfigDirectoryError} when a named ConfigMap/Secret directory is missing at start.
  * @example
  * ```ts
  * const watcher = watchConfig(definition, { onWarning: (w) => logger.warn(w) });
