@@ -84,6 +84,16 @@ describe.skipIf(machineHasMounts)('startup configuration output of a service', (
     expect(warnings).toEqual(['log.level is reloadable but no watched ConfigMap or Secret directory exists to provide it; it can never change']);
   });
 
+  it('a WEB_DIR naming a missing directory stops the gateway with a line naming it (only the default build may be absent)', async () => {
+    const lines: string[] = [];
+    const proc = await spawnService({ id: 'gateway', service: 'gateway', env: localEnv({ WEB_DIR: '/nonexistent/web-dist' }), onLine: (line) => lines.push(line) });
+    running.push(proc);
+    await expect(proc.ready).rejects.toThrow();
+    expect(await proc.exited).toBe(1);
+    const fatal = jsonLines(lines).find((l) => l.msg === 'startup failed');
+    expect(JSON.stringify(fatal)).toContain('web.dir /nonexistent/web-dist (env WEB_DIR) is not a directory');
+  });
+
   it('a mistyped PODKIT_CONFIG_DIR stops the service with exit 78 and one line naming it', async () => {
     const child = spawn(process.execPath, ['--conditions=@podkit/source', entryOf('gateway')], {
       env: localEnv({ PODKIT_CONFIG_DIR: '/etc/confg' }),
