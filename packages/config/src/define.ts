@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { loadOnce } from './load.ts';
 import { resolveLoadOptions, type LoadOptions } from './options.ts';
 import { compileSchema, type ConfigField } from './schema/fields.ts';
-import type { ConfigValidationError } from './errors.ts';
+import type { ConfigDirectoryError, ConfigValidationError } from './errors.ts';
 
 /** A deeply readonly view of `T`: what a loaded config is (it is also frozen at runtime). */
 export type DeepReadonly<T> = T extends (...args: never[]) => unknown
@@ -21,7 +21,7 @@ export type Config<S extends z.ZodType> = DeepReadonly<z.output<S>>;
 /** The outcome of {@link ConfigDefinition.safeLoad}. */
 export type LoadResult<S extends z.ZodType> =
   | { readonly ok: true; readonly config: Config<S> }
-  | { readonly ok: false; readonly error: ConfigValidationError };
+  | { readonly ok: false; readonly error: ConfigValidationError | ConfigDirectoryError };
 
 /** Options of {@link defineConfig}. */
 export interface DefineOptions {
@@ -47,6 +47,7 @@ export interface ConfigDefinition<S extends z.ZodType> {
   /**
    * Reads every source, coerces, validates and returns the frozen config.
    * @throws {@link ConfigValidationError} listing every problem at once.
+   * @throws {@link ConfigDirectoryError} when an explicitly named ConfigMap/Secret directory is missing.
    */
   load(options?: LoadOptions): Config<S>;
   /** Like {@link ConfigDefinition.load} but returns the error instead of throwing it. */

@@ -35,7 +35,10 @@ export type ConfigIssueKind = 'missing' | 'invalid' | 'conflict' | 'unreadable';
  * One problem with one key, as listed by {@link ConfigValidationError}.
  */
 export interface ConfigIssue {
-  /** The key as the code sees it (`database.port`), or `(root)` for schema-level refinements. */
+  /**
+   * The key as the code sees it (`database.port`), or `(root)` for schema-level refinements; for a
+   * {@link ConfigDirectoryError}, the env var or option that named the directory.
+   */
   readonly key: string;
   /** What went wrong. */
   readonly kind: ConfigIssueKind;
@@ -91,6 +94,73 @@ export class ConfigSchemaError extends ConfigError {
   /** @param message - what is wrong with the schema */
   constructor(message: string) {
     super('ERR_PODKIT_CONFIG_SCHEMA', message);
+  }
+}
+
+/**
+ * Thrown by `load()` (returned by `safeLoad()`, reported by a watcher's reload) when a ConfigMap
+ * or Secret directory that was named explicitly (the `configDir`/`secretsDir` option, or the
+ * `PODKIT_CONFIG_DIR`/`PODKIT_SECRETS_DIR` env var) does not exist, is not a directory, or cannot
+ * be read. Only the implicit defaults `/etc/config` and `/etc/secrets` may be absent; a mounted
+ * directory that cannot be read is an error whoever named it. A mistyped mount path therefore
+ * stops the service instead of silently running on defaults.
+ *
+ * Code: `ERR_PODKIT_CONFIG_DIRECTORY`.
+ *
+ * @example
+ * ```text
+ * ConfigMap directory /etc/confg (named by env PODKIT_CONFIG_DIR="/etc/confg") does not exist; fix the path or mount the volume there (only the default /etc/config may be absent)
+ * ```
+ */
+export class ConfigDirectoryError extends ConfigError {
+  /** Which directory: the ConfigMap or the Secret one. */
+  readonly source: 'config-map' | 'secret';
+  /** The directory's absolute path. */
+  readonly path: string;
+  /** Who named it: `option configDir`, `env PODKIT_CONFIG_DIR="..."`, or `undefined` for the default. */
+  readonly namedBy: string | undefined;
+  /** What is wrong: `does not exist`, `is not a directory`, `cannot be read (permission denied)`. */
+  readonly reason: string;
+  /**
+   * The same problem as one {@link ConfigIssue} (key: the env var or option that named the
+   * directory, `PODKIT_CONFIG_DIR`/`PODKIT_SECRETS_DIR` for a default one; kind `missing` or
+   * `unreadable`), so code that lists `error.issues` of a failed `safeLoad()` handles both
+   * errors alike.
+   */
+  readonly issues: readonly ConfigIssue[];
+
+  /**
+   * @param source - `config-map` or `secret`
+   * @param path - the directory's absolute path
+   * @param namedBy - the option or env var that named it; `undefined` for the default location
+   * @param reason - what is wrong with it
+   * @param options - standard `ErrorOptions` (`cause`: the file system error)
+   */
+  constructor(source: 'config-map' | 'secret', path: string, namedBy: string | undefined, reason: string, options?: ErrorOptions) {
+    const label = source === 'secret' ? 'Secret' : 'ConfigMap';
+    const fallback = source === 'secret' ? '/etc/secrets' : '/etc/config';
+    const by = namedBy === undefined ? 'the default location' : `named by ${namedBy}`;
+    const fix = reason.startsWith('cannot be read')
+      ? 'fix its permissions (fsGroup, defaultMode)'
+      : `fix the path or mount the volume there (only the default ${fallback} may be absent)`;
+    const problem = `${label} directory ${path} (${by}) ${reason}`;
+    super('ERR_PODKIT_CONFIG_DIRECTORY', `${problem}; ${fix}`, options);
+    this.source = source;
+    this.path = path;
+    this.namedBy = namedBy;
+    this.reason = reason;
+    const key = namedBy?.replace(/^(option|env) /, '').replace(/=.*$/, '') ?? (source === 'secret' ? 'PODKIT_SECRETS_DIR' : 'PODKIT_CONFIG_DIR');
+    this.issues = Object.freeze([
+      Object.freeze({
+        key,
+        kind: reason.startsWith('cannot be read') ? ('unreadable' as const) : ('missing' as const),
+        source,
+        location: path,
+        expected: 'a readable directory',
+        received: 'nothing',
+        message: `${key}: ${problem}`,
+      }),
+    ]);
   }
 }
 

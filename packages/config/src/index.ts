@@ -14,6 +14,8 @@ export type { ExitOptions } from './exit.ts';
 // Schema helpers
 export { duration, json, list, reloadable, secret } from './schema/helpers.ts';
 export type { DurationOptions, ListOptions } from './schema/helpers.ts';
+export { url } from './schema/url.ts';
+export type { UrlOptions } from './schema/url.ts';
 export type { DurationUnit } from './duration.ts';
 export type { ConfigField, ValueKind } from './schema/fields.ts';
 export type { ConfigLayer, ConfigSourceKind } from './sources/types.ts';
@@ -22,9 +24,11 @@ export type { ConfigLayer, ConfigSourceKind } from './sources/types.ts';
 export { configSources, configWarnings, describeConfig, isSecretKey, redactConfig, secretValues } from './provenance.ts';
 export type { ConfigSourceEntry } from './state.ts';
 export { REDACTED } from './redact.ts';
+export { redactUrlCredentials } from './url-credentials.ts';
 
 // Errors
 export {
+  ConfigDirectoryError,
   ConfigError,
   ConfigNodeVersionError,
   ConfigSchemaError,

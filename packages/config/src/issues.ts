@@ -1,6 +1,7 @@
 import type { ConfigIssue, ConfigIssueKind } from './errors.ts';
 import { dashedKey } from './names.ts';
 import { maskValue, scrub } from './redact.ts';
+import { redactUrlCredentials, urlCredentials } from './url-credentials.ts';
 import type { ConfigField } from './schema/fields.ts';
 import type { ConfigSourceKind } from './sources/types.ts';
 
@@ -13,7 +14,9 @@ export function makeIssue(
   isSecret: boolean,
 ): ConfigIssue {
   const received = maskValue(raw?.value, isSecret);
-  const expectedText = isSecret && raw?.value !== undefined ? scrub(expected, [raw.value]) : expected;
+  // a refinement's message may echo the input: never let it carry a secret or a URL's password
+  const echoed = raw?.value === undefined ? [] : isSecret ? [raw.value, ...urlCredentials(raw.value)] : urlCredentials(raw.value);
+  const expectedText = redactUrlCredentials(scrub(expected, echoed));
   const where = raw === undefined ? '' : ` (${raw.source} ${raw.location})`;
   const message =
     kind === 'invalid' && raw !== undefined

@@ -1,21 +1,25 @@
 import type { z } from 'zod';
 import { coerce } from './coerce.ts';
-import { ConfigValidationError, type ConfigIssue } from './errors.ts';
+import { ConfigValidationError, type ConfigDirectoryError, type ConfigIssue } from './errors.ts';
 import { expectedFromZod, makeIssue, missingIssue } from './issues.ts';
 import type { ResolvedLoadOptions } from './options.ts';
 import { protect, REDACTED } from './redact.ts';
+import { redactUrlCredentials, urlCredentials } from './url-credentials.ts';
 import type { CompiledSchema, ConfigField } from './schema/fields.ts';
 import { readDirectory } from './sources/directory.ts';
 import { readDotenv } from './sources/dotenv.ts';
+import { checkMounts } from './sources/mount-check.ts';
 import { readEnv } from './sources/env.ts';
 import type { ConfigLayer, RawValue, SourceResult } from './sources/types.ts';
 import { attachState, type ConfigSourceEntry } from './state.ts';
 
 /** The outcome of one load: a protected, frozen config or the aggregated error. @internal */
-export type LoadOutcome = { ok: true; config: object } | { ok: false; error: ConfigValidationError };
+export type LoadOutcome = { ok: true; config: object } | { ok: false; error: ConfigValidationError | ConfigDirectoryError };
 
 /** Reads every source, coerces, validates and freezes. Never throws for bad input. @internal */
 export function loadOnce(schema: z.ZodType, compiled: CompiledSchema, options: ResolvedLoadOptions): LoadOutcome {
+  const mountError = checkMounts(options);
+  if (mountError !== undefined) return { ok: false, error: mountError };
   const { fields } = compiled;
   const merged = new Map<string, RawValue>();
   const issues: ConfigIssue[] = [];
@@ -96,6 +100,12 @@ function finish(config: object, fields: readonly ConfigField[], merged: Map<stri
       collectStrings(value, secretValues);
       if (raw !== undefined && raw.value !== '') secretValues.add(raw.value);
     }
+    // url() fields (and secret ones) hand their URL credentials to value-based log redaction too
+    if (secret || field.kind === 'url' || field.itemKind === 'url') {
+      for (const text of [raw?.value, ...stringsOf(value)]) {
+        if (text !== undefined) for (const credential of urlCredentials(text)) secretValues.add(credential);
+      }
+    }
     const shown = raw?.value ?? (value === undefined ? undefined : field.defaultValue);
     entries.push(
       Object.freeze({
@@ -103,7 +113,7 @@ function finish(config: object, fields: readonly ConfigField[], merged: Map<stri
         source: raw?.source ?? (value === undefined ? 'unset' : 'default'),
         location: raw?.location,
         via: raw?.via,
-        value: secret && shown !== undefined ? REDACTED : shown,
+        value: shown === undefined ? undefined : secret ? REDACTED : redactUrlCredentials(shown),
         secret,
         reloadable: field.reloadable,
         updatable: raw?.updatable ?? false,
@@ -125,6 +135,12 @@ function collectStrings(value: unknown, into: Set<string>): void {
     if (value !== '') into.add(value);
   } else if (typeof value === 'number' || typeof value === 'bigint') into.add(String(value));
   else if (typeof value === 'object' && value !== null) for (const v of Object.values(value)) collectStrings(v, into);
+}
+
+function stringsOf(value: unknown): string[] {
+  const into = new Set<string>();
+  collectStrings(value, into);
+  return [...into];
 }
 
 function fieldAt(fields: readonly ConfigField[], path: readonly PropertyKey[]): ConfigField | undefined {

@@ -3,7 +3,8 @@ import { stateOf, type ConfigSourceEntry } from './state.ts';
 
 /**
  * Where every key's value came from: key, source, env var name or file path, and the value
- * (`[redacted]` when secret). Log it as structured data at startup.
+ * (`[redacted]` when secret; URL credentials masked in every other value). Log it as structured
+ * data at startup.
  *
  * @example
  * ```ts
@@ -38,7 +39,8 @@ export function describeConfig(config: object): string {
 
 /**
  * Every secret value in the config (declared with `secret()`, or read from a Secret directory or
- * a `NAME_FILE` file), as strings, so a logger can scrub them from any line (`@podkit/core`'s
+ * a `NAME_FILE` file, and the password and credential query values of `url()` fields), as
+ * strings, so a logger can scrub them from any line (`@podkit/core`'s
  * `createLogger({ redactValues })`).
  *
  * @example
@@ -64,8 +66,9 @@ export function configWarnings(config: object): readonly string[] {
 }
 
 /**
- * A plain, mutable deep copy of the config with secrets replaced by `[redacted]`: what
- * `JSON.stringify(config)` prints, as an object (for structured logs or `/debug` endpoints).
+ * A plain, mutable deep copy of the config with secrets replaced by `[redacted]` and URL
+ * credentials masked in every other string: what `JSON.stringify(config)` prints, as an object
+ * (for structured logs or `/debug` endpoints).
  */
 export function redactConfig(config: object): Record<string, unknown> {
   return structuredClone(redactedCopy(config, '', stateOf(config).secretKeys));

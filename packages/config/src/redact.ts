@@ -1,7 +1,8 @@
 import { inspect, type InspectOptions } from 'node:util';
+import { REDACTED } from './marker.ts';
+import { redactUrlCredentials } from './url-credentials.ts';
 
-/** What secret values print as, everywhere. */
-export const REDACTED = '[redacted]';
+export { REDACTED } from './marker.ts';
 
 /**
  * Shows a received value in an error message: quoted and truncated, `[redacted]` when secret,
@@ -10,7 +11,7 @@ export const REDACTED = '[redacted]';
 export function maskValue(value: string | undefined, isSecret: boolean): string {
   if (value === undefined) return 'nothing';
   if (isSecret) return REDACTED;
-  const quoted = JSON.stringify(value);
+  const quoted = JSON.stringify(redactUrlCredentials(value));
   return quoted.length > 82 ? `${quoted.slice(0, 80)}…"` : quoted;
 }
 
@@ -22,7 +23,8 @@ export function scrub(text: string, secrets: readonly string[]): string {
 }
 
 /**
- * A plain deep copy of a config node with the values at `secretKeys` replaced by `[redacted]`.
+ * A plain deep copy of a config node with the values at `secretKeys` replaced by `[redacted]`
+ * and URL credentials in every other string masked ({@link redactUrlCredentials}).
  * `prefix` is the node's key (`database`) or `''` for the root. @internal
  */
 export function redactedCopy(node: object, prefix: string, secretKeys: ReadonlySet<string>): Record<string, unknown> {
@@ -31,9 +33,30 @@ export function redactedCopy(node: object, prefix: string, secretKeys: ReadonlyS
     const key = prefix === '' ? name : `${prefix}.${name}`;
     if (secretKeys.has(key)) out[name] = value === undefined ? undefined : REDACTED;
     else if (isSection(value, key, secretKeys)) out[name] = redactedCopy(value as object, key, secretKeys);
-    else out[name] = value;
+    else out[name] = withoutUrlCredentials(value);
   }
   return out;
+}
+
+/**
+ * `value` with URL credentials masked in every string it holds (a list of URLs, a JSON field);
+ * returns `value` itself when there is nothing to mask. @internal
+ */
+export function withoutUrlCredentials(value: unknown): unknown {
+  if (typeof value === 'string') return redactUrlCredentials(value);
+  if (Array.isArray(value)) {
+    const items = value.map(withoutUrlCredentials);
+    return items.every((item, i) => item === value[i]) ? value : items;
+  }
+  if (isPlainObject(value)) {
+    let copy: Record<string, unknown> | undefined;
+    for (const [name, child] of Object.entries(value)) {
+      const masked = withoutUrlCredentials(child);
+      if (masked !== child) (copy ??= { ...value })[name] = masked;
+    }
+    return copy ?? value;
+  }
+  return value;
 }
 
 function isSection(value: unknown, key: string, secretKeys: ReadonlySet<string>): boolean {

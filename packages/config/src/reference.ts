@@ -2,10 +2,12 @@ import type { z } from 'zod';
 import { toDefinition, type ConfigDefinition } from './define.ts';
 import { dashedKey } from './names.ts';
 import type { ConfigField } from './schema/fields.ts';
+import { redactUrlCredentials } from './url-credentials.ts';
 
 /**
  * A Markdown reference of every key: env var, ConfigMap key, type, default, secret, reloadable
- * and description — generate it into your docs instead of hand-copying.
+ * and description — generate it into your docs instead of hand-copying. Credentials in a URL
+ * default are shown as `[redacted]` (see {@link redactUrlCredentials}).
  *
  * @example
  * ```ts
@@ -22,7 +24,7 @@ export function configReference<S extends z.ZodObject>(schema: S | ConfigDefinit
       `${code(f.envVar)}${f.secret ? `<br>${code(`${f.envVar}_FILE`)}` : ''}`,
       code(f.secret ? dashedKey(f.path) : f.configMapKey),
       cell(f.type),
-      f.defaultValue === undefined ? (f.required ? '**required**' : '—') : code(f.defaultValue),
+      f.defaultValue === undefined ? (f.required ? '**required**' : '—') : code(redactUrlCredentials(f.defaultValue)),
       f.secret ? 'yes' : 'no',
       f.reloadable ? 'yes' : 'no',
       cell(f.description ?? ''),

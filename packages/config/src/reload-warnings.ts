@@ -1,12 +1,24 @@
 import { relative, isAbsolute } from 'node:path';
+import type { ResolvedLoadOptions } from './options.ts';
 import type { ConfigField } from './schema/fields.ts';
 import type { ConfigSourceEntry } from './state.ts';
+
+/**
+ * Whether the reload warnings concern this process: it runs in Kubernetes
+ * (`KUBERNETES_SERVICE_HOST` is set), where a ConfigMap could update a reloadable key, or a
+ * ConfigMap/Secret directory was named explicitly. Locally on the implicit defaults (`npm start`,
+ * no `/etc/config`) there is no ConfigMap to update anything, so the warnings would be noise.
+ * @internal
+ */
+export function reloadWarningsApply(options: ResolvedLoadOptions): boolean {
+  return options.kubernetes || options.namedBy.configDir !== undefined || options.namedBy.secretsDir !== undefined;
+}
 
 /**
  * Startup warnings for reloadable keys that can only come from a source that never updates: an
  * env var (fixed for the life of the process), a `NAME_FILE` or `.env` file outside the watched
  * directories, a file that is not in a kubelet-managed volume (a `subPath` mount never updates),
- * or no watched directory at all. @internal
+ * or no watched directory at all. Call it only when {@link reloadWarningsApply}. @internal
  */
 export function reloadWarnings(
   fields: readonly ConfigField[],

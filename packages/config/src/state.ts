@@ -14,7 +14,10 @@ export interface ConfigSourceEntry {
   readonly location: string | undefined;
   /** For `file` sources: the `NAME_FILE` variable that named the file. */
   readonly via: string | undefined;
-  /** The value as a string (the source text or the default), `[redacted]` when secret. */
+  /**
+   * The value as a string (the source text or the default), `[redacted]` when secret, with URL
+   * credentials masked otherwise (`postgres://blog:[redacted]@db/blog`).
+   */
   readonly value: string | undefined;
   /** Declared secret, or read from a Secret directory or `NAME_FILE`. */
   readonly secret: boolean;

@@ -3,10 +3,10 @@ import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
 import { createDebouncer } from './debounce.ts';
 import { toDefinition, type Config, type ConfigDefinition } from './define.ts';
-import { ConfigWatchError, type ConfigError, type ConfigValidationError } from './errors.ts';
+import { ConfigWatchError, type ConfigDirectoryError, type ConfigError, type ConfigValidationError } from './errors.ts';
 import { loadOnce } from './load.ts';
 import { resolveLoadOptions, type LoadOptions } from './options.ts';
-import { reloadWarnings } from './reload-warnings.ts';
+import { reloadWarnings, reloadWarningsApply } from './reload-warnings.ts';
 import { compileSchema } from './schema/fields.ts';
 import { stateOf } from './state.ts';
 
@@ -61,19 +61,24 @@ export interface ConfigWatcher<S extends z.ZodType> {
   readonly current: Config<S>;
   /** The directories being watched (existing ConfigMap and Secret directories). */
   readonly watching: readonly string[];
-  /** Startup warnings: reloadable keys that can only come from a source that never updates. */
+  /**
+   * Startup warnings: reloadable keys that can only come from a source that never updates.
+   * Only in Kubernetes (`KUBERNETES_SERVICE_HOST` set) or when a ConfigMap/Secret directory was
+   * named explicitly; locally on the default locations there is nothing to warn about.
+   */
   readonly warnings: readonly string[];
   /** Reload counters. */
   readonly stats: WatchStats;
   /** Adds a listener for applied updates; returns a function that removes it. */
   onChange(listener: (change: ConfigChange<S>) => void): () => void;
   /**
-   * Adds a listener for rejected updates (`ConfigValidationError`, last good config kept) and
-   * watch failures (`ConfigWatchError`); returns a function that removes it.
+   * Adds a listener for rejected updates (`ConfigValidationError`, or `ConfigDirectoryError`
+   * when a named directory disappeared; the last good config is kept) and watch failures
+   * (`ConfigWatchError`); returns a function that removes it.
    */
   onError(listener: (error: ConfigError) => void): () => void;
   /** Re-reads now (what a directory event triggers after the debounce); returns the outcome. */
-  reload(): { ok: true; changed: readonly string[] } | { ok: false; error: ConfigValidationError };
+  reload(): { ok: true; changed: readonly string[] } | { ok: false; error: ConfigValidationError | ConfigDirectoryError };
   /** Stops watching; idempotent. */
   close(): void;
 }
@@ -90,6 +95,7 @@ export interface ConfigWatcher<S extends z.ZodType> {
  * update. Env vars are read once (they never change in a running container).
  *
  * @throws {@link ConfigValidationError} when the initial config is invalid.
+ * @throws {@link ConfigDirectoryError} when a named ConfigMap/Secret directory is missing at start.
  * @example
  * ```ts
  * const watcher = watchConfig(definition, { onWarning: (w) => logger.warn(w) });
@@ -108,7 +114,7 @@ export function watchConfig<S extends z.ZodObject>(
   const debounceMs = options.debounceMs ?? 100;
   let current: Config<S> = options.initial ?? definition.load(options);
   const watching = [resolved.configDir, resolved.secretsDir].filter((dir): dir is string => dir !== undefined && isDir(dir));
-  const warnings = Object.freeze(reloadWarnings(compiled.fields, stateOf(current).entries, watching));
+  const warnings = Object.freeze(reloadWarningsApply(resolved) ? reloadWarnings(compiled.fields, stateOf(current).entries, watching) : []);
   for (const warning of warnings) options.onWarning?.(warning);
 
   const changeListeners = new Set<(change: ConfigChange<S>) => void>();

@@ -34,8 +34,9 @@ test('docs/config.md lists every error class and code', () => {
     new api.ConfigSchemaError('x'),
     new api.ConfigWatchError('x'),
     new api.ConfigNodeVersionError('22.12.0', '20.20.2'),
+    new api.ConfigDirectoryError('config-map', '/x', undefined, 'does not exist'),
   ];
   for (const error of errors) expect(docs).toContain(`| \`${error.name}\` | \`${error.code}\` |`);
   const classes = Object.entries(api).filter(([, v]) => typeof v === 'function' && (v as { prototype?: unknown }).prototype instanceof Error);
-  expect(classes.map(([name]) => name).sort()).toEqual(['ConfigError', 'ConfigNodeVersionError', 'ConfigSchemaError', 'ConfigValidationError', 'ConfigWatchError']);
+  expect(classes.map(([name]) => name).sort()).toEqual(['ConfigDirectoryError', 'ConfigError', 'ConfigNodeVersionError', 'ConfigSchemaError', 'ConfigValidationError', 'ConfigWatchError']);
 });

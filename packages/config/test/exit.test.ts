@@ -43,7 +43,8 @@ function run(script: string, env: Record<string, string>, cwd: string): Promise<
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--conditions=@podkit/source', join(import.meta.dirname, 'fixtures', script)], {
       cwd,
-      env: { PATH: process.env['PATH'] ?? '', PODKIT_CONFIG_DIR: '/nonexistent/config', PODKIT_SECRETS_DIR: '/nonexistent/secrets', ...env },
+      // named (so must exist) and empty: nothing read from the machine's /etc/config or /etc/secrets
+      env: { PATH: process.env['PATH'] ?? '', PODKIT_CONFIG_DIR: cwd, PODKIT_SECRETS_DIR: cwd, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -167,7 +167,8 @@ test('startup warnings: reloadable keys that only a never-updating source provid
   expect(plainDir.warnings).toContain(
     `features.beta is reloadable but ${join(plain, 'features.beta')} is not in a kubelet-managed volume (no ..data link); a subPath mount never updates, so mount the whole ConfigMap as a directory`,
   );
-  const nothing = watchConfig(definition, { env: { LOG_LEVEL: 'info', DATABASE_PASSWORD: 'x', DATABASE_HOST: 'h' }, envFile: false, configDir: false, secretsDir: false });
+  const inPod = { KUBERNETES_SERVICE_HOST: '10.96.0.1' };
+  const nothing = watchConfig(definition, { env: { ...inPod, LOG_LEVEL: 'info', DATABASE_PASSWORD: 'x', DATABASE_HOST: 'h' }, envFile: false, configDir: false, secretsDir: false });
   cleanup.push(() => nothing.close());
   expect(nothing.watching).toEqual([]);
   expect(nothing.warnings).toContain('features.beta is reloadable but no watched ConfigMap or Secret directory exists to provide it; it can never change');

@@ -1,6 +1,9 @@
 /** Exit status for a configuration problem (BSD `EX_CONFIG`), as `@podkit/config` uses. */
 const EX_CONFIG = 78;
-/** podkit codes that mean "the service is configured wrongly", answered with {@link EX_CONFIG}. */
+/**
+ * podkit codes that mean "the service is configured wrongly", answered with {@link EX_CONFIG};
+ * every `@podkit/config` code (`ERR_PODKIT_CONFIG_*`) counts too.
+ */
 const CONFIG_CODES: ReadonlySet<string> = new Set([
   'ERR_PODKIT_CONFIG_INVALID',
   'ERR_PODKIT_CONFIG_SCHEMA',
@@ -56,7 +59,7 @@ export async function runMain(main: () => unknown, options: RunMainOptions = {})
     const prefix = name === undefined ? '' : `${name}: `;
     if (isPodkitCoded(error)) {
       stderr.write(`${prefix}${error.message} (${error.code})\n`);
-      exit(CONFIG_CODES.has(error.code) ? EX_CONFIG : 1);
+      exit(CONFIG_CODES.has(error.code) || error.code.startsWith('ERR_PODKIT_CONFIG_') ? EX_CONFIG : 1);
       return;
     }
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -21,6 +21,17 @@ describe('runMain', () => {
     expect(h.written[0]).not.toMatch(/\n\s+at /);
   });
 
+  it('exits 78 for every @podkit/config error code, including a missing named config directory', async () => {
+    const h = harness();
+    const missing = Object.assign(new Error('ConfigMap directory /etc/confg (named by env PODKIT_CONFIG_DIR="/etc/confg") does not exist'), {
+      code: 'ERR_PODKIT_CONFIG_DIRECTORY',
+    });
+    await runMain(() => Promise.reject(missing), h.options);
+    expect(h.exits).toEqual([78]);
+    expect(h.written).toEqual([`posts: ${missing.message} (ERR_PODKIT_CONFIG_DIRECTORY)
+`]);
+  });
+
   it('exits 1 for other podkit errors', async () => {
     const h = harness();
     const listen = Object.assign(new Error('cannot listen on *:8080: listen EADDRINUSE'), { code: 'ERR_PODKIT_HTTP_LISTEN' });

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { ServiceDefinition } from '../shared/bootstrap.ts';
 import { exampleRoot } from '../shared/db/open.ts';
@@ -17,6 +18,11 @@ export const gatewayService: ServiceDefinition<typeof configSchema> = {
   config: gatewayConfig,
   accessLog: false,
   setup({ config, logger, client }) {
+    // Only the default build location may be missing (then the gateway serves the API only); a
+    // WEB_DIR that names a missing directory is a mistyped path, not a reason to drop the front end.
+    if (config.web.dir !== undefined && !statSync(config.web.dir, { throwIfNoEntry: false })?.isDirectory()) {
+      return Promise.reject(new Error(`web.dir ${config.web.dir} (env WEB_DIR) is not a directory; fix the path, or unset it to serve the default build`));
+    }
     const options = { timeouts: { headersMs: config.upstream.timeout } };
     return Promise.resolve(
       createGatewayListener({

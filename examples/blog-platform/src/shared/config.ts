@@ -1,4 +1,4 @@
-import { duration, reloadable, secret } from '@podkit/config';
+import { duration, reloadable, secret, url } from '@podkit/config';
 import { z } from 'zod';
 
 /** Log levels a service accepts (`log.level`, reloadable at runtime). */
@@ -17,7 +17,8 @@ export function commonConfig(service: string, defaultPort: number, defaultAdminP
       level: reloadable(logLevel.default('info')).describe('log level, applied without restart'),
     }),
     database: z.object({
-      url: z.string().optional().describe('postgres:// URL; unset (and no host) → embedded PGlite'),
+      // url(): a password in it is masked in every log line, not only in the config podkit prints
+      url: url({ protocols: ['postgres', 'postgresql'] }).optional().describe('postgres:// URL; unset (and no host) → embedded PGlite'),
       host: z.string().optional().describe('PostgreSQL host (used when url is unset)'),
       port: z.number().int().min(1).max(65_535).default(5432).describe('PostgreSQL port'),
       name: z.string().default('blog').describe('PostgreSQL database name'),
@@ -28,7 +29,7 @@ export function commonConfig(service: string, defaultPort: number, defaultAdminP
       dataDir: z.string().optional().describe('PGlite data directory (default examples/blog-platform/.data/<service>)'),
     }),
     redis: z.object({
-      url: z.string().optional().describe('redis:// URL; unset → in-memory cache'),
+      url: url({ protocols: ['redis', 'rediss'] }).optional().describe('redis:// URL; unset → in-memory cache'),
       prefix: z.string().default(`blog:${service}:`).describe('prefix of every key this service writes'),
     }),
     shutdown: z.object({

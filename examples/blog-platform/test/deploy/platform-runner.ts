@@ -21,7 +21,8 @@ export async function startPlatformForScrape(): Promise<RunningPlatform> {
   const platform = await startPlatform({
     ports: 'ephemeral',
     isolate: `scrape${randomBytes(3).toString('hex')}`,
-    env: { DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'warn' },
+    // undefined drops the parent's value (an empty string is not a URL: database.url is a url() field)
+    env: { DATABASE_URL: undefined, REDIS_URL: undefined, LOG_LEVEL: 'warn' },
   });
   const urls = platform.urls;
   for (const name of ['gateway', 'auth', 'posts', 'comments', 'images'] as const) {

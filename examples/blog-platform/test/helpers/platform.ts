@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { startPlatform, type Platform, type PlatformOptions } from '../../src/start.ts';
 import { uniqueId } from './backends.ts';
+import { NO_CONFIG_DIR } from './no-config.ts';
 
 /** A platform started for a test file, isolated from every other run. */
 export interface TestPlatform extends Platform {
@@ -21,7 +22,7 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
     ports: 'ephemeral',
     isolate,
     ...options,
-    env: { LOG_LEVEL: 'info', PODKIT_CONFIG_DIR: '/nonexistent', PODKIT_SECRETS_DIR: '/nonexistent', ...options.env },
+    env: { LOG_LEVEL: 'info', PODKIT_CONFIG_DIR: NO_CONFIG_DIR, PODKIT_SECRETS_DIR: NO_CONFIG_DIR, ...options.env },
   });
   return Object.assign(platform, {
     isolate,

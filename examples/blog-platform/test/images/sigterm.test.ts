@@ -10,6 +10,7 @@ import { openPglite } from '../../src/shared/db/pglite.ts';
 import { openPostgres } from '../../src/shared/db/postgres.ts';
 import { uniqueId } from '../helpers/backends.ts';
 import { listen, type TestServer } from '../helpers/http.ts';
+import { NO_CONFIG_DIR } from '../helpers/no-config.ts';
 import { testIssuer } from '../helpers/tokens.ts';
 import { backends, makeImage } from './helpers.ts';
 
@@ -87,8 +88,8 @@ describe.each(backends)('images process on %s', (backend) => {
       ADMIN_PORT: '0',
       AUTH_URL: jwks!.url,
       DATABASE_SCHEMA: schema,
-      PODKIT_CONFIG_DIR: '/nonexistent',
-      PODKIT_SECRETS_DIR: '/nonexistent',
+      PODKIT_CONFIG_DIR: NO_CONFIG_DIR,
+      PODKIT_SECRETS_DIR: NO_CONFIG_DIR,
       LOG_LEVEL: 'info',
       ...(backend === 'postgres' ? { DATABASE_URL: process.env.DATABASE_URL } : { DATABASE_DATA_DIR: dataDir }),
       ...extra,

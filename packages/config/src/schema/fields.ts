@@ -18,6 +18,7 @@ export type ValueKind =
   | 'date'
   | 'list'
   | 'json'
+  | 'url'
   | 'unknown';
 
 /**
@@ -137,6 +138,7 @@ function field(path: string[], info: Unwrapped, prefix: string): ConfigField {
 function classify(info: Unwrapped): { kind: ValueKind; type: string } {
   if (info.meta.kind === 'duration') return { kind: 'duration', type: 'duration' };
   if (info.meta.kind === 'json') return { kind: 'json', type: 'JSON' };
+  if (info.meta.kind === 'url') return { kind: 'url', type: 'URL' };
   const def = defOf(info.base);
   switch (def.type) {
     case 'string':

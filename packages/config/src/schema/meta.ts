@@ -9,7 +9,7 @@ import type { DurationUnit } from '../duration.ts';
 export interface PodkitMeta {
   secret?: boolean;
   reloadable?: boolean;
-  kind?: 'duration' | 'json' | 'list';
+  kind?: 'duration' | 'json' | 'list' | 'url';
   unit?: DurationUnit;
   separator?: string;
 }

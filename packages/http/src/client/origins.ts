@@ -18,16 +18,27 @@ export function parseOrigins(client: string, urls: readonly string[]): UpstreamT
     try {
       url = new URL(raw);
     } catch {
-      throw new InvalidClientOptionsError(client, 'baseUrl', `contains ${JSON.stringify(raw)}, which is not a URL`);
+      throw new InvalidClientOptionsError(client, 'baseUrl', `contains ${shown(raw)}, which is not a URL`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new InvalidClientOptionsError(client, 'baseUrl', `contains ${JSON.stringify(raw)}: only http: and https: are supported`);
+      throw new InvalidClientOptionsError(client, 'baseUrl', `contains ${shown(raw)}: only http: and https: are supported`);
     }
     if (url.search || url.hash || url.username) {
-      throw new InvalidClientOptionsError(client, 'baseUrl', `contains ${JSON.stringify(raw)}: no query, fragment or credentials allowed`);
+      throw new InvalidClientOptionsError(client, 'baseUrl', `contains ${shown(raw)}: no query, fragment or credentials allowed`);
     }
     return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
   });
+}
+
+/**
+ * `raw` quoted for an error message without the credentials it may carry (a base URL often comes
+ * from config): the userinfo and every query value become `[redacted]`.
+ */
+function shown(raw: string): string {
+  const masked = raw
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1[redacted]@')
+    .replace(/([?&;][^=&#;]*)=[^&#;]*/g, '$1=[redacted]');
+  return JSON.stringify(masked);
 }
 
 /**

@@ -21,6 +21,14 @@ describe('options', () => {
     expect(CLIENT_DEFAULTS.pool.keepAliveTimeoutMs).toBeLessThan(5000);
   });
 
+  it('never echoes credentials of a rejected baseUrl in the error message', () => {
+    for (const baseUrl of ['http://gw:pw-canary@127.0.0.1:9', 'http://127.0.0.1:9/?token=pw-canary', 'ftp://u:pw-canary@x', 'http://u:pw-canary@@:x']) {
+      const err = invalid({ name: 'p', baseUrl });
+      expect(err.message, baseUrl).not.toContain('pw-canary');
+      expect(err.message, baseUrl).toContain('[redacted]');
+    }
+  });
+
   it.each([
     [{ name: 'p', baseUrl: 'ftp://x' }, 'baseUrl', /only http: and https:/],
     [{ name: 'p', baseUrl: 'not a url' }, 'baseUrl', /not a URL/],

@@ -1,0 +1,2 @@
+/** What secret values print as, everywhere. */
+export const REDACTED = '[redacted]';
