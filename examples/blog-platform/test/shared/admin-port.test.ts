@@ -3,6 +3,7 @@ import { isConfigError } from '@podkit/config';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_NAMES } from '../../src/platform/services.ts';
 import { loadServiceConfig } from '../../deploy/render/schemas.ts';
+import { NO_CONFIG_DIR } from '../helpers/no-config.ts';
 
 const noFiles = { configDir: false, secretsDir: false, envFile: false } as const;
 
@@ -31,7 +32,7 @@ describe.each(SERVICE_NAMES)('%s config: the admin port', (name) => {
 it('a service started with ADMIN_PORT = PORT exits 78 with a clear error naming the key and its source, before listening', async () => {
   const child = spawn(process.execPath, ['--conditions=@podkit/source', 'src/service.ts', 'posts'], {
     cwd: new URL('../..', import.meta.url),
-    env: { PATH: process.env.PATH, PORT: '9311', ADMIN_PORT: '9311', PODKIT_CONFIG_DIR: '/nonexistent', PODKIT_SECRETS_DIR: '/nonexistent' },
+    env: { PATH: process.env.PATH, PORT: '9311', ADMIN_PORT: '9311', PODKIT_CONFIG_DIR: NO_CONFIG_DIR, PODKIT_SECRETS_DIR: NO_CONFIG_DIR },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
