@@ -1,4 +1,5 @@
 export {
+  ConfigurationError,
   DuplicateHealthCheckError,
   HealthCheckTimeoutError,
   InvalidOptionError,
@@ -6,6 +7,7 @@ export {
   MetricNameError,
   PodkitError,
   ShutdownBudgetError,
+  isConfigurationError,
   isPodkitError,
 } from './errors.ts';
 export { getRequestContext, remainingTimeMs, runWithRequestContext } from './request-context.ts';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  ConfigurationError,
   DuplicateHealthCheckError,
   HealthCheckTimeoutError,
   InvalidOptionError,
@@ -18,6 +19,7 @@ const errors = [
   new HealthCheckTimeoutError('db', 10),
   new ShutdownBudgetError('does not fit'),
   new LifecycleStateError('twice'),
+  new ConfigurationError('feature.flags: not JSON'),
 ];
 
 describe('errors', () => {
