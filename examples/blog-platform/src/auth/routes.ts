@@ -2,9 +2,10 @@ import type { Logger } from '@podkit/core';
 import { createRouter, reply, type Router } from '@podkit/http';
 import { z } from 'zod';
 import type { Authenticate } from '../shared/http/authenticate.ts';
-import { clientAddress } from '../shared/http/client-address.ts';
+import { clientAddress, type TrustedProxies } from '../shared/http/client-address.ts';
 import { problems } from '../shared/http/problems.ts';
 import type { LoginLimiter } from './login-limiter.ts';
+import type { RegistrationLimiter } from './registration-limiter.ts';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
 import type { SigningKey } from './signing-key.ts';
 import { issueToken } from './tokens.ts';
@@ -16,11 +17,16 @@ export interface AuthRoutesDeps {
   readonly users: UserStore;
   readonly key: SigningKey;
   readonly limiter: LoginLimiter;
+  readonly registrations: RegistrationLimiter;
+  /** Peers whose `X-Forwarded-For` names the client (the gateway). */
+  readonly trustedProxies: TrustedProxies;
   readonly authenticate: Authenticate;
   readonly tokenTtlSeconds: number;
   readonly logger: Logger;
   /** Counts logins by outcome (`success`, `failure`, `limited`). */
   readonly onLogin?: (outcome: 'success' | 'failure' | 'limited') => void;
+  /** Counts password checks (scrypt runs, including the dummy one for unknown users). */
+  readonly onPasswordCheck?: () => void;
 }
 
 const username = z
@@ -37,7 +43,9 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   const { users, key, limiter, authenticate, logger } = deps;
   const jwks = JSON.stringify({ keys: [key.publicJwk] });
   return createRouter({ bodyLimitBytes: 16 * 1024 })
-    .post('/api/auth/register', { body: Register }, async ({ body }) => {
+    .post('/api/auth/register', { body: Register }, async ({ body, req }) => {
+      const wait = await deps.registrations.reserve(clientAddress(req, deps.trustedProxies));
+      if (wait > 0) throw problems.tooManyRequests('too many registrations from this address; try again later', wait);
       const passwordHash = await hashPassword(body.password);
       try {
         const user = await users.create({ username: body.username, displayName: body.displayName ?? body.username, passwordHash });
@@ -49,19 +57,20 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
       }
     })
     .post('/api/auth/login', { body: Login }, async ({ body, req }) => {
-      const address = clientAddress(req);
-      const wait = await limiter.blockedFor(body.username, address);
-      if (wait > 0) {
+      // the slot is taken before the password check: concurrent guesses cannot all be checked
+      const slot = await limiter.reserve(body.username, clientAddress(req, deps.trustedProxies));
+      if (!slot.allowed) {
         deps.onLogin?.('limited');
-        throw problems.tooManyRequests('too many failed logins; try again later', wait);
+        throw problems.tooManyRequests('too many failed logins; try again later', slot.retryAfterSeconds);
       }
       const found = await users.findForLogin(body.username);
+      deps.onPasswordCheck?.();
       const ok = found === undefined ? (await burnPasswordCheck(body.password), false) : await verifyPassword(body.password, found.passwordHash);
       if (!ok || found === undefined) {
-        await limiter.recordFailure(body.username, address);
         deps.onLogin?.('failure');
         throw problems.unauthorized('wrong username or password');
       }
+      await slot.release();
       deps.onLogin?.('success');
       const { token, expiresAt } = await issueToken(key, found.user, deps.tokenTtlSeconds);
       return { token, expiresAt, user: found.user };

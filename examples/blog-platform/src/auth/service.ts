@@ -34,6 +34,8 @@ export const authService: ServiceDefinition<typeof configSchema> = {
         perAddress: config.login.maxFailuresPerAddress,
         windowSeconds: Math.round(config.login.failureWindow / 1000),
       },
+      registrationLimits: { perAddress: config.register.maxPerAddress, windowSeconds: Math.round(config.register.window / 1000) },
+      trustedProxies: config.trustedProxies,
     });
     return app.router;
   },
