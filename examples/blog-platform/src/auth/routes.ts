@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Authenticate } from '../shared/http/authenticate.ts';
 import { clientAddress, type TrustedProxies } from '../shared/http/client-address.ts';
 import { problems } from '../shared/http/problems.ts';
+import { text } from '../shared/http/schemas.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 import type { RegistrationLimiter } from './registration-limiter.ts';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
@@ -33,10 +34,10 @@ const username = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9_.-]{3,32}$/, 'expected 3 to 32 letters, digits, "_", "." or "-"');
-const password = z.string().min(8, 'expected at least 8 characters').max(256);
+const password = text().min(8, 'expected at least 8 characters').max(256);
 
-const Register = z.strictObject({ username, password, displayName: z.string().trim().min(1).max(64).optional() });
-const Login = z.strictObject({ username: z.string().max(64), password: z.string().max(256) });
+const Register = z.strictObject({ username, password, displayName: text().trim().min(1).max(64).optional() });
+const Login = z.strictObject({ username: text().max(64), password: text().max(256) });
 
 /** The auth API (paths as the gateway exposes them: `/api/auth/...`). */
 export function authRoutes(deps: AuthRoutesDeps): Router {
