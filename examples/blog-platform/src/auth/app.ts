@@ -8,6 +8,7 @@ import { createAuthenticate } from '../shared/http/authenticate.ts';
 import { DEFAULT_TRUSTED_PROXIES, trustedProxies } from '../shared/http/client-address.ts';
 import { createLoginLimiter, type LoginLimits } from './login-limiter.ts';
 import { createRegistrationLimiter, type RegistrationLimits } from './registration-limiter.ts';
+import { createRevocationStore } from './revocation-store.ts';
 import { migrations } from './migrations.ts';
 import { authRoutes } from './routes.ts';
 import type { SigningKey } from './signing-key.ts';
@@ -38,13 +39,15 @@ export interface AuthApp {
 export async function createAuthApp(o: AuthAppOptions): Promise<AuthApp> {
   await migrate(o.db, migrations);
   const jwks = { keys: [o.key.publicJwk] };
-  const verifier = createTokenVerifier({ fetchJwks: () => Promise.resolve(jwks) });
+  const revocations = createRevocationStore(o.db);
+  const verifier = createTokenVerifier({ fetchJwks: () => Promise.resolve(jwks), revoked: (claims) => revocations.isRevoked(claims) });
   const logins = o.metrics?.counter({ name: 'auth_logins_total', help: 'Login attempts by outcome', labelNames: ['outcome'] });
   const checks = o.metrics?.counter({ name: 'auth_password_checks_total', help: 'Password checks run (scrypt) by login' });
   const router = authRoutes({
     users: createUserStore(o.db),
     key: o.key,
     limiter: createLoginLimiter(o.cache, o.limits),
+    revocations,
     registrations: createRegistrationLimiter(o.cache, o.registrationLimits ?? { perAddress: 10, windowSeconds: 3600 }),
     trustedProxies: trustedProxies(o.trustedProxies ?? DEFAULT_TRUSTED_PROXIES),
     authenticate: createAuthenticate(verifier, o.logger),
