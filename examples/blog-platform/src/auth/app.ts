@@ -3,6 +3,7 @@ import type { Router } from '@podkit/http';
 import { createTokenVerifier, type TokenVerifier } from '../shared/auth/verifier.ts';
 import type { Cache } from '../shared/cache/cache.ts';
 import type { Database } from '../shared/db/database.ts';
+import { withInputErrors } from '../shared/db/input-errors.ts';
 import { migrate } from '../shared/db/migrate.ts';
 import { createAuthenticate } from '../shared/http/authenticate.ts';
 import { DEFAULT_TRUSTED_PROXIES, trustedProxies } from '../shared/http/client-address.ts';
@@ -39,12 +40,12 @@ export interface AuthApp {
 export async function createAuthApp(o: AuthAppOptions): Promise<AuthApp> {
   await migrate(o.db, migrations);
   const jwks = { keys: [o.key.publicJwk] };
-  const revocations = createRevocationStore(o.db);
+  const revocations = createRevocationStore(withInputErrors(o.db));
   const verifier = createTokenVerifier({ fetchJwks: () => Promise.resolve(jwks), revoked: (claims) => revocations.isRevoked(claims) });
   const logins = o.metrics?.counter({ name: 'auth_logins_total', help: 'Login attempts by outcome', labelNames: ['outcome'] });
   const checks = o.metrics?.counter({ name: 'auth_password_checks_total', help: 'Password checks run (scrypt) by login' });
   const router = authRoutes({
-    users: createUserStore(o.db),
+    users: createUserStore(withInputErrors(o.db)),
     key: o.key,
     limiter: createLoginLimiter(o.cache, o.limits),
     revocations,
