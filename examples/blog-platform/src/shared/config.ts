@@ -5,6 +5,22 @@ import { z } from 'zod';
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /**
+ * A connection URL with one of `schemes` (or empty: unset). A malformed one is a configuration
+ * error at load time (exit 78, naming the key and its source), not a driver's stack trace later.
+ */
+function urlWithScheme(schemes: readonly string[]) {
+  return z.string().refine((v) => {
+    if (v === '') return true;
+    try {
+      const url = new URL(v);
+      return schemes.includes(url.protocol);
+    } catch {
+      return false;
+    }
+  }, `expected a ${schemes.map((s) => `${s}//`).join(' or ')} URL`);
+}
+
+/**
  * Config keys every service shares: `PORT`, `log.level`, the database (`DATABASE_URL` or
  * `database.host`/`database.port`/..., password from the Secret `database-password`; none of
  * them → PGlite), `REDIS_URL` (unset → in-memory cache) and the shutdown grace period.
@@ -16,7 +32,7 @@ export function commonConfig(service: string, defaultPort: number) {
       level: reloadable(logLevel.default('info')).describe('log level, applied without restart'),
     }),
     database: z.object({
-      url: z.string().optional().describe('postgres:// URL; unset (and no host) → embedded PGlite'),
+      url: urlWithScheme(['postgres:', 'postgresql:']).optional().describe('postgres:// URL; unset (and no host) → embedded PGlite'),
       host: z.string().optional().describe('PostgreSQL host (used when url is unset)'),
       port: z.number().int().min(1).max(65_535).default(5432).describe('PostgreSQL port'),
       name: z.string().default('blog').describe('PostgreSQL database name'),
@@ -27,7 +43,7 @@ export function commonConfig(service: string, defaultPort: number) {
       dataDir: z.string().optional().describe('PGlite data directory (default examples/blog-platform/.data/<service>)'),
     }),
     redis: z.object({
-      url: z.string().optional().describe('redis:// URL; unset → in-memory cache'),
+      url: urlWithScheme(['redis:', 'rediss:']).optional().describe('redis:// URL; unset → in-memory cache'),
       prefix: z.string().default(`blog:${service}:`).describe('prefix of every key this service writes'),
     }),
     shutdown: z.object({
