@@ -38,7 +38,7 @@ export function createRevocationStore(db: Database, clock: () => number = Date.n
       );
       return rows.map((r) =>
         r.token_id !== null
-          ? { sub: r.user_id, jti: r.token_id, exp: Number(r.expires_at) }
+          ? { jti: r.token_id, exp: Number(r.expires_at) }
           : { sub: r.user_id, before: Number(r.issued_before), exp: Number(r.expires_at) },
       );
     },

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
 /**
- * One revocation as auth publishes it: a single token (`jti`), or every token of a user issued
- * at or before `before` (epoch seconds; account deletion). Kept until `exp`, when every token
- * it could match has expired anyway.
+ * One revocation as auth publishes it: a single token (`jti`, random: it says nothing about who
+ * logged out), or every token of a user issued at or before `before` (epoch seconds; account
+ * deletion). Kept until `exp`, when every token it could match has expired anyway.
  */
 export const RevocationEntry = z.union([
-  z.strictObject({ sub: z.string(), jti: z.string(), exp: z.number() }),
+  z.strictObject({ jti: z.string(), exp: z.number() }),
   z.strictObject({ sub: z.string(), before: z.number(), exp: z.number() }),
 ]);
 /** One revocation (see {@link RevocationEntry}). */
@@ -29,8 +29,7 @@ export type RevocationCheck = (claims: RevocableClaims) => Promise<boolean>;
 /** True when one of `entries` revokes the token with `claims`. */
 export function matchesRevocation(entries: Iterable<RevocationEntry>, claims: RevocableClaims): boolean {
   for (const e of entries) {
-    if (e.sub !== claims.sub) continue;
-    if ('jti' in e ? e.jti === claims.jti : claims.iat <= e.before) return true;
+    if ('jti' in e ? e.jti === claims.jti : e.sub === claims.sub && claims.iat <= e.before) return true;
   }
   return false;
 }
