@@ -207,7 +207,7 @@ describe.each(backends())('API fuzz on $name', (backend) => {
     const upstreams = Object.fromEntries(UPSTREAMS.map((name) => [name, client(name, direct[name])])) as Record<UpstreamName, HttpClient>;
     servers.push(await listen(createGatewayListener({ clients: upstreams, logger })));
     gateway = servers.at(-1)!.url;
-  });
+  }, 180_000);
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.close()));
     await Promise.all(clients.map((c) => c.close()));
@@ -260,5 +260,5 @@ describe.each(backends())('API fuzz on $name', (backend) => {
     console.info(`fuzz ${backend.name} ${via}: ${all.length} requests, ${failures.length} failures; ${counts}`);
     expect(failures).toEqual([]);
     expect([...byStatus.keys()].filter((s) => s >= 500)).toEqual([]);
-  });
+  }, 300_000);
 });
