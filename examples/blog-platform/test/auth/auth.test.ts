@@ -61,7 +61,7 @@ describe.each(backends())('auth service on $name', (backend) => {
     }
   });
 
-  it('rate-limits failed logins per account, even with the right password', async () => {
+  it('rate-limits failed logins per account from one address, even with the right password', async () => {
     await call(`${url}/register`, 'POST', { json: { username: 'mallory-target', password: 'right-password' } });
     for (let i = 0; i < 3; i++) {
       expect((await call(`${url}/login`, 'POST', { json: { username: 'mallory-target', password: `wrong-${i}-xx` } })).status).toBe(401);
