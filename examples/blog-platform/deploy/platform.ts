@@ -110,6 +110,8 @@ export const SERVICES: readonly DeployedService[] = [
     usesPostgres: true,
     usesRedis: true,
     secretKeys: [databasePassword, signingKey],
+    // the gateway's peers are pods: trust X-Forwarded-For from the pod network (set your cluster's pod CIDR)
+    config: { 'trusted-proxies': '10.0.0.0/8' },
     resources: { requests: { cpu: '250m', memory: '224Mi' }, limits: { cpu: '1', memory: '384Mi' } },
   },
   {

@@ -118,6 +118,13 @@ test('url() validates the scheme and host, keeps the string and hands its creden
   expect(anyScheme.fields[0]).toMatchObject({ kind: 'url', type: 'URL' });
 });
 
+test('url({ requireHost: false }) accepts a socket URL with an empty authority, and nothing else that lacks a host', () => {
+  const pg = defineConfig(z.object({ db: url({ protocols: ['postgresql'], requireHost: false }) }));
+  expect(pg.load({ ...isolated, env: { DB: 'postgresql:///blog?host=/var/run/postgresql' } }).db).toBe('postgresql:///blog?host=/var/run/postgresql');
+  for (const value of ['postgresql://:pw@/blog', 'postgresql://u@/blog', 'blog']) expect(pg.safeLoad({ ...isolated, env: { DB: value } }).ok, value).toBe(false);
+  expect(defineConfig(z.object({ db: url() })).safeLoad({ ...isolated, env: { DB: 'postgresql:///blog' } }).ok).toBe(false);
+});
+
 test('the generated reference masks a URL default; reloads report rejected URL values masked', () => {
   const withDefault = defineConfig(z.object({ database: z.object({ url: url().default('postgres://blog:blog-default-pw@localhost/blog') }) }));
   expect(configReference(withDefault)).toContain('`postgres://blog:[redacted]@localhost/blog`');

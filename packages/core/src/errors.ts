@@ -107,6 +107,44 @@ export class NodeVersionError extends PodkitError {
 }
 
 /**
+ * A startup failure that is a configuration problem (a malformed Secret, a value that only
+ * turns out wrong when used), not a bug. {@link runMain} prints its message alone on one line,
+ * with its code and no stack trace, and exits 78 (`EX_CONFIG`), as it does for podkit's own
+ * configuration errors. Throw it, or extend it with your own class and `code`, for what your
+ * service finds wrong in its configuration while starting. It may be anywhere in the `cause`
+ * chain of the error `runMain` catches. Never put a secret value in the message.
+ *
+ * @example
+ * ```ts
+ * import { ConfigurationError } from '@podkit/core';
+ *
+ * class SigningKeyError extends ConfigurationError {
+ *   override readonly code = 'ERR_SIGNING_KEY';
+ * }
+ * throw new SigningKeyError('jwt-signing-key is not a PEM private key');
+ * // runMain → stderr "auth: jwt-signing-key is not a PEM private key (ERR_SIGNING_KEY)", exit 78
+ * ```
+ */
+export class ConfigurationError extends PodkitError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_PODKIT_CONFIGURATION', message, options);
+  }
+}
+
+/**
+ * True when `value` is a {@link ConfigurationError} (or a subclass): a startup failure that
+ * {@link runMain} answers with exit status 78.
+ *
+ * @example
+ * ```ts
+ * if (isConfigurationError(err)) logger.error({ code: err.code }, err.message);
+ * ```
+ */
+export function isConfigurationError(value: unknown): value is ConfigurationError {
+  return value instanceof ConfigurationError;
+}
+
+/**
  * Type guard for errors thrown by `@podkit/core`.
  *
  * @example

@@ -1,6 +1,7 @@
 // First: fails with a clear message on an unsupported Node.js, before any dependency is evaluated.
 import './node-version.ts';
 export {
+  ConfigurationError,
   DuplicateHealthCheckError,
   HealthCheckTimeoutError,
   InvalidOptionError,
@@ -9,6 +10,7 @@ export {
   NodeVersionError,
   PodkitError,
   ShutdownBudgetError,
+  isConfigurationError,
   isPodkitError,
 } from './errors.ts';
 export { getRequestContext, remainingTimeMs, runWithRequestContext } from './request-context.ts';

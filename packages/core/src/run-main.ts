@@ -1,3 +1,5 @@
+import { isConfigurationError, type ConfigurationError } from './errors.ts';
+
 /** Exit status for a configuration problem (BSD `EX_CONFIG`), as `@podkit/config` uses. */
 const EX_CONFIG = 78;
 /**
@@ -31,11 +33,22 @@ function isPodkitCoded(error: unknown): error is Error & { code: string } {
   return typeof code === 'string' && code.startsWith('ERR_PODKIT_');
 }
 
+/** The first {@link ConfigurationError} in `error`'s `cause` chain (at most 10 deep), if any. */
+function configurationErrorIn(error: unknown): ConfigurationError | undefined {
+  let at: unknown = error;
+  for (let depth = 0; depth < 10 && at instanceof Error; depth++, at = at.cause) {
+    if (isConfigurationError(at)) return at;
+  }
+  return undefined;
+}
+
 /**
  * Runs a service's entry point. When startup fails with one of podkit's errors (invalid config,
  * a shutdown budget that cannot fit, a port already in use, ...) it writes the message alone,
  * with its code and no stack trace, to stderr and exits non-zero: 78 (`EX_CONFIG`) for
- * configuration problems, 1 otherwise. Anything else is a bug, so its stack is printed. It
+ * configuration problems, 1 otherwise. Your own configuration problems get the same treatment
+ * (one line, exit 78) when they are a {@link ConfigurationError}, or have one in their `cause`
+ * chain. Anything else is a bug, so its stack is printed. It
  * installs nothing and never exits on success: the lifecycle owns the process from there.
  *
  * @example
@@ -57,6 +70,12 @@ export async function runMain(main: () => unknown, options: RunMainOptions = {})
     await main();
   } catch (error) {
     const prefix = name === undefined ? '' : `${name}: `;
+    const configuration = configurationErrorIn(error);
+    if (configuration !== undefined) {
+      stderr.write(`${prefix}${configuration.message} (${configuration.code})\n`);
+      exit(EX_CONFIG);
+      return;
+    }
     if (isPodkitCoded(error)) {
       stderr.write(`${prefix}${error.message} (${error.code})\n`);
       exit(CONFIG_CODES.has(error.code) || error.code.startsWith('ERR_PODKIT_CONFIG_') ? EX_CONFIG : 1);

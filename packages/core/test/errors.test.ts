@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  ConfigurationError,
   DuplicateHealthCheckError,
   HealthCheckTimeoutError,
   InvalidOptionError,
@@ -20,6 +21,7 @@ const errors = [
   new ShutdownBudgetError('does not fit'),
   new LifecycleStateError('twice'),
   new NodeVersionError('22.12.0', '20.20.2'),
+  new ConfigurationError('feature.flags: not JSON'),
 ];
 
 describe('errors', () => {

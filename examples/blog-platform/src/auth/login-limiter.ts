@@ -1,41 +1,58 @@
 import type { Cache } from '../shared/cache/cache.ts';
 
-/** Limits for failed logins. */
+/** Limits for logins. */
 export interface LoginLimits {
-  /** Failed attempts allowed per account per window. @default 5 */
+  /**
+   * Password checks (failed, or in flight) allowed per account from one client address per
+   * window. Keyed by account and address, so failures from one address never lock the account
+   * for others. @default 5
+   */
   readonly perAccount: number;
-  /** Failed attempts allowed per client address per window. @default 20 */
+  /** Password checks (failed, or in flight) allowed per client address per window, over all accounts. @default 20 */
   readonly perAddress: number;
   /** Window length in seconds. @default 900 */
   readonly windowSeconds: number;
 }
 
-/** Counts failed logins per account and per client address (fixed windows in the cache). */
+/** The outcome of {@link LoginLimiter.reserve}. */
+export type LoginReservation =
+  | {
+      readonly allowed: true;
+      /** The password was right: gives the slot back (a success never counts as a failure). */
+      release(): Promise<void>;
+    }
+  | { readonly allowed: false; readonly retryAfterSeconds: number };
+
+/**
+ * Limits password checks per (account, client address) and per client address, with fixed
+ * windows in the shared cache (Redis across replicas, memory locally).
+ */
 export interface LoginLimiter {
-  /** Seconds until a blocked caller may retry, or 0 when it may try now. */
-  blockedFor(username: string, address: string): Promise<number>;
-  /** Records a failed attempt. */
-  recordFailure(username: string, address: string): Promise<void>;
+  /**
+   * Reserves one password check BEFORE it happens, with atomic counters: of any number of
+   * concurrent attempts, at most the configured number are allowed per window. A failed check
+   * keeps its slot; call `release()` after a successful one.
+   */
+  reserve(username: string, address: string): Promise<LoginReservation>;
 }
 
-/** A limiter over the shared cache (Redis across replicas, memory locally). */
+/** A limiter over the shared cache. */
 export function createLoginLimiter(cache: Cache, limits: LoginLimits): LoginLimiter {
-  const accountKey = (u: string): string => `login-fail:user:${u.toLowerCase()}`;
-  const addressKey = (a: string): string => `login-fail:addr:${a}`;
-  async function count(key: string): Promise<number> {
-    const v = await cache.get(key);
-    return v === undefined ? 0 : Number(v);
-  }
+  const window = limits.windowSeconds;
   return {
-    async blockedFor(username, address) {
-      const [byUser, byAddr] = await Promise.all([count(accountKey(username)), count(addressKey(address))]);
-      return byUser >= limits.perAccount || byAddr >= limits.perAddress ? limits.windowSeconds : 0;
-    },
-    async recordFailure(username, address) {
-      await Promise.all([
-        cache.increment(accountKey(username), limits.windowSeconds),
-        cache.increment(addressKey(address), limits.windowSeconds),
-      ]);
+    async reserve(username, address) {
+      const pair = `login:pair:${username.toLowerCase()}|${address}`;
+      const addr = `login:addr:${address}`;
+      const [byPair, byAddr] = await Promise.all([cache.increment(pair, window), cache.increment(addr, window)]);
+      const release = async (): Promise<void> => {
+        await Promise.all([cache.decrement(pair), cache.decrement(addr)]);
+      };
+      if (byPair > limits.perAccount || byAddr > limits.perAddress) {
+        // over the limit: this attempt takes no slot (so it never uses up the address's budget)
+        await release();
+        return { allowed: false, retryAfterSeconds: window };
+      }
+      return { allowed: true, release };
     },
   };
 }

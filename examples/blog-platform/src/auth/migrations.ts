@@ -15,4 +15,19 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX users_username_key ON users (lower(username));
     `,
   },
+  {
+    // logout (one token, by jti) and account deletion (every token of the user issued until then);
+    // a row lives until the tokens it can match have expired
+    id: '002_revocations',
+    sql: `
+      CREATE TABLE revocations (
+        id bigserial PRIMARY KEY,
+        user_id uuid NOT NULL,
+        token_id text,
+        issued_before bigint,
+        expires_at bigint NOT NULL
+      );
+      CREATE INDEX revocations_expiry ON revocations (expires_at);
+    `,
+  },
 ];

@@ -1,3 +1,4 @@
+import { configSources } from '@podkit/config';
 import type { ServiceDefinition } from '../shared/bootstrap.ts';
 import { PLATFORM_VERSION } from '../shared/version.ts';
 import { createAuthApp } from './app.ts';
@@ -14,7 +15,8 @@ export const authService: ServiceDefinition<typeof configSchema> = {
   version: PLATFORM_VERSION,
   config: authConfig,
   async setup({ config, logger, metrics, openDatabase, openCache }) {
-    const key = await loadSigningKey(config.jwtSigningKey);
+    const from = configSources(config).find((e) => e.key === 'jwtSigningKey');
+    const key = await loadSigningKey(config.jwtSigningKey, from?.location ?? from?.source);
     if (key.ephemeral) {
       logger.warn({ kid: key.kid }, 'no jwt-signing-key secret mounted: generated an ephemeral signing key (tokens do not survive a restart)');
     } else {
@@ -32,6 +34,8 @@ export const authService: ServiceDefinition<typeof configSchema> = {
         perAddress: config.login.maxFailuresPerAddress,
         windowSeconds: Math.round(config.login.failureWindow / 1000),
       },
+      registrationLimits: { perAddress: config.register.maxPerAddress, windowSeconds: Math.round(config.register.window / 1000) },
+      trustedProxies: config.trustedProxies,
     });
     return app.router;
   },

@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { ConfigurationError } from '@podkit/core';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
 import { TOKEN_ALGORITHM } from '../shared/auth/claims.ts';
 
@@ -14,21 +15,21 @@ export interface SigningKey {
   readonly ephemeral: boolean;
 }
 
-/** Thrown when the `jwt-signing-key` Secret is not an Ed25519 private key in PEM (PKCS#8). */
-export class SigningKeyError extends Error {
+/**
+ * Thrown when the `jwt-signing-key` Secret is not an Ed25519 private key in PEM (PKCS#8). A
+ * configuration problem: podkit's `runMain` prints its message on one line and exits 78.
+ */
+export class SigningKeyError extends ConfigurationError {
   /** Stable code. */
-  readonly code = 'ERR_SIGNING_KEY';
-  constructor(message: string) {
-    super(message);
-    this.name = 'SigningKeyError';
-  }
+  override readonly code = 'ERR_SIGNING_KEY';
 }
 
 /**
  * Loads the Ed25519 signing key from the Secret value (PEM PKCS#8), or generates an ephemeral
  * one when `pem` is undefined (local runs: tokens do not survive a restart of auth).
+ * `source` names where the value came from (a file path or env var), for the error message.
  */
-export async function loadSigningKey(pem: string | undefined): Promise<SigningKey> {
+export async function loadSigningKey(pem: string | undefined, source = 'jwt-signing-key'): Promise<SigningKey> {
   let privateKey: KeyObject;
   if (pem === undefined || pem.trim() === '') {
     privateKey = generateKeyPairSync('ed25519').privateKey;
@@ -37,10 +38,10 @@ export async function loadSigningKey(pem: string | undefined): Promise<SigningKe
       privateKey = createPrivateKey(pem);
     } catch {
       // the message of the underlying error could quote key material: keep it out
-      throw new SigningKeyError('jwt-signing-key is not a PEM private key');
+      throw new SigningKeyError(`jwt-signing-key (from ${source}) is not a PEM private key (PKCS#8)`);
     }
     if (privateKey.asymmetricKeyType !== 'ed25519') {
-      throw new SigningKeyError(`jwt-signing-key must be an Ed25519 key, got ${privateKey.asymmetricKeyType ?? 'unknown'}`);
+      throw new SigningKeyError(`jwt-signing-key (from ${source}) must be an Ed25519 key, got ${privateKey.asymmetricKeyType ?? 'unknown'}`);
     }
   }
   const jwk = await exportJWK(createPublicKey(privateKey));

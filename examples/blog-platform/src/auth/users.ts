@@ -2,6 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../shared/db/database.ts';
 import { isSqlState, UNIQUE_VIOLATION } from '../shared/db/database.ts';
 
+/** True for a well-formed UUID: anything else never reaches a `uuid` column (it would be a SQL error). */
+export function isUuid(s: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+}
+
 /** A user as the API shows it (never the password hash). */
 export interface User {
   readonly id: string;
@@ -36,6 +41,8 @@ export interface UserStore {
   create(input: { username: string; displayName: string; passwordHash: string }): Promise<User>;
   findForLogin(username: string): Promise<{ user: User; passwordHash: string } | undefined>;
   findById(id: string): Promise<User | undefined>;
+  /** Deletes the user; false when there was none. */
+  delete(id: string): Promise<boolean>;
 }
 
 /** The user store over a service database. */
@@ -59,9 +66,14 @@ export function createUserStore(db: Database): UserStore {
       return r === undefined ? undefined : { user: toUser(r), passwordHash: r.password_hash };
     },
     async findById(id) {
-      if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+      if (!isUuid(id)) return undefined;
       const { rows } = await db.query<Row>(`SELECT * FROM users WHERE id = $1`, [id]);
       return rows[0] === undefined ? undefined : toUser(rows[0]);
+    },
+    async delete(id) {
+      if (!isUuid(id)) return false;
+      const { rowCount } = await db.query(`DELETE FROM users WHERE id = $1`, [id]);
+      return rowCount > 0;
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Logger } from '@podkit/core';
 import type { Router } from '@podkit/http';
 import type { TokenVerifier } from '../shared/auth/verifier.ts';
 import type { Database } from '../shared/db/database.ts';
+import { withInputErrors } from '../shared/db/input-errors.ts';
 import { migrate } from '../shared/db/migrate.ts';
 import { createAuthenticate } from '../shared/http/authenticate.ts';
 import { migrations } from './migrations.ts';
@@ -21,7 +22,7 @@ export interface CommentsAppOptions {
 export async function createCommentsApp(o: CommentsAppOptions): Promise<{ router: Router }> {
   await migrate(o.db, migrations);
   const router = commentsRoutes({
-    store: createCommentStore(o.db),
+    store: createCommentStore(withInputErrors(o.db)),
     postExists: o.postExists,
     authenticate: createAuthenticate(o.verifier, o.logger),
     logger: o.logger,

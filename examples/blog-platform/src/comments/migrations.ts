@@ -23,4 +23,8 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX comments_idempotency ON comments (author_id, idempotency_key);
     `,
   },
+  {
+    id: '003_comments_idempotency_fingerprint',
+    sql: `ALTER TABLE comments ADD COLUMN idempotency_fingerprint text;`,
+  },
 ];

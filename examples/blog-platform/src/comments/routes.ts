@@ -3,7 +3,7 @@ import { createRouter, reply, type Router } from '@podkit/http';
 import { z } from 'zod';
 import type { Authenticate } from '../shared/http/authenticate.ts';
 import { problems } from '../shared/http/problems.ts';
-import { cursorFrom, idempotencyKey, idParams, pageQuery } from '../shared/http/schemas.ts';
+import { cursorFrom, idempotencyKey, idempotencyProblem, idParams, pageQuery, text } from '../shared/http/schemas.ts';
 import type { PostExists } from './post-lookup.ts';
 import type { CommentStore } from './store.ts';
 
@@ -15,7 +15,7 @@ export interface CommentsRoutesDeps {
   readonly logger: Logger;
 }
 
-const NewComment = z.strictObject({ postId: z.uuid(), body: z.string().trim().min(1).max(5_000) });
+const NewComment = z.strictObject({ postId: z.uuid(), body: text().trim().min(1).max(5_000) });
 const ListQuery = z.object({ postId: z.uuid(), ...pageQuery });
 
 /** The comments API (paths as the gateway exposes them: `/api/comments/...`). */
@@ -26,7 +26,9 @@ export function commentsRoutes(deps: CommentsRoutesDeps): Router {
     .post('/api/comments', { body: NewComment }, async ({ body, req }) => {
       const me = await authenticate(req);
       if (!(await postExists(body.postId))) throw problems.notFound(`post ${body.postId} does not exist`);
-      const comment = await store.create({ postId: body.postId, authorId: me.userId, authorName: me.displayName, body: body.body, idempotencyKey: idempotencyKey(req.headers) });
+      const comment = await store
+        .create({ postId: body.postId, authorId: me.userId, authorName: me.displayName, body: body.body, idempotencyKey: idempotencyKey(req.headers) })
+        .catch(idempotencyProblem);
       logger.info({ commentId: comment.id, postId: comment.postId }, 'comment created');
       return reply(201, comment);
     })

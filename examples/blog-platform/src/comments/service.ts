@@ -1,5 +1,4 @@
-import { jwksFetcher } from '../shared/auth/jwks-client.ts';
-import { createTokenVerifier } from '../shared/auth/verifier.ts';
+import { authVerifier } from '../shared/auth/jwks-client.ts';
 import type { ServiceDefinition } from '../shared/bootstrap.ts';
 import { PLATFORM_VERSION } from '../shared/version.ts';
 import { createCommentsApp } from './app.ts';
@@ -17,7 +16,7 @@ export const commentsService: ServiceDefinition<typeof configSchema> = {
   async setup({ config, logger, openDatabase, client }) {
     const app = await createCommentsApp({
       db: await openDatabase(config.database),
-      verifier: createTokenVerifier({ fetchJwks: jwksFetcher(client('auth', config.auth.url)) }),
+      verifier: authVerifier(client('auth', config.auth.url)),
       postExists: createPostLookup(client('posts', config.posts.url)),
       logger,
     });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../shared/db/database.ts';
 import type { Cursor } from '../shared/db/cursor.ts';
 import { encodeCursor } from '../shared/db/cursor.ts';
+import { IdempotencyKeyReusedError, payloadFingerprint } from '../shared/db/idempotency.ts';
 
 /** A comment as the API shows it. */
 export interface Comment {
@@ -43,7 +44,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** SQL for comments. */
 export interface CommentStore {
-  /** Creates a comment; with an `idempotencyKey` already used by this author, returns that comment instead. */
+  /**
+   * Creates a comment; with an `idempotencyKey` already used by this author, returns that comment
+   * instead, or throws {@link IdempotencyKeyReusedError} when the first request had another payload.
+   */
   create(input: { postId: string; authorId: string; authorName: string; body: string; idempotencyKey?: string | undefined }): Promise<Comment>;
   get(id: string): Promise<Comment | undefined>;
   listByPost(postId: string, limit: number, after?: Cursor): Promise<CommentPage>;
@@ -55,14 +59,27 @@ export function createCommentStore(db: Database): CommentStore {
   return {
     async create(input) {
       const key = input.idempotencyKey ?? null;
-      const { rows } = await db.query<Row>(
-        `INSERT INTO comments (id, post_id, author_id, author_name, body, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (author_id, idempotency_key) DO NOTHING RETURNING *`,
-        [randomUUID(), input.postId, input.authorId, input.authorName, input.body, key],
-      );
-      if (rows[0] !== undefined) return toComment(rows[0]);
-      const first = await db.query<Row>(`SELECT * FROM comments WHERE author_id = $1 AND idempotency_key = $2`, [input.authorId, key]);
-      return toComment(first.rows[0]!);
+      const fingerprint = key === null ? null : payloadFingerprint([input.postId, input.body]);
+      // twice at most: the comment first created with this key may be deleted between the two statements
+      for (let attempt = 0; ; attempt++) {
+        const { rows } = await db.query<Row>(
+          `INSERT INTO comments (id, post_id, author_id, author_name, body, idempotency_key, idempotency_fingerprint)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (author_id, idempotency_key) DO NOTHING RETURNING *`,
+          [randomUUID(), input.postId, input.authorId, input.authorName, input.body, key, fingerprint],
+        );
+        if (rows[0] !== undefined) return toComment(rows[0]);
+        const first = await db.query<Row & { idempotency_fingerprint: string | null }>(
+          `SELECT * FROM comments WHERE author_id = $1 AND idempotency_key = $2`,
+          [input.authorId, key],
+        );
+        const row = first.rows[0];
+        if (row !== undefined) {
+          if (row.idempotency_fingerprint !== null && row.idempotency_fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
+          return toComment(row);
+        }
+        if (attempt > 0) throw new IdempotencyKeyReusedError();
+      }
     },
     async get(id) {
       if (!UUID.test(id)) return undefined;

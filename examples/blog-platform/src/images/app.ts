@@ -3,6 +3,7 @@ import type { Logger, Metrics } from '@podkit/core';
 import type { Router } from '@podkit/http';
 import type { TokenVerifier } from '../shared/auth/verifier.ts';
 import type { Database } from '../shared/db/database.ts';
+import { withInputErrors } from '../shared/db/input-errors.ts';
 import { migrate } from '../shared/db/migrate.ts';
 import { createAuthenticate } from '../shared/http/authenticate.ts';
 import { migrations } from './migrations.ts';
@@ -68,7 +69,7 @@ export async function createImagesApp(o: ImagesAppOptions): Promise<ImagesApp> {
   await migrate(o.db, migrations);
   const { images, worker: ws } = o.settings;
   const notifyChannel = `${o.db.schema}_jobs`;
-  const store = createImageStore(o.db, { maxAttempts: ws.maxAttempts, notifyChannel });
+  const store = createImageStore(withInputErrors(o.db), { maxAttempts: ws.maxAttempts, notifyChannel });
 
   let worker: ImageWorker | undefined;
   if (ws.enabled) {

@@ -1,5 +1,4 @@
-import { jwksFetcher } from '../shared/auth/jwks-client.ts';
-import { createTokenVerifier } from '../shared/auth/verifier.ts';
+import { authVerifier } from '../shared/auth/jwks-client.ts';
 import type { ServiceDefinition } from '../shared/bootstrap.ts';
 import { databaseUrl } from '../shared/config.ts';
 import { PLATFORM_VERSION } from '../shared/version.ts';
@@ -22,7 +21,7 @@ export const imagesService: ServiceDefinition<typeof configSchema> = {
     const db = await openDatabase(config.database);
     const app = await createImagesApp({
       db,
-      verifier: createTokenVerifier({ fetchJwks: jwksFetcher(client('auth', config.auth.url)) }),
+      verifier: authVerifier(client('auth', config.auth.url)),
       logger,
       metrics,
       settings: config,

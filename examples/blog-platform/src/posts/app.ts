@@ -3,6 +3,7 @@ import type { Router } from '@podkit/http';
 import type { TokenVerifier } from '../shared/auth/verifier.ts';
 import type { Cache } from '../shared/cache/cache.ts';
 import type { Database } from '../shared/db/database.ts';
+import { withInputErrors } from '../shared/db/input-errors.ts';
 import { migrate } from '../shared/db/migrate.ts';
 import { createAuthenticate } from '../shared/http/authenticate.ts';
 import { createCachedPosts } from './cached-posts.ts';
@@ -29,12 +30,12 @@ export async function createPostsApp(o: PostsAppOptions): Promise<{ router: Rout
     labelNames: ['result'],
   });
   const cached = createCachedPosts({
-    store: createPostStore(o.db),
+    store: createPostStore(withInputErrors(o.db)),
     cache: o.cache,
     ttlSeconds: o.cacheTtlSeconds,
     onLookup: lookups === undefined ? undefined : (result) => lookups.inc({ result }),
     onCacheError: (err) => o.logger.warn({ err }, 'post cache unavailable; reading from the database'),
   });
-  const router = postsRoutes({ store: createPostStore(o.db), cached, authenticate: createAuthenticate(o.verifier, o.logger), logger: o.logger });
+  const router = postsRoutes({ store: createPostStore(withInputErrors(o.db)), cached, authenticate: createAuthenticate(o.verifier, o.logger), logger: o.logger });
   return { router };
 }

@@ -26,4 +26,9 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX posts_idempotency ON posts (author_id, idempotency_key);
     `,
   },
+  {
+    // a key reused with a different body is a 422, not the first post
+    id: '003_posts_idempotency_fingerprint',
+    sql: `ALTER TABLE posts ADD COLUMN idempotency_fingerprint text;`,
+  },
 ];

@@ -3,7 +3,7 @@ import { createRouter, reply, type Router } from '@podkit/http';
 import { z } from 'zod';
 import type { Authenticate } from '../shared/http/authenticate.ts';
 import { problems } from '../shared/http/problems.ts';
-import { cursorFrom, idempotencyKey, idParams, pageQuery } from '../shared/http/schemas.ts';
+import { cursorFrom, idempotencyKey, idempotencyProblem, idParams, pageQuery, text } from '../shared/http/schemas.ts';
 import type { CachedPosts } from './cached-posts.ts';
 import type { PostStore } from './store.ts';
 
@@ -17,8 +17,8 @@ export interface PostsRoutesDeps {
 
 const imageIds = z.array(z.uuid()).max(10);
 const NewPost = z.strictObject({
-  title: z.string().trim().min(1).max(200),
-  body: z.string().min(1).max(20_000),
+  title: text().trim().min(1).max(200),
+  body: text().min(1).max(20_000),
   imageIds: imageIds.optional(),
 });
 const PostPatch = z
@@ -39,7 +39,9 @@ export function postsRoutes(deps: PostsRoutesDeps): Router {
     .get('/api/posts', { query: z.object(pageQuery) }, async ({ query }) => store.list(query.limit, cursorFrom(query.cursor)))
     .post('/api/posts', { body: NewPost }, async ({ body, req }) => {
       const me = await authenticate(req);
-      const post = await store.create({ authorId: me.userId, authorName: me.displayName, title: body.title, body: body.body, imageIds: body.imageIds ?? [], idempotencyKey: idempotencyKey(req.headers) });
+      const post = await store
+        .create({ authorId: me.userId, authorName: me.displayName, title: body.title, body: body.body, imageIds: body.imageIds ?? [], idempotencyKey: idempotencyKey(req.headers) })
+        .catch(idempotencyProblem);
       logger.info({ postId: post.id }, 'post created');
       return reply(201, post, { location: `/api/posts/${post.id}` });
     })

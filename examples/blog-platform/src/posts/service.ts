@@ -1,5 +1,4 @@
-import { jwksFetcher } from '../shared/auth/jwks-client.ts';
-import { createTokenVerifier } from '../shared/auth/verifier.ts';
+import { authVerifier } from '../shared/auth/jwks-client.ts';
 import type { ServiceDefinition } from '../shared/bootstrap.ts';
 import { PLATFORM_VERSION } from '../shared/version.ts';
 import { createPostsApp } from './app.ts';
@@ -18,7 +17,7 @@ export const postsService: ServiceDefinition<typeof configSchema> = {
     const app = await createPostsApp({
       db: await openDatabase(config.database),
       cache: await openCache(config.redis),
-      verifier: createTokenVerifier({ fetchJwks: jwksFetcher(client('auth', config.auth.url)) }),
+      verifier: authVerifier(client('auth', config.auth.url)),
       logger,
       metrics,
       cacheTtlSeconds: Math.round(config.cache.ttl / 1000),

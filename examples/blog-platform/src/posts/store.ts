@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../shared/db/database.ts';
 import type { Cursor } from '../shared/db/cursor.ts';
 import { encodeCursor } from '../shared/db/cursor.ts';
+import { IdempotencyKeyReusedError, payloadFingerprint } from '../shared/db/idempotency.ts';
 
 /** A post as the API shows it. */
 export interface Post {
@@ -52,7 +53,10 @@ export function isUuid(s: string): boolean {
 
 /** SQL for posts. */
 export interface PostStore {
-  /** Creates a post; with an `idempotencyKey` already used by this author, returns that post instead. */
+  /**
+   * Creates a post; with an `idempotencyKey` already used by this author, returns that post
+   * instead, or throws {@link IdempotencyKeyReusedError} when the first request had another payload.
+   */
   create(input: { authorId: string; authorName: string; title: string; body: string; imageIds: string[]; idempotencyKey?: string | undefined }): Promise<Post>;
   get(id: string): Promise<Post | undefined>;
   list(limit: number, after?: Cursor): Promise<PostPage>;
@@ -65,14 +69,27 @@ export function createPostStore(db: Database): PostStore {
   return {
     async create(input) {
       const key = input.idempotencyKey ?? null;
-      const { rows } = await db.query<Row>(
-        `INSERT INTO posts (id, author_id, author_name, title, body, image_ids, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (author_id, idempotency_key) DO NOTHING RETURNING *`,
-        [randomUUID(), input.authorId, input.authorName, input.title, input.body, input.imageIds, key],
-      );
-      if (rows[0] !== undefined) return toPost(rows[0]);
-      const first = await db.query<Row>(`SELECT * FROM posts WHERE author_id = $1 AND idempotency_key = $2`, [input.authorId, key]);
-      return toPost(first.rows[0]!);
+      const fingerprint = key === null ? null : payloadFingerprint([input.title, input.body, input.imageIds]);
+      // twice at most: the post first created with this key may be deleted between the two statements
+      for (let attempt = 0; ; attempt++) {
+        const { rows } = await db.query<Row>(
+          `INSERT INTO posts (id, author_id, author_name, title, body, image_ids, idempotency_key, idempotency_fingerprint)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+           ON CONFLICT (author_id, idempotency_key) DO NOTHING RETURNING *`,
+          [randomUUID(), input.authorId, input.authorName, input.title, input.body, input.imageIds, key, fingerprint],
+        );
+        if (rows[0] !== undefined) return toPost(rows[0]);
+        const first = await db.query<Row & { idempotency_fingerprint: string | null }>(
+          `SELECT * FROM posts WHERE author_id = $1 AND idempotency_key = $2`,
+          [input.authorId, key],
+        );
+        const row = first.rows[0];
+        if (row !== undefined) {
+          if (row.idempotency_fingerprint !== null && row.idempotency_fingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
+          return toPost(row);
+        }
+        if (attempt > 0) throw new IdempotencyKeyReusedError();
+      }
     },
     async get(id) {
       if (!isUuid(id)) return undefined;

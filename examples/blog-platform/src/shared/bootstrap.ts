@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { redactConfig, secretValues, watchConfig, type ConfigDefinition } from '@podkit/config';
-import { createService, isLogLevel, type Logger, type Metrics, type Service } from '@podkit/core';
+import { createService, isConfigurationError, isLogLevel, type Logger, type Metrics, type Service } from '@podkit/core';
 import { createClient, problem, sendProblem, serve, type ClientOptions, type HttpClient, type PodkitServer, type Router } from '@podkit/http';
 import type { z } from 'zod';
 import type { Cache } from './cache/cache.ts';
@@ -169,6 +169,11 @@ export async function runService<S extends z.ZodObject>(def: ServiceDefinition<S
   });
   const setup = health.startupTask('setup', def.setup(ctx));
   setup.catch((err: unknown) => {
+    if (isConfigurationError(err)) {
+      // an operator's mistake, not a bug: no stack; runService rejects and runMain exits 78
+      logger.fatal({ code: err.code, reason: err.message }, 'startup failed: configuration problem');
+      return;
+    }
     logger.fatal({ err }, 'startup failed');
     void lifecycle.shutdown('startup failed', 1);
   });

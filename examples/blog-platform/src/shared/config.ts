@@ -18,7 +18,7 @@ export function commonConfig(service: string, defaultPort: number, defaultAdminP
     }),
     database: z.object({
       // url(): a password in it is masked in every log line, not only in the config podkit prints
-      url: url({ protocols: ['postgres', 'postgresql'] }).optional().describe('postgres:// URL; unset (and no host) → embedded PGlite'),
+      url: url({ protocols: ['postgres', 'postgresql'], requireHost: false }).optional().describe('postgres:// URL; unset (and no host) → embedded PGlite'),
       host: z.string().optional().describe('PostgreSQL host (used when url is unset)'),
       port: z.number().int().min(1).max(65_535).default(5432).describe('PostgreSQL port'),
       name: z.string().default('blog').describe('PostgreSQL database name'),

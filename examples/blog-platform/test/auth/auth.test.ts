@@ -61,7 +61,7 @@ describe.each(backends())('auth service on $name', (backend) => {
     }
   });
 
-  it('rate-limits failed logins per account, even with the right password', async () => {
+  it('rate-limits failed logins per account from one address, even with the right password', async () => {
     await call(`${url}/register`, 'POST', { json: { username: 'mallory-target', password: 'right-password' } });
     for (let i = 0; i < 3; i++) {
       expect((await call(`${url}/login`, 'POST', { json: { username: 'mallory-target', password: `wrong-${i}-xx` } })).status).toBe(401);
@@ -72,13 +72,13 @@ describe.each(backends())('auth service on $name', (backend) => {
   });
 
   it('rate-limits failed logins per client address across accounts', async () => {
-    const from = { 'x-real-ip': '203.0.113.77' };
+    const from = { 'x-forwarded-for': '203.0.113.77' };
     for (let i = 0; i < 5; i++) {
       await call(`${url}/login`, 'POST', { json: { username: `ghost${i}`, password: 'wrong-pass' }, headers: from });
     }
     const res = await call(`${url}/login`, 'POST', { json: { username: 'grace', password: 'hopper-1906' }, headers: from });
     expect(res.status).toBe(429);
-    const other = await call(`${url}/login`, 'POST', { json: { username: 'grace', password: 'hopper-1906' }, headers: { 'x-real-ip': '203.0.113.78' } });
+    const other = await call(`${url}/login`, 'POST', { json: { username: 'grace', password: 'hopper-1906' }, headers: { 'x-forwarded-for': '203.0.113.78' } });
     expect(other.status).toBe(200);
   });
 

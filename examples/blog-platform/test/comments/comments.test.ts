@@ -66,6 +66,20 @@ describe.each(backends())('comments service on $name', (backend) => {
     expect((await call(`${url}/${first.body.id}`, 'DELETE', { token: bob.token })).status).toBe(404);
   });
 
+  it('answers 422 when an Idempotency-Key is reused with a different body, and the first comment for the same body', async () => {
+    const { token } = await issuer.token();
+    const { body: post } = await call(postsUrl, 'POST', { token, json: { title: 't', body: 'b' } });
+    const headers = { 'idempotency-key': 'comment-key-1' };
+    const a = await call(url, 'POST', { token, headers, json: { postId: post.id, body: 'same' } });
+    expect(a.status).toBe(201);
+    expect((await call(url, 'POST', { token, headers, json: { postId: post.id, body: 'same' } })).body.id).toBe(a.body.id);
+    const b = await call(url, 'POST', { token, headers, json: { postId: post.id, body: 'different' } });
+    expect(b.status).toBe(422);
+    expect(b.headers.get('content-type')).toContain('application/problem+json');
+    const list = await call(`${url}?postId=${post.id}`, 'GET');
+    expect(list.body.items.map((c: { body: string }) => c.body)).toEqual(['same']);
+  });
+
   it('answers bad input with problems, never 500', async () => {
     const { token } = await issuer.token();
     const missing = '00000000-0000-4000-8000-000000000000';

@@ -68,12 +68,12 @@ describe.each(backends)('images process on %s', (backend) => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  /** A token, and a JWKS server the process verifies it against (auth's part). */
+  /** A token, and a server with the JWKS and the (empty) revocation list the process checks it against (auth's part). */
   async function authStub(): Promise<string> {
     const issuer = await testIssuer();
-    jwks = await listen((_req, res) => {
+    jwks = await listen((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ keys: [issuer.key.publicJwk] }));
+      res.end(JSON.stringify(req.url === '/api/auth/revocations' ? { revocations: [] } : { keys: [issuer.key.publicJwk] }));
     });
     return (await issuer.token()).token;
   }

@@ -102,6 +102,25 @@ describe('the whole platform', () => {
     }
   });
 
+  it('logout and account deletion: the token is refused for writes by every service at once', async () => {
+    expect((await call(`${gw}/auth/register`, 'POST', { json: { username: 'platform-leaver', password: canaries.password } })).status).toBe(201);
+    const login = async (): Promise<string> =>
+      (await call(`${gw}/auth/login`, 'POST', { json: { username: 'platform-leaver', password: canaries.password } })).body.token as string;
+    const [a, b] = [await login(), await login()];
+    const writes = (t: string): Promise<number[]> =>
+      Promise.all([
+        call(`${gw}/posts`, 'POST', { token: t, json: { title: 'after', body: 'b' } }).then((r) => r.status),
+        call(`${gw}/comments`, 'POST', { token: t, json: { postId, body: 'after' } }).then((r) => r.status),
+        call(`${gw}/images`, 'POST', { token: t, body: 'x', headers: { 'content-type': 'image/png' } }).then((r) => r.status),
+      ]);
+    expect(await writes(a)).toEqual([201, 201, 415]); // accepted, up to the image check
+    expect((await call(`${gw}/auth/logout`, 'POST', { token: a })).status).toBe(204);
+    expect(await writes(a)).toEqual([401, 401, 401]);
+    expect((await writes(b))[0]).toBe(201);
+    expect((await call(`${gw}/auth/me`, 'DELETE', { token: b })).status).toBe(204);
+    expect(await writes(b)).toEqual([401, 401, 401]);
+  });
+
   it('answers comment creation with a 503 within 50 ms once the breaker to posts is open, and recovers', async () => {
     expect(await platform.kill('posts')).toBe(0);
     const comment = (): Promise<Awaited<ReturnType<typeof call>>> => call(`${gw}/comments`, 'POST', { token, json: { postId, body: 'while down' } });

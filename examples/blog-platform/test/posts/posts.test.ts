@@ -62,6 +62,23 @@ describe.each(backends())('posts service on $name', (backend) => {
     expect(c.body.id).not.toBe(a.body.id);
   });
 
+  it('answers 422 when an Idempotency-Key is reused with a different body (IETF draft), and stores nothing', async () => {
+    const { token } = await issuer.token();
+    const headers = { 'idempotency-key': 'reuse-me-1' };
+    const a = await call(url, 'POST', { token, headers, json: { title: 'first', body: 'b' } });
+    expect(a.status).toBe(201);
+    for (const json of [{ title: 'second', body: 'b' }, { title: 'first', body: 'b', imageIds: ['0b7e6a3c-1d2f-4e5a-8b9c-0d1e2f3a4b5c'] }]) {
+      const b = await call(url, 'POST', { token, headers, json });
+      expect(b.status).toBe(422);
+      expect(b.headers.get('content-type')).toContain('application/problem+json');
+      expect(b.body.detail).toContain('Idempotency-Key');
+    }
+    const page = await call(`${url}?limit=100`, 'GET');
+    expect(page.body.items.filter((p: { title: string }) => p.title === 'second')).toHaveLength(0);
+    // the same body again is still the first post
+    expect((await call(url, 'POST', { token, headers, json: { title: 'first', body: 'b' } })).body.id).toBe(a.body.id);
+  });
+
   it('lets only the author change or delete a post', async () => {
     const author = await issuer.token();
     const other = await issuer.token();

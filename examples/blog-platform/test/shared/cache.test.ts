@@ -17,6 +17,18 @@ describe.each(backends())('cache on $name', (backend) => {
     expect(await cache.get('n')).toBe('2');
     await cache.ping();
   });
+
+  it('counts atomically under concurrency, and decrement never creates a key or goes below 0', async () => {
+    const cache = await backend.openCache();
+    const counts = await Promise.all(Array.from({ length: 200 }, () => cache.increment('c', 60)));
+    expect(new Set(counts).size).toBe(200);
+    expect(Math.max(...counts)).toBe(200);
+    expect(await cache.decrement('c')).toBe(199);
+    expect(await cache.decrement('absent')).toBe(0);
+    expect(await cache.get('absent')).toBeUndefined();
+    await cache.set('z', '0', 60);
+    expect(await cache.decrement('z')).toBe(0);
+  });
 });
 
 describe('memory cache', () => {
@@ -30,6 +42,9 @@ describe('memory cache', () => {
     t += 5_000;
     expect(await cache.get('k')).toBeUndefined();
     expect(await cache.increment('n', 10)).toBe(1);
+    t += 10_000;
+    expect(await cache.decrement('n')).toBe(0); // the window ended: nothing to take back
+    expect(await cache.get('n')).toBeUndefined();
   });
 
   it('evicts the oldest entry beyond its bound', async () => {

@@ -128,6 +128,7 @@ describe('accounts', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Log out' }));
     expect(await screen.findByText('You are logged out.')).toBeTruthy();
     expect(auth.token()).toBeNull();
+    expect(blog.logouts).toBe(1); // the server revoked the token, not just the browser forgetting it
     expect(screen.getByRole('link', { name: 'Log in' })).toBeTruthy();
   });
 

@@ -80,6 +80,7 @@ function useSessionNotices(): void {
 }
 
 function AccountNav(): ReactNode {
+  const api = useApi();
   const { session, signOut } = useAuth();
   const navigate = useNavigate();
   const { flashNext } = useFlash();
@@ -98,6 +99,8 @@ function AccountNav(): ReactNode {
     );
   }
   const logOut = (): void => {
+    // the request takes the token now; the server revokes it even if the page goes away
+    api.logout().catch(() => undefined);
     signOut('logout');
     flashNext('You are logged out.');
     navigate('/');

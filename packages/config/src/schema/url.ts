@@ -8,6 +8,12 @@ export interface UrlOptions {
    * @default any scheme
    */
   protocols?: readonly string[];
+  /**
+   * Whether the URL must name a host. `false` also accepts an empty authority, as in
+   * `postgresql:///blog?host=/var/run/postgresql` (a Unix socket given in the query).
+   * @default true
+   */
+  requireHost?: boolean;
 }
 
 /** `scheme://authority...`: the authority ends at the first `/`, `?` or `#`. */
@@ -43,7 +49,9 @@ export function url(options: UrlOptions = {}): z.ZodString {
   const schema = z.string().superRefine((value, ctx) => {
     const shape = SHAPE.exec(value);
     const scheme = shape?.[1]?.toLowerCase();
-    const valid = shape !== null && scheme !== undefined && hasHost(shape[2]!) && !/\s/.test(value) && parses(value, shape[2]!);
+    const authority = shape?.[2] ?? '';
+    const hostOk = hasHost(authority) || (options.requireHost === false && authority === '');
+    const valid = shape !== null && scheme !== undefined && hostOk && !/\s/.test(value) && parses(value, authority);
     if (!valid || (protocols !== undefined && protocols.length > 0 && !protocols.includes(scheme))) {
       ctx.addIssue({ code: 'custom', message: expected });
     }

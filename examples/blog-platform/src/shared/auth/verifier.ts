@@ -3,6 +3,7 @@ import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import type { Principal } from './claims.ts';
 import { MAX_TOKEN_LENGTH, TOKEN_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER } from './claims.ts';
 import { TokenError } from './errors.ts';
+import type { RevocableClaims, RevocationCheck } from './revocations.ts';
 
 /** Options for {@link createTokenVerifier}. */
 export interface TokenVerifierOptions {
@@ -25,6 +26,12 @@ export interface TokenVerifierOptions {
    * skips the signature check; 0 disables. @default 10000
    */
   readonly cacheSize?: number;
+  /**
+   * Asked for every token that verifies (remembered ones included): `true` refuses it with
+   * `ERR_TOKEN_REVOKED` (logout, deleted account); a rejection is `ERR_REVOCATIONS_UNAVAILABLE`.
+   * Services pass `createRevocationList(...).check`. @default no revocation check
+   */
+  readonly revoked?: RevocationCheck;
 }
 
 /** Verifies bearer tokens locally against auth's published keys. */
@@ -52,7 +59,19 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   let inflight: Promise<void> | undefined;
   let fetchCount = 0;
   const cacheSize = options.cacheSize ?? 10_000;
-  const verified = new Map<string, { principal: Principal; expMs: number }>();
+  const verified = new Map<string, { principal: Principal; expMs: number; claims: RevocableClaims }>();
+
+  async function notRevoked(principal: Principal, claims: RevocableClaims): Promise<Principal> {
+    if (options.revoked === undefined) return principal;
+    let revoked: boolean;
+    try {
+      revoked = await options.revoked(claims);
+    } catch (err) {
+      throw new TokenError('ERR_REVOCATIONS_UNAVAILABLE', 'revocation list unavailable', { cause: err });
+    }
+    if (revoked) throw new TokenError('ERR_TOKEN_REVOKED', 'token revoked');
+    return principal;
+  }
 
   async function load(): Promise<void> {
     lastAttempt = now();
@@ -106,7 +125,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       }
       const hit = verified.get(token);
       if (hit !== undefined) {
-        if (hit.expMs > now()) return hit.principal;
+        if (hit.expMs > now()) return notRevoked(hit.principal, hit.claims);
         verified.delete(token);
       }
       let header;
@@ -118,6 +137,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       if (header.alg !== TOKEN_ALGORITHM) throw new TokenError('ERR_TOKEN_ALG', 'algorithm not allowed');
       if (typeof header.kid !== 'string' || header.kid === '') throw new TokenError('ERR_TOKEN_KID', 'missing key id');
       const key = await keyFor(header.kid);
+      let principal: Principal;
+      let claims: RevocableClaims;
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: [TOKEN_ALGORITHM],
@@ -127,21 +148,22 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
           clockTolerance: options.clockToleranceSeconds ?? 5,
           requiredClaims: ['sub', 'exp', 'iat'],
         });
-        const { sub, name, preferred_username: username } = payload as Record<string, unknown>;
-        if (typeof sub !== 'string' || typeof name !== 'string' || typeof username !== 'string') {
+        const { sub, name, preferred_username: username, jti, iat } = payload as Record<string, unknown>;
+        if (typeof sub !== 'string' || typeof name !== 'string' || typeof username !== 'string' || typeof iat !== 'number') {
           throw new TokenError('ERR_TOKEN_CLAIMS', 'token lacks required claims');
         }
-        const principal: Principal = { userId: sub, username, displayName: name };
+        principal = { userId: sub, username, displayName: name };
+        claims = { sub, jti: typeof jti === 'string' ? jti : undefined, iat };
         if (cacheSize > 0 && typeof payload.exp === 'number') {
           if (verified.size >= cacheSize) verified.delete(verified.keys().next().value!);
-          verified.set(token, { principal, expMs: payload.exp * 1000 });
+          verified.set(token, { principal, expMs: payload.exp * 1000, claims });
         }
-        return principal;
       } catch (err) {
         if (err instanceof TokenError) throw err;
         const code = (err as { code?: unknown }).code;
         throw new TokenError(typeof code === 'string' ? code : 'ERR_TOKEN_INVALID', 'invalid token', { cause: err });
       }
+      return notRevoked(principal, claims);
     },
   };
 }

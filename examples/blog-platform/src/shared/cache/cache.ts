@@ -16,6 +16,12 @@ export interface Cache {
    * the first increment and is not extended by later ones. Used for rate limiting.
    */
   increment(key: string, windowSeconds: number): Promise<number>;
+  /**
+   * Takes one back from a counter made by {@link Cache.increment}, atomically, keeping its
+   * window; does nothing (and never creates a key) once the window has ended. Returns the new
+   * value, 0 when the counter is gone. Used to release a reserved rate-limit slot.
+   */
+  decrement(key: string): Promise<number>;
   /** A cheap round trip for readiness. */
   ping(): Promise<void>;
   /** Releases the connection (Redis) or the entries (memory). */

@@ -64,6 +64,13 @@ export function createMemoryCache(options: MemoryCacheOptions = {}): Cache {
       e.value = String(n);
       return Promise.resolve(n);
     },
+    decrement(key) {
+      const e = live(prefix + key);
+      if (e === undefined) return Promise.resolve(0);
+      const n = Math.max(0, Number(e.value) - 1);
+      e.value = String(n);
+      return Promise.resolve(n);
+    },
     ping() {
       return Promise.resolve();
     },

@@ -1,6 +1,14 @@
 import { createClient } from 'redis';
 import type { Cache } from './cache.ts';
 
+/** Decrements a counter only while it exists (keeping its TTL), never below 0: one atomic step. */
+const DECREMENT_IF_PRESENT = `
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+if tonumber(v) <= 0 then return 0 end
+return redis.call('DECR', KEYS[1])
+`;
+
 /** Options for {@link openRedisCache}. */
 export interface RedisCacheOptions {
   /** `redis://` URL. */
@@ -44,6 +52,10 @@ export async function openRedisCache(options: RedisCacheOptions): Promise<Cache>
         .expire(k, Math.max(1, Math.ceil(windowSeconds)), 'NX')
         .exec();
       return Number(count);
+    },
+    async decrement(key) {
+      const n = await client.eval(DECREMENT_IF_PRESENT, { keys: [prefix + key] });
+      return Number(n);
     },
     async ping() {
       await client.ping();

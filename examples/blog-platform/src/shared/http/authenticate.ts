@@ -9,10 +9,14 @@ import { problems } from './problems.ts';
 /** Resolves the caller of a request from its bearer token, or throws a 401 problem. */
 export type Authenticate = (req: IncomingMessage) => Promise<Principal>;
 
+/** Token failures that say nothing about the token: auth's keys or revocations could not be fetched. */
+const UNAVAILABLE: ReadonlySet<string> = new Set(['ERR_JWKS_UNAVAILABLE', 'ERR_REVOCATIONS_UNAVAILABLE']);
+
 /**
- * Builds the request authenticator of a service: every failure (missing, malformed, expired,
- * wrongly signed token, unknown key) is the same 401; the reason is logged at debug level by
- * code only, never with the token.
+ * Builds the request authenticator of a service: every failure of the token (missing,
+ * malformed, expired, revoked, wrongly signed, unknown key) is the same 401; the reason is
+ * logged at debug level by code only, never with the token. When auth's keys or revocation list
+ * cannot be fetched the answer is 503 (retry), not 401 (the token may be valid).
  */
 export function createAuthenticate(verifier: TokenVerifier, logger: Logger): Authenticate {
   return async (req) => {
@@ -22,8 +26,13 @@ export function createAuthenticate(verifier: TokenVerifier, logger: Logger): Aut
       return await verifier.verify(token);
     } catch (err) {
       if (isTokenError(err)) {
+        if (UNAVAILABLE.has(err.code)) {
+          // auth could not be asked: the token may be fine, so not a 401
+          logger.warn({ reason: err.code }, 'token not checked: auth unavailable');
+          throw problems.unavailable('cannot check the bearer token right now; try again shortly');
+        }
         logger.debug({ reason: err.code }, 'token refused');
-        throw problems.unauthorized('the bearer token is invalid or expired');
+        throw problems.unauthorized('the bearer token is invalid, expired or revoked');
       }
       throw err;
     }

@@ -11,6 +11,7 @@ export const problems = {
   forbidden: (detail: string): ProblemError => new ProblemError(problem(403, detail)),
   notFound: (detail: string): ProblemError => new ProblemError(problem(404, detail)),
   conflict: (detail: string): ProblemError => new ProblemError(problem(409, detail)),
+  unprocessable: (detail: string): ProblemError => new ProblemError(problem(422, detail)),
   tooManyRequests: (detail: string, retryAfterSeconds: number): ProblemError =>
     new ProblemError(problem(429, detail), { 'retry-after': String(retryAfterSeconds) }),
   unavailable: (detail: string, retryAfterSeconds = 1): ProblemError =>

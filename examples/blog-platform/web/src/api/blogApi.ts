@@ -13,6 +13,8 @@ export interface BlogApi {
   register(input: { username: string; password: string; displayName?: string }, signal?: AbortSignal): Promise<User>;
   login(input: { username: string; password: string }, signal?: AbortSignal): Promise<LoginResult>;
   me(signal?: AbortSignal): Promise<User>;
+  /** Revokes the current token on the server (every service refuses it from then on). */
+  logout(signal?: AbortSignal): Promise<void>;
   listPosts(query: { limit?: number; cursor?: string | null }, signal?: AbortSignal): Promise<Page<Post>>;
   getPost(id: string, signal?: AbortSignal): Promise<Post>;
   /** `idempotencyKey` makes a retried create (after a timeout) safe: the server creates the post once. */
@@ -37,6 +39,7 @@ export function createBlogApi(client: ApiClient): BlogApi {
       client.request<{ user: User }>('POST', '/api/auth/register', { json: input, signal }).then((r) => r.user),
     login: (input, signal) => client.request<LoginResult>('POST', '/api/auth/login', { json: input, signal }),
     me: (signal) => client.request<{ user: User }>('GET', '/api/auth/me', { signal }).then((r) => r.user),
+    logout: (signal) => client.request<void>('POST', '/api/auth/logout', { signal }),
     listPosts: (query, signal) =>
       client.request('GET', `/api/posts${queryString({ limit: query.limit, cursor: query.cursor })}`, { signal }),
     getPost: (id, signal) => client.request('GET', `/api/posts/${enc(id)}`, { signal }),

@@ -11,6 +11,8 @@ export interface FakeBlog {
   users: Map<string, { user: User; password: string }>;
   /** When set, every posts call fails with this status (a service that is down). */
   postsDown: number | null;
+  /** How many times the app asked the server to revoke its token. */
+  logouts: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export function createFakeBlog(count = 0): FakeBlog {
     images: new Map(),
     users: new Map(),
     postsDown: null,
+    logouts: 0,
     api: undefined as unknown as BlogApi,
   };
   const postsUp = (): Promise<void> =>
@@ -66,6 +69,7 @@ export function createFakeBlog(count = 0): FakeBlog {
         return { token: `token-${username}`, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), user: found.user };
       }),
     me: () => Promise.reject(problem(401)),
+    logout: () => settle(() => void blog.logouts++),
     async listPosts({ limit = 10, cursor }) {
       await postsUp();
       const start = cursor ? Number(cursor) : 0;
