@@ -42,6 +42,11 @@ export type {
 } from './health.ts';
 export { createEventLoopDelayCheck } from './health/event-loop-check.ts';
 export type { DelayMonitor, EventLoopDelayCheckOptions } from './health/event-loop-check.ts';
+export type { DependencyCheckOptions } from './health/dependency-check.ts';
+export { createPostgresCheck } from './health/postgres-check.ts';
+export type { PostgresCheckOptions, PostgresQueryable } from './health/postgres-check.ts';
+export { createRedisCheck } from './health/redis-check.ts';
+export type { RedisCheckOptions, RedisPingable } from './health/redis-check.ts';
 export { createLifecycle } from './lifecycle.ts';
 export type {
   DrainContext,
