@@ -42,7 +42,8 @@ export type {
 } from './health.ts';
 export { createEventLoopDelayCheck } from './health/event-loop-check.ts';
 export type { DelayMonitor, EventLoopDelayCheckOptions } from './health/event-loop-check.ts';
-export type { DependencyCheckOptions } from './health/dependency-check.ts';
+export { createDependencyCheck } from './health/dependency-check.ts';
+export type { DependencyCheckOptions, DependencyCheckSpec } from './health/dependency-check.ts';
 export { createPostgresCheck } from './health/postgres-check.ts';
 export type { PostgresCheckOptions, PostgresQueryable } from './health/postgres-check.ts';
 export { createRedisCheck } from './health/redis-check.ts';

@@ -39,7 +39,7 @@ describe('createPostgresCheck', () => {
     const check = createPostgresCheck({ query: () => Promise.resolve() });
     expect(check).toMatchObject({ name: 'postgres', kinds: ['readiness'], timeoutMs: 2000, critical: true });
     const liveness = (): unknown => createPostgresCheck({ query: () => Promise.resolve() }, { kinds: ['liveness'] as never });
-    expect(liveness).toThrow(/kinds: a PostgreSQL check never counts for liveness/);
+    expect(liveness).toThrow(/kinds: a check on PostgreSQL never counts for liveness/);
     expect(() => createPostgresCheck({ query: () => Promise.resolve() }, { kinds: [] })).toThrow(/kinds: must name at least one probe/);
   });
 

@@ -49,7 +49,7 @@ describe('createRedisCheck', () => {
       critical: false,
       kinds: ['readiness', 'startup'],
     });
-    expect(() => createRedisCheck(client, { kinds: ['readiness', 'liveness'] as never })).toThrow(/kinds: a Redis check never counts for liveness/);
+    expect(() => createRedisCheck(client, { kinds: ['readiness', 'liveness'] as never })).toThrow(/kinds: a check on Redis never counts for liveness/);
   });
 
   it('fails at once for a node-redis client that is not connected (wrong port), liveness up', async () => {

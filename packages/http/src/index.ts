@@ -46,6 +46,8 @@ export type { ClientResponse, ResponseHeaders } from './client/response.ts';
 export { systemClock } from './client/clock.ts';
 export type { Clock, RandomSource, TimerHandle } from './client/clock.ts';
 export { CLIENT_DEFAULTS } from './client/resolve-options.ts';
+export { createUpstreamCheck } from './client/upstream-check.ts';
+export type { UpstreamCheckClient, UpstreamCheckOptions } from './client/upstream-check.ts';
 export {
   BreakerOpenError,
   BulkheadRejectedError,

@@ -1,4 +1,4 @@
-import { dependencyCheck } from './dependency-check.ts';
+import { createDependencyCheck } from './dependency-check.ts';
 import type { DependencyCheckOptions } from './dependency-check.ts';
 import type { HealthCheckDefinition } from './types.ts';
 
@@ -38,5 +38,5 @@ export interface PostgresCheckOptions extends DependencyCheckOptions {
  */
 export function createPostgresCheck(pool: PostgresQueryable, options: PostgresCheckOptions = {}): HealthCheckDefinition {
   const sql = options.query ?? 'SELECT 1';
-  return dependencyCheck({ name: 'postgres', timeoutMs: 2000, label: 'PostgreSQL' }, options, () => pool.query(sql));
+  return createDependencyCheck({ label: 'PostgreSQL', ...options, name: options.name ?? 'postgres', timeoutMs: options.timeoutMs ?? 2000 }, () => pool.query(sql));
 }

@@ -1,4 +1,4 @@
-import { dependencyCheck } from './dependency-check.ts';
+import { createDependencyCheck } from './dependency-check.ts';
 import type { DependencyCheckOptions } from './dependency-check.ts';
 import type { HealthCheckDefinition } from './types.ts';
 
@@ -38,7 +38,7 @@ export interface RedisCheckOptions extends DependencyCheckOptions {
  * ```
  */
 export function createRedisCheck(client: RedisPingable, options: RedisCheckOptions = {}): HealthCheckDefinition {
-  return dependencyCheck({ name: 'redis', timeoutMs: 1000, label: 'Redis' }, options, () => {
+  return createDependencyCheck({ label: 'Redis', ...options, name: options.name ?? 'redis', timeoutMs: options.timeoutMs ?? 1000 }, () => {
     if (client.isReady === false) throw new Error('Redis client is not connected (isReady: false)');
     if (typeof client.status === 'string' && client.status !== 'ready') {
       throw new Error(`Redis client is not connected (status: ${client.status})`);
