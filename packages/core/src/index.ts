@@ -9,6 +9,9 @@ export {
   NodeVersionError,
   PodkitError,
   ShutdownBudgetError,
+  DiagnosticsBusyError,
+  DiagnosticsDirectoryError,
+  DiagnosticsSpaceError,
   isPodkitError,
 } from './errors.ts';
 export { getRequestContext, remainingTimeMs, runWithRequestContext } from './request-context.ts';
@@ -62,6 +65,16 @@ export type {
 } from './lifecycle.ts';
 export { GRACE_PERIOD_ENV, planShutdown } from './lifecycle/plan.ts';
 export type { ShutdownPlanInput } from './lifecycle/plan.ts';
+export { createDiagnostics } from './diagnostics.ts';
+export type {
+  DiagnosticFile,
+  DiagnosticKind,
+  Diagnostics,
+  DiagnosticsOptions,
+  DiagnosticsProcess,
+  DiagnosticsSignal,
+  StatFs,
+} from './diagnostics.ts';
 export { createService } from './service.ts';
 export type { Service, ServiceOptions } from './service.ts';
 export { runMain } from './run-main.ts';
