@@ -12,6 +12,8 @@ export type { DrainContext, ProbeKind, ProbeReport, ServeHealth, ServeLifecycle,
 export type { HttpDrainResult } from './server/connection-tracker.ts';
 export type { ProbeDetail, ProbePaths } from './server/probes.ts';
 export type { LoadSheddingOptions } from './server/load-shedding.ts';
+export { DIAGNOSTICS_PATHS } from './server/diagnostics-endpoints.ts';
+export type { ServeDiagnosticFile, ServeDiagnostics } from './server/diagnostics-endpoints.ts';
 export { HttpOptionsError, ListenError, ProblemError, isHttpOptionsError, isProblemError } from './server/errors.ts';
 export { PROBLEM_CONTENT_TYPE, problem, sendProblem } from './server/problem.ts';
 export type { Problem, ProblemFieldError } from './server/problem.ts';
