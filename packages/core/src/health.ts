@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { DuplicateHealthCheckError, InvalidOptionError } from './errors.ts';
 import { CheckRunner } from './health/check-runner.ts';
-import { errorText } from './health/error-text.ts';
+import { errorText } from './error-text.ts';
 import { textRedactor } from './logging/redaction.ts';
 import type { CheckReport, HealthCheckDefinition, HealthReport, HealthStatus, ProbeKind } from './health/types.ts';
 import type { Metrics } from './metrics.ts';

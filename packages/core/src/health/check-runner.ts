@@ -1,5 +1,5 @@
 import { HealthCheckTimeoutError } from '../errors.ts';
-import { errorText } from './error-text.ts';
+import { errorText } from '../error-text.ts';
 import type { CheckReport, HealthCheckDefinition, HealthStatus, ProbeKind } from './types.ts';
 
 /** Callbacks a runner reports to (metrics, logs). */

@@ -1,5 +1,5 @@
 /**
- * The text a failed check (or startup task) reports: the error's message, or, when it has none
+ * The text a failed check, startup task or span status reports: the error's message, or, when it has none
  * (Node's `AggregateError` from a connect to every address of a host has an empty message), the
  * messages of the errors it aggregates, or its `code`, or its class name. Never a stack trace.
  * @internal
