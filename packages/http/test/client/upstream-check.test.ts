@@ -1,8 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import { createHealth } from '@podkit/core';
+import { createHealth, createService } from '@podkit/core';
 import type { Health } from '@podkit/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUpstreamCheck } from '../../src/index.ts';
+import { createRouter, createUpstreamCheck, serve } from '../../src/index.ts';
+import { send } from '../server/helpers/http.ts';
 import { FakeClock } from './helpers/fake-clock.ts';
 import { client, upstream, useCleanup } from './helpers/scope.ts';
 import { hang, json, refusedOrigin } from './helpers/upstream.ts';
@@ -73,5 +74,27 @@ describe('createUpstreamCheck', () => {
     expect(u.hits).toBe(hits);
     // non-critical: reported, readiness stays up
     expect(h.report('readiness').status).toBe('up');
+  });
+
+  it('over HTTP: /ready answers 503 with the check error, /health stays 200, when the upstream is unreachable', async () => {
+    const service = createService({ name: 'gateway', version: '1.0.0', logLevel: 'silent', runtimeMetrics: false, eventLoopCheck: false });
+    const c = client({ name: 'posts', baseUrl: await refusedOrigin(), retry: false });
+    service.health.register(createUpstreamCheck(c, { path: '/health' }));
+    const server = await serve(service, createRouter(), { port: 0, host: '127.0.0.1', adminPort: 0, adminHost: '127.0.0.1' });
+    try {
+      service.health.markStarted();
+      await service.health.run();
+      const ready = await send(server.adminPort!, { path: '/ready' });
+      expect(ready.status).toBe(503);
+      const body = ready.json() as { checks: Record<string, { status: string; error: string }> };
+      expect(body.checks['upstream:posts']!.status).toBe('down');
+      expect(body.checks['upstream:posts']!.error).toMatch(/ECONNREFUSED/);
+      const live = await send(server.adminPort!, { path: '/health' });
+      expect(live.status).toBe(200);
+      expect(live.json()).toMatchObject({ status: 'up', checks: {} });
+    } finally {
+      await server.close(1000);
+      service.health.close();
+    }
   });
 });
