@@ -15,7 +15,7 @@ export type { DiagnosticFile, DiagnosticKind, DiagnosticsProcess, DiagnosticsSig
 
 /** Free space a report needs (reports are 20–200 KiB). */
 const REPORT_SPACE_BYTES = 1024 * 1024;
-/** Free space a heap snapshot needs, per byte of V8 heap in use (files measured 1.0–1.9×). */
+/** Free space a heap snapshot needs, per byte of V8 heap in use (files measured 0.7–1.9×). */
 const HEAP_SPACE_FACTOR = 2;
 
 /** Options of {@link createDiagnostics}. */

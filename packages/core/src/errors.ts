@@ -85,7 +85,7 @@ export class LifecycleStateError extends PodkitError {
 /**
  * A diagnostic (heap snapshot or report) was refused because the diagnostics directory has less
  * free space than it needs: for a heap snapshot twice the V8 heap in use (snapshot files measure
- * 1.0–1.9× the heap), for a report 1 MiB. Nothing was written.
+ * 0.7–1.9× the heap), for a report 1 MiB. Nothing was written.
  */
 export class DiagnosticsSpaceError extends PodkitError {
   /** The directory checked. */
