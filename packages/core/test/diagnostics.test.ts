@@ -62,6 +62,9 @@ describe('createDiagnostics: options', () => {
     const reportOnHup = new FakeProcess(['--report-on-signal', '--report-signal', 'SIGHUP']);
     expect(() => createDiagnostics({ directory, process: reportOnHup, signal: 'SIGHUP' })).toThrow(/--report-on-signal/);
     expect(() => createDiagnostics({ directory, process: reportOnHup, signal: 'SIGUSR2' })).not.toThrow();
+    // process.report.reportOnSignal set at run time (no flag)
+    const runtime = Object.assign(new FakeProcess(), { report: { reportOnSignal: true, signal: 'SIGUSR2' } });
+    expect(() => createDiagnostics({ directory, process: runtime, signal: 'SIGUSR2' })).toThrow(/already makes Node write a report/);
   });
 
   it('installs nothing until start(), only with a signal, and removes it on close()', () => {

@@ -18,6 +18,7 @@ function nodeSignalFlags(proc: DiagnosticsProcess): { heapsnapshot?: string; rep
     else if (flag === '--report-signal') reportSignal = value() ?? reportSignal;
   }
   if (reportOnSignal) out.report = reportSignal;
+  if (proc.report?.reportOnSignal === true) out.report = proc.report.signal;
   return out;
 }
 

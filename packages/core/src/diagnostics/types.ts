@@ -29,6 +29,8 @@ export interface DiagnosticsProcess {
   readonly env: NodeJS.ProcessEnv;
   /** The process id, part of each file name. */
   readonly pid: number;
+  /** Node's report settings (`process.report`): a report-on-signal set at run time is seen too. */
+  readonly report?: { readonly reportOnSignal: boolean; readonly signal: string };
 }
 
 /** Free space of a filesystem, as `fs.promises.statfs` reports it. */
