@@ -83,6 +83,55 @@ export class LifecycleStateError extends PodkitError {
 }
 
 /**
+ * A diagnostic (heap snapshot or report) was refused because the diagnostics directory has less
+ * free space than it needs: for a heap snapshot twice the V8 heap in use (snapshot files measure
+ * 0.7–1.9× the heap), for a report 1 MiB. Nothing was written.
+ */
+export class DiagnosticsSpaceError extends PodkitError {
+  /** The directory checked. */
+  readonly directory: string;
+  /** Bytes the diagnostic needs. */
+  readonly requiredBytes: number;
+  /** Bytes free for this process in the directory's filesystem. */
+  readonly availableBytes: number;
+
+  constructor(kind: string, directory: string, requiredBytes: number, availableBytes: number) {
+    super(
+      'ERR_PODKIT_DIAGNOSTICS_SPACE',
+      `not writing a ${kind}: ${directory} has ${mib(availableBytes)} free, it needs ${mib(requiredBytes)}; give the volume more space (emptyDir sizeLimit)`,
+    );
+    this.directory = directory;
+    this.requiredBytes = requiredBytes;
+    this.availableBytes = availableBytes;
+  }
+}
+
+/** A diagnostic was requested while another one was being written; nothing new was written. */
+export class DiagnosticsBusyError extends PodkitError {
+  constructor(kind: string, writing: string) {
+    super('ERR_PODKIT_DIAGNOSTICS_BUSY', `not writing a ${kind}: a ${writing} is being written; retry when it is done`);
+  }
+}
+
+/**
+ * The diagnostics directory is missing, not a directory or not writable (found when the
+ * diagnostics are created, or when a write fails later). `cause` is the system error, if any.
+ */
+export class DiagnosticsDirectoryError extends PodkitError {
+  /** The configured directory. */
+  readonly directory: string;
+
+  constructor(directory: string, reason: string, options?: ErrorOptions) {
+    super('ERR_PODKIT_DIAGNOSTICS_DIRECTORY', `diagnostics directory ${directory}: ${reason}`, options);
+    this.directory = directory;
+  }
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MiB`;
+}
+
+/**
  * `@podkit/core` was imported on a Node.js older than it supports. Thrown by the import itself,
  * before any dependency is evaluated, so the message names the versions instead of showing a
  * dependency's internal error.

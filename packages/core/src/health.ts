@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { DuplicateHealthCheckError, InvalidOptionError } from './errors.ts';
 import { CheckRunner } from './health/check-runner.ts';
+import { errorText } from './error-text.ts';
 import { textRedactor } from './logging/redaction.ts';
 import type { CheckReport, HealthCheckDefinition, HealthReport, HealthStatus, ProbeKind } from './health/types.ts';
 import type { Metrics } from './metrics.ts';
@@ -174,7 +175,7 @@ export function createHealth(options: HealthOptions = {}): Health {
         () => pendingStartup.delete(name),
         (err: unknown) => {
           pendingStartup.delete(name);
-          startupFailure = redact(`startup task "${name}" failed: ${err instanceof Error ? err.message : String(err)}`);
+          startupFailure = redact(`startup task "${name}" failed: ${errorText(err)}`);
           log?.error({ err, task: name }, 'startup task failed');
         },
       );

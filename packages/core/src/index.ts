@@ -10,6 +10,9 @@ export {
   NodeVersionError,
   PodkitError,
   ShutdownBudgetError,
+  DiagnosticsBusyError,
+  DiagnosticsDirectoryError,
+  DiagnosticsSpaceError,
   isConfigurationError,
   isPodkitError,
 } from './errors.ts';
@@ -44,6 +47,12 @@ export type {
 } from './health.ts';
 export { createEventLoopDelayCheck } from './health/event-loop-check.ts';
 export type { DelayMonitor, EventLoopDelayCheckOptions } from './health/event-loop-check.ts';
+export { createDependencyCheck } from './health/dependency-check.ts';
+export type { DependencyCheckOptions, DependencyCheckSpec } from './health/dependency-check.ts';
+export { createPostgresCheck } from './health/postgres-check.ts';
+export type { PostgresCheckOptions, PostgresQueryable } from './health/postgres-check.ts';
+export { createRedisCheck } from './health/redis-check.ts';
+export type { RedisCheckOptions, RedisPingable } from './health/redis-check.ts';
 export { createLifecycle } from './lifecycle.ts';
 export type {
   DrainContext,
@@ -58,6 +67,16 @@ export type {
 } from './lifecycle.ts';
 export { GRACE_PERIOD_ENV, planShutdown } from './lifecycle/plan.ts';
 export type { ShutdownPlanInput } from './lifecycle/plan.ts';
+export { createDiagnostics } from './diagnostics.ts';
+export type {
+  DiagnosticFile,
+  DiagnosticKind,
+  Diagnostics,
+  DiagnosticsOptions,
+  DiagnosticsProcess,
+  DiagnosticsSignal,
+  StatFs,
+} from './diagnostics.ts';
 export { createService } from './service.ts';
 export type { Service, ServiceOptions } from './service.ts';
 export { runMain } from './run-main.ts';

@@ -6,6 +6,7 @@ import {
   type SpanOptions,
   type Tracer,
 } from '@opentelemetry/api';
+import { errorText } from './error-text.ts';
 
 /** Name under which podkit asks the global tracer provider for a tracer. */
 const TRACER_NAME = '@podkit/core';
@@ -54,7 +55,7 @@ export function withSpan<T>(
       return await fn(span);
     } catch (err) {
       span.recordException(err instanceof Error ? err : String(err));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errorText(err) });
       throw err;
     } finally {
       span.end();

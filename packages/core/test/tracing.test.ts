@@ -33,10 +33,14 @@ describe('with an SDK registered', () => {
       expect(inner!.traceId).toBe(outer!.traceId);
       expect(inner!.spanId).not.toBe(outer!.spanId);
       await expect(withSpan('fails', () => Promise.reject(new Error('nope')))).rejects.toThrow('nope');
+      // an AggregateError (a connect to every address of a host) has an empty message
+      const refused = new AggregateError([new Error('connect ECONNREFUSED ::1:5432'), new Error('connect ECONNREFUSED 127.0.0.1:5432')], '');
+      await expect(withSpan('aggregate', () => Promise.reject(refused))).rejects.toBe(refused);
       await provider.forceFlush();
       const spans = exporter.getFinishedSpans();
-      expect(spans.map((s) => s.name)).toEqual(['inner', 'outer', 'fails']);
+      expect(spans.map((s) => s.name)).toEqual(['inner', 'outer', 'fails', 'aggregate']);
       expect(spans[2]!.status).toEqual({ code: SpanStatusCode.ERROR, message: 'nope' });
+      expect(spans[3]!.status).toEqual({ code: SpanStatusCode.ERROR, message: 'connect ECONNREFUSED ::1:5432; connect ECONNREFUSED 127.0.0.1:5432' });
       expect(spans[2]!.events[0]!.name).toBe('exception');
       expect(getTraceIds()).toBeUndefined();
     } finally {

@@ -12,6 +12,8 @@ export type { DrainContext, ProbeKind, ProbeReport, ServeHealth, ServeLifecycle,
 export type { HttpDrainResult } from './server/connection-tracker.ts';
 export type { ProbeDetail, ProbePaths } from './server/probes.ts';
 export type { LoadSheddingOptions } from './server/load-shedding.ts';
+export { DIAGNOSTICS_PATHS } from './server/diagnostics-endpoints.ts';
+export type { ServeDiagnosticFile, ServeDiagnostics } from './server/diagnostics-endpoints.ts';
 export { HttpOptionsError, ListenError, ProblemError, isHttpOptionsError, isProblemError } from './server/errors.ts';
 export { PROBLEM_CONTENT_TYPE, problem, sendProblem } from './server/problem.ts';
 export type { Problem, ProblemFieldError } from './server/problem.ts';
@@ -46,6 +48,8 @@ export type { ClientResponse, ResponseHeaders } from './client/response.ts';
 export { systemClock } from './client/clock.ts';
 export type { Clock, RandomSource, TimerHandle } from './client/clock.ts';
 export { CLIENT_DEFAULTS } from './client/resolve-options.ts';
+export { createUpstreamCheck } from './client/upstream-check.ts';
+export type { UpstreamCheckClient, UpstreamCheckOptions } from './client/upstream-check.ts';
 export {
   BreakerOpenError,
   BulkheadRejectedError,

@@ -1,4 +1,5 @@
 import { HealthCheckTimeoutError } from '../errors.ts';
+import { errorText } from '../error-text.ts';
 import type { CheckReport, HealthCheckDefinition, HealthStatus, ProbeKind } from './types.ts';
 
 /** Callbacks a runner reports to (metrics, logs). */
@@ -85,7 +86,7 @@ export class CheckRunner {
     } catch (err) {
       status = 'down';
       // Redacted when stored (a secret rotated later is still masked) and again when read.
-      error = this.#hooks.redact(err instanceof Error ? err.message : String(err));
+      error = this.#hooks.redact(errorText(err));
     } finally {
       clearTimeout(timer);
     }

@@ -1,5 +1,6 @@
 import type { TracerProvider } from '@opentelemetry/api';
 import { HttpOptionsError } from './errors.ts';
+import type { ServeDiagnostics } from './diagnostics-endpoints.ts';
 import type { LoadSheddingOptions } from './load-shedding.ts';
 import { PROBE_DETAILS } from './probes.ts';
 import type { ProbeDetail, ProbePaths } from './probes.ts';
@@ -62,6 +63,14 @@ export interface ServeOptions {
   name?: string;
   /** Answer 503 + Retry-After to new non-probe requests while the event loop is overloaded. @default false */
   loadShedding?: false | LoadSheddingOptions;
+  /**
+   * Serve `POST /debug/heap-snapshot` and `POST /debug/report` on the admin port, writing the
+   * file through core's `createDiagnostics()` and answering 201 with its path (never its
+   * content); a GET answers 405, a request while one is being written 409, too little free
+   * space 507. Never served on the main port (the paths answer 404 there): requires `adminPort`.
+   * @default undefined (not served)
+   */
+  diagnostics?: ServeDiagnostics;
 }
 
 /** {@link ServeOptions} with defaults applied and validated. @internal */
@@ -84,6 +93,7 @@ export interface ResolvedServeOptions {
   readonly maxHeaderSize: number;
   readonly name: string;
   readonly loadShedding: false | LoadSheddingOptions;
+  readonly diagnostics: ServeDiagnostics | undefined;
 }
 
 function port(name: string, value: number | undefined): void {
@@ -125,6 +135,9 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
   if (!PROBE_DETAILS.includes(probeDetail)) {
     throw new HttpOptionsError('probeDetail', `expected one of ${PROBE_DETAILS.map((d) => `'${d}'`).join(', ')}, got ${JSON.stringify(options.probeDetail)}`);
   }
+  if (options.diagnostics !== undefined && options.adminPort === undefined) {
+    throw new HttpOptionsError('diagnostics', 'requires adminPort: heap snapshots and reports are never served on the main port');
+  }
   const metrics = options.metrics ?? true;
   return Object.freeze({
     port: options.port ?? 8080,
@@ -145,5 +158,6 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     maxHeaderSize,
     name: options.name ?? 'http',
     loadShedding: options.loadShedding ?? false,
+    diagnostics: options.diagnostics,
   });
 }

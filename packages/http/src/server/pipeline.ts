@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConnectionTracker } from './connection-tracker.ts';
+import type { DiagnosticsEndpoints } from './diagnostics-endpoints.ts';
 import type { RequestInstrumentation } from './instrumentation.ts';
 import type { LoadShedder } from './load-shedding.ts';
 import { problem, sendProblem } from './problem.ts';
@@ -23,6 +24,10 @@ export interface PipelineParts {
    * whatever the application would do with them (an SPA fallback would answer 200).
    */
   reserved?: ProbeEndpoints | undefined;
+  /** Diagnostics endpoints served on this server (the admin server only). */
+  diagnostics?: DiagnosticsEndpoints | undefined;
+  /** Diagnostics paths served on the admin server: they answer 404 here. */
+  reservedDiagnostics?: DiagnosticsEndpoints | undefined;
   /** Load shedder, when enabled. */
   shedder: LoadShedder | undefined;
   /** The application's listener; `undefined` answers 404 to everything but probes. */
@@ -35,7 +40,7 @@ export interface PipelineParts {
  * @internal
  */
 export function createRequestPipeline(parts: PipelineParts): (req: IncomingMessage, res: ServerResponse) => void {
-  const { tracker, probes, instrumentation, instrumentProbes, shedder, reserved } = parts;
+  const { tracker, probes, instrumentation, instrumentProbes, shedder, reserved, diagnostics, reservedDiagnostics } = parts;
   const listener = parts.listener ?? notFound;
   const shed = shedder === undefined ? notFound : (req: IncomingMessage, res: ServerResponse): void => shedRequest(res, shedder.retryAfter);
 
@@ -60,7 +65,12 @@ export function createRequestPipeline(parts: PipelineParts): (req: IncomingMessa
         return;
       }
     }
-    if (reserved?.match(req.url) !== undefined) {
+    const diagnostic = diagnostics?.match(req.url);
+    if (diagnostic !== undefined) {
+      instrumentation.start(req, res, (rq, rs) => diagnostics!.handle(diagnostic, rq, rs));
+      return;
+    }
+    if (reserved?.match(req.url) !== undefined || reservedDiagnostics?.match(req.url) !== undefined) {
       instrumentation.start(req, res, notOnThisPort);
       return;
     }

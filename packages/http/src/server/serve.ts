@@ -6,6 +6,7 @@ import { isRouter } from '../router/router.ts';
 import type { Router } from '../router/router.ts';
 import { answerRejections } from './client-error.ts';
 import { ConnectionTracker } from './connection-tracker.ts';
+import { DiagnosticsEndpoints } from './diagnostics-endpoints.ts';
 import type { HttpDrainResult } from './connection-tracker.ts';
 import { HttpServerMetrics } from './http-metrics.ts';
 import { RequestInstrumentation } from './instrumentation.ts';
@@ -90,6 +91,7 @@ export async function serve(
   });
   const probes = o.probes === false ? undefined : new ProbeEndpoints(o.probes, service.health, service.metrics, logger, o.probeDetail);
   const shedder = o.loadShedding === false ? undefined : new LoadShedder(o.loadShedding);
+  const diagnostics = o.diagnostics === undefined ? undefined : new DiagnosticsEndpoints(o.diagnostics, logger);
 
   const parserMetrics = o.metrics === false ? undefined : service.metrics;
   const server = createNodeServer(o);
@@ -102,6 +104,7 @@ export async function serve(
       tracker,
       probes: separateAdmin ? undefined : probes,
       reserved: separateAdmin ? probes : undefined,
+      reservedDiagnostics: diagnostics,
       instrumentation,
       instrumentProbes: o.instrumentProbes,
       shedder,
@@ -121,7 +124,7 @@ export async function serve(
       answerRejections(adminServer, { ...rejections, server: `${o.name}-admin` }, createRequestPipeline({ ...expectations, tracker: undefined }));
       adminServer.on(
         'request',
-        createRequestPipeline({ tracker: undefined, probes, instrumentation, instrumentProbes: o.instrumentProbes, shedder: undefined, listener: undefined }),
+        createRequestPipeline({ tracker: undefined, probes, diagnostics, instrumentation, instrumentProbes: o.instrumentProbes, shedder: undefined, listener: undefined }),
       );
       const admin = await listen(adminServer, o.adminPort, o.adminHost);
       adminPort = admin.port;
