@@ -167,6 +167,9 @@ function wire(service: ServeService, o: ResolvedServeOptions, p: Parts): PodkitS
     p.shedder?.close();
     if (p.adminServer !== undefined) await closeServer(p.adminServer);
   };
+  // From SIGTERM on, responses carry `Connection: close`: pooled clients leave this pod during the
+  // propagation delay instead of being closed on at the drain.
+  service.lifecycle.onShutdown?.(() => p.tracker.stopKeepAlive());
   service.lifecycle.addDrainer({ name: o.name, drain });
   service.lifecycle.addHook({ name: `${o.name}-admin`, run: closeAdmin });
   return {
