@@ -2,14 +2,25 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ELDHistogram } from 'node:perf_hooks';
 import { HttpOptionsError } from './errors.ts';
 
-/** Options of load shedding (off unless given to `serve()`). */
+/**
+ * Options of load shedding: on by default in `serve()` (`loadShedding: false` turns it off).
+ * Probes and `/metrics` are never shed.
+ */
 export interface LoadSheddingOptions {
   /**
-   * Shed when the event-loop delay (p99 over the last window) exceeds this many milliseconds.
+   * Shed a request (503 + `Retry-After`) when the event-loop turn reading it has already run
+   * this many milliseconds. A saturated loop then spends about this long (plus one request) per
+   * turn on application requests before it reads the next probe, instead of every queued
+   * request's worth; see the figures in `docs/http-server.md`.
    * @default 200
    */
   maxEventLoopDelayMs?: number;
-  /** Length of the sampling window in milliseconds. @default 1000 */
+  /**
+   * Also turn on the window rule: when a window's p99 event-loop delay exceeds
+   * `maxEventLoopDelayMs`, every new request is shed for the next window. Stricter, and
+   * triggered by one long pause; off unless a window length is given.
+   * @default undefined (off)
+   */
   windowMs?: number;
   /** `Retry-After` seconds sent with the 503. @default 1 */
   retryAfterSeconds?: number;
@@ -23,6 +34,12 @@ export interface DelaySampler {
   close(): void;
 }
 
+/** The turn rule's clock in ms (injectable for tests). @internal */
+export type TurnClock = () => number;
+
+/** How often the start of an event-loop turn is recorded (an unref'ed timer). @internal */
+export const TURN_HEARTBEAT_MS = 10;
+
 function eventLoopDelaySampler(): DelaySampler {
   const histogram: ELDHistogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
@@ -33,39 +50,63 @@ function eventLoopDelaySampler(): DelaySampler {
   };
 }
 
+const processClock: TurnClock = () => performance.now();
+
 /**
- * Watches the event-loop delay and reports overload: the p99 delay of each window above the
- * threshold turns shedding on for the next window. Checking costs a field read per request.
+ * Decides, per request, whether to shed it. The turn rule: a heartbeat timer (every
+ * {@link TURN_HEARTBEAT_MS}, in the loop's timers phase) records when the current turn began;
+ * a request read in a turn that has already run longer than the threshold is shed. Its cost is
+ * one clock read per request. The optional window rule sets {@link overloaded}.
  * @internal
  */
 export class LoadShedder {
-  /** Whether new non-probe requests should be shed now. */
+  /** Window rule: every new non-probe request is shed while set. */
   overloaded = false;
   /** The `Retry-After` header value. */
   readonly retryAfter: string;
-  readonly #sampler: DelaySampler;
-  readonly #timer: NodeJS.Timeout;
+  readonly #maxMs: number;
+  readonly #clock: TurnClock;
+  readonly #sampler: DelaySampler | undefined;
+  readonly #timers: NodeJS.Timeout[] = [];
+  #turnStart: number;
 
-  constructor(options: LoadSheddingOptions, sampler?: DelaySampler) {
+  constructor(options: LoadSheddingOptions, sampler?: DelaySampler, clock: TurnClock = processClock) {
     const maxMs = options.maxEventLoopDelayMs ?? 200;
-    const windowMs = options.windowMs ?? 1000;
+    const windowMs = options.windowMs;
     const retry = options.retryAfterSeconds ?? 1;
     if (!(maxMs > 0)) throw new HttpOptionsError('loadShedding.maxEventLoopDelayMs', `expected a positive number, got ${String(maxMs)}`);
-    if (!(windowMs >= 10)) throw new HttpOptionsError('loadShedding.windowMs', `expected a number >= 10, got ${String(windowMs)}`);
+    if (windowMs !== undefined && !(windowMs >= 10)) throw new HttpOptionsError('loadShedding.windowMs', `expected a number >= 10, got ${String(windowMs)}`);
     if (!Number.isInteger(retry) || retry < 0) throw new HttpOptionsError('loadShedding.retryAfterSeconds', `expected a non-negative integer, got ${String(retry)}`);
     this.retryAfter = String(retry);
-    const source = sampler ?? eventLoopDelaySampler();
-    this.#sampler = source;
-    this.#timer = setInterval(() => {
-      this.overloaded = source.p99Ms() > maxMs;
-      source.reset();
-    }, windowMs);
-    this.#timer.unref();
+    this.#maxMs = maxMs;
+    this.#clock = clock;
+    this.#turnStart = clock();
+    this.#timers.push(
+      setInterval(() => {
+        this.#turnStart = clock();
+      }, TURN_HEARTBEAT_MS),
+    );
+    if (windowMs !== undefined) {
+      const source = sampler ?? eventLoopDelaySampler();
+      this.#sampler = source;
+      this.#timers.push(
+        setInterval(() => {
+          this.overloaded = source.p99Ms() > maxMs;
+          source.reset();
+        }, windowMs),
+      );
+    }
+    for (const timer of this.#timers) timer.unref();
   }
 
-  /** Stops sampling. */
+  /** Whether the request being read now should be shed. */
+  shouldShed(): boolean {
+    return this.overloaded || this.#clock() - this.#turnStart > this.#maxMs;
+  }
+
+  /** Stops the timers and sampling. */
   close(): void {
-    clearInterval(this.#timer);
-    this.#sampler.close();
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#sampler?.close();
   }
 }

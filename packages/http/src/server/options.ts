@@ -49,7 +49,12 @@ export interface ServeOptions {
   maxHeaderSize?: number;
   /** Name of the drainer registered on the lifecycle. @default 'http' */
   name?: string;
-  /** Answer 503 + Retry-After to new non-probe requests while the event loop is overloaded. @default false */
+  /**
+   * Answer 503 + `Retry-After` to non-probe requests read while the event loop is saturated
+   * (see {@link LoadSheddingOptions}), so liveness probes keep answering and Kubernetes does not
+   * restart an overloaded but healthy pod. `false` turns it off.
+   * @default {} (on: maxEventLoopDelayMs 200, retryAfterSeconds 1, no window rule)
+   */
   loadShedding?: false | LoadSheddingOptions;
 }
 
@@ -127,6 +132,6 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     requestTimeoutMs,
     maxHeaderSize,
     name: options.name ?? 'http',
-    loadShedding: options.loadShedding ?? false,
+    loadShedding: options.loadShedding ?? {},
   });
 }

@@ -16,7 +16,7 @@ export interface PipelineParts {
   instrumentation: RequestInstrumentation;
   /** Whether probe requests are instrumented too. */
   instrumentProbes: boolean;
-  /** Load shedder, when enabled. */
+  /** Load shedder, unless turned off. */
   shedder: LoadShedder | undefined;
   /** The application's listener; `undefined` answers 404 to everything but probes. */
   listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
@@ -49,7 +49,7 @@ export function createRequestPipeline(parts: PipelineParts): (req: IncomingMessa
         return;
       }
     }
-    if (shedder !== undefined && shedder.overloaded) {
+    if (shedder !== undefined && shedder.shouldShed()) {
       instrumentation.start(req, res, shed);
       return;
     }
