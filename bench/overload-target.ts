@@ -1,7 +1,8 @@
 // Child process of bench/overload.bench.ts: a podkit server whose `/cpu` handler burns CPU_MS
-// of CPU per request (the event loop saturates under load), probes on the same port. Variant
-// (argv[2]): `default` (serve()'s defaults) or `off` (`loadShedding: false`, the old default).
-// Prints the port on stdout. Run with --conditions=@podkit/source.
+// of CPU per request (the event loop saturates under load). Variant (argv[2]): `default`
+// (serve()'s defaults), `off` (`loadShedding: false`, the old default), `turn` (the turn rule
+// only: `loadShedding: { windowMs: false }`), `admin` (defaults, probes on `adminPort`).
+// Prints "<port> <probe port>" on stdout. Run with --conditions=@podkit/source.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino from 'pino';
 import { createLogger, createMetrics } from '@podkit/core';
@@ -28,7 +29,9 @@ const service: ServeService = {
 };
 const options: ServeOptions = { port: 0, host: '127.0.0.1', accessLog: false };
 if (variant === 'off') options.loadShedding = false;
+else if (variant === 'turn') options.loadShedding = { windowMs: false };
+else if (variant === 'admin') options.adminPort = 0;
 else if (variant !== 'default') throw new Error(`unknown variant ${variant}`);
 const server = await serve(service, burn, options);
 process.on('SIGTERM', () => process.exit(0));
-process.stdout.write(`${String(server.port)}\n`);
+process.stdout.write(`${String(server.port)} ${String(server.adminPort ?? server.port)}\n`);

@@ -4,7 +4,7 @@
 // the timeout is a failed probe: three in a row and Kubernetes restarts a healthy pod.
 // Variants: serve()'s defaults, and `loadShedding: false` (the default before issue #13).
 // Server pinned to core 0 and autocannon to core 1 (taskset); the prober runs in this process.
-// Run: node bench/overload.bench.ts   (options: --seconds 12 --connections 64 --cpu-ms 25)
+// Run: node bench/overload.bench.ts   (options: --seconds 12 --connections 64 --cpu-ms 25 --variants off,default,turn,admin)
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -27,8 +27,13 @@ export interface OverloadBenchOptions {
   readonly variants?: readonly Variant[];
 }
 
-type Variant = 'default' | 'off';
-const LABELS: Record<Variant, string> = { default: "serve() defaults (load shedding on)", off: 'loadShedding: false (old default)' };
+type Variant = 'default' | 'off' | 'turn' | 'admin';
+const LABELS: Record<Variant, string> = {
+  off: 'loadShedding: false (old default)',
+  default: 'serve() defaults (turn + window rule)',
+  turn: 'turn rule only (windowMs: false)',
+  admin: 'serve() defaults, probes on adminPort',
+};
 
 /** The figures of one variant. */
 export interface OverloadResult {
@@ -76,7 +81,7 @@ async function measure(variant: Variant, o: Required<OverloadBenchOptions>): Pro
   });
   try {
     const [line] = (await once(server.stdout!, 'data')) as [Buffer];
-    const port = Number(line.toString().trim());
+    const [port, probePort] = line.toString().trim().split(' ').map(Number) as [number, number];
     const cannon = pinned(1, [process.execPath, autocannonBin, '--json', '--no-progress', '-c', String(o.connections), '-d', String(o.seconds), `http://127.0.0.1:${String(port)}/cpu`], {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
@@ -89,7 +94,7 @@ async function measure(variant: Variant, o: Required<OverloadBenchOptions>): Pro
     for (let at = o.probePeriodMs / 5; at < o.seconds * 1000; at += o.probePeriodMs) {
       const wait = startedAt + at - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      probes.push(probe(port));
+      probes.push(probe(probePort));
     }
     const probesMs = await Promise.all(probes);
     await cannonDone;
@@ -115,7 +120,7 @@ export async function run(options: OverloadBenchOptions = {}): Promise<OverloadR
     cpuMs: options.cpuMs ?? 25,
     probePeriodMs: options.probePeriodMs ?? 2500,
     probeTimeoutMs: options.probeTimeoutMs ?? 3000,
-    variants: options.variants ?? ['off', 'default'],
+    variants: options.variants ?? ['off', 'default', 'turn', 'admin'],
   };
   const results: OverloadResult[] = [];
   for (const variant of o.variants) results.push(await measure(variant, o));
@@ -123,11 +128,14 @@ export async function run(options: OverloadBenchOptions = {}): Promise<OverloadR
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { seconds: { type: 'string' }, connections: { type: 'string' }, 'cpu-ms': { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { seconds: { type: 'string' }, connections: { type: 'string' }, 'cpu-ms': { type: 'string' }, variants: { type: 'string' } },
+  });
   const o = {
     seconds: values.seconds === undefined ? 12 : Number(values.seconds),
     connections: values.connections === undefined ? 64 : Number(values.connections),
     cpuMs: values['cpu-ms'] === undefined ? 25 : Number(values['cpu-ms']),
+    ...(values.variants === undefined ? {} : { variants: values.variants.split(',') as Variant[] }),
   };
   const results = await run(o);
   console.log(

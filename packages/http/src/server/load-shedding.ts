@@ -4,32 +4,40 @@ import { HttpOptionsError } from './errors.ts';
 
 /**
  * Options of load shedding: on by default in `serve()` (`loadShedding: false` turns it off).
- * Probes and `/metrics` are never shed.
+ * Probes and `/metrics` are never shed. Two rules, either sheds a request (503 + `Retry-After`):
+ *
+ * - the turn rule: the event-loop turn reading the request has already run longer than
+ *   `maxEventLoopDelayMs`. A saturated loop then spends about that long (plus one request) per
+ *   turn on application requests, instead of every ready request's worth;
+ * - the window rule: the median event-loop delay of the last `windowMs` exceeded half of
+ *   `maxEventLoopDelayMs` (the loop was saturated for most of the window, not paused once), so
+ *   every request of the next window is shed. Turns become short and the connections waiting
+ *   in the accept queue — a kubelet probe among them: Node accepts one connection per turn —
+ *   are accepted within the window.
+ *
+ * Measured in `bench/overload.bench.ts`; figures in `docs/http-server.md`.
  */
 export interface LoadSheddingOptions {
   /**
-   * Shed a request (503 + `Retry-After`) when the event-loop turn reading it has already run
-   * this many milliseconds. A saturated loop then spends about this long (plus one request) per
-   * turn on application requests before it reads the next probe, instead of every queued
-   * request's worth; see the figures in `docs/http-server.md`.
+   * The turn rule's limit, in ms; the window rule uses half of it.
    * @default 200
    */
   maxEventLoopDelayMs?: number;
   /**
-   * Also turn on the window rule: when a window's p99 event-loop delay exceeds
-   * `maxEventLoopDelayMs`, every new request is shed for the next window. Stricter, and
-   * triggered by one long pause; off unless a window length is given.
-   * @default undefined (off)
+   * Length of the window rule's window in ms (at least 10); `false` keeps the turn rule only
+   * (enough when probes are on `adminPort`, whose accept queue holds only the kubelet's
+   * connections).
+   * @default 1000
    */
-  windowMs?: number;
+  windowMs?: number | false;
   /** `Retry-After` seconds sent with the 503. @default 1 */
   retryAfterSeconds?: number;
 }
 
 /** Source of event-loop delay samples (injectable for tests). @internal */
 export interface DelaySampler {
-  /** p99 delay in milliseconds over the samples since the last reset; 0 without samples. */
-  p99Ms(): number;
+  /** Median delay in milliseconds over the samples since the last reset; 0 without samples. */
+  medianMs(): number;
   reset(): void;
   close(): void;
 }
@@ -44,7 +52,7 @@ function eventLoopDelaySampler(): DelaySampler {
   const histogram: ELDHistogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
   return {
-    p99Ms: () => (histogram.count > 0 ? histogram.percentile(99) / 1e6 : 0),
+    medianMs: () => (histogram.count > 0 ? histogram.percentile(50) / 1e6 : 0),
     reset: () => histogram.reset(),
     close: () => histogram.disable(),
   };
@@ -56,7 +64,7 @@ const processClock: TurnClock = () => performance.now();
  * Decides, per request, whether to shed it. The turn rule: a heartbeat timer (every
  * {@link TURN_HEARTBEAT_MS}, in the loop's timers phase) records when the current turn began;
  * a request read in a turn that has already run longer than the threshold is shed. Its cost is
- * one clock read per request. The optional window rule sets {@link overloaded}.
+ * one clock read per request. The window rule sets {@link overloaded}.
  * @internal
  */
 export class LoadShedder {
@@ -72,10 +80,10 @@ export class LoadShedder {
 
   constructor(options: LoadSheddingOptions, sampler?: DelaySampler, clock: TurnClock = processClock) {
     const maxMs = options.maxEventLoopDelayMs ?? 200;
-    const windowMs = options.windowMs;
+    const windowMs = options.windowMs ?? 1000;
     const retry = options.retryAfterSeconds ?? 1;
     if (!(maxMs > 0)) throw new HttpOptionsError('loadShedding.maxEventLoopDelayMs', `expected a positive number, got ${String(maxMs)}`);
-    if (windowMs !== undefined && !(windowMs >= 10)) throw new HttpOptionsError('loadShedding.windowMs', `expected a number >= 10, got ${String(windowMs)}`);
+    if (windowMs !== false && !(windowMs >= 10)) throw new HttpOptionsError('loadShedding.windowMs', `expected a number >= 10, got ${String(windowMs)}`);
     if (!Number.isInteger(retry) || retry < 0) throw new HttpOptionsError('loadShedding.retryAfterSeconds', `expected a non-negative integer, got ${String(retry)}`);
     this.retryAfter = String(retry);
     this.#maxMs = maxMs;
@@ -86,12 +94,12 @@ export class LoadShedder {
         this.#turnStart = clock();
       }, TURN_HEARTBEAT_MS),
     );
-    if (windowMs !== undefined) {
+    if (windowMs !== false) {
       const source = sampler ?? eventLoopDelaySampler();
       this.#sampler = source;
       this.#timers.push(
         setInterval(() => {
-          this.overloaded = source.p99Ms() > maxMs;
+          this.overloaded = source.medianMs() > maxMs / 2;
           source.reset();
         }, windowMs),
       );

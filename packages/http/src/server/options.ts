@@ -53,7 +53,7 @@ export interface ServeOptions {
    * Answer 503 + `Retry-After` to non-probe requests read while the event loop is saturated
    * (see {@link LoadSheddingOptions}), so liveness probes keep answering and Kubernetes does not
    * restart an overloaded but healthy pod. `false` turns it off.
-   * @default {} (on: maxEventLoopDelayMs 200, retryAfterSeconds 1, no window rule)
+   * @default {} (on: maxEventLoopDelayMs 200, windowMs 1000, retryAfterSeconds 1)
    */
   loadShedding?: false | LoadSheddingOptions;
 }
