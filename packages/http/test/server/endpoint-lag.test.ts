@@ -164,7 +164,7 @@ async function scenario(lagMs: number): Promise<{ tallies: Tally[]; exitCode: nu
       if (t.samples.length < 5) t.samples.push(`${code}: ${(err as Error).message}`);
       await new Promise((r) => setTimeout(r, 10)); // pace a failing worker instead of spinning on refusals
     }
-    if (sent === 400) warmed();
+    if (sent >= 400) warmed(); // idempotent: bursts start several requests at once
   };
   const load = clients.flatMap((client, i) => [
     ...Array.from({ length: WORKERS }, async () => {
