@@ -48,10 +48,12 @@ function kindOf(err: NodeJS.ErrnoException): Kind {
 /** The load balancer: where a new connection goes. Established connections stay where they are. */
 class Balancer {
   removedAt = Number.POSITIVE_INFINITY;
-  constructor(
-    readonly podPort: number,
-    readonly otherPort: number,
-  ) {}
+  readonly podPort: number;
+  readonly otherPort: number;
+  constructor(podPort: number, otherPort: number) {
+    this.podPort = podPort;
+    this.otherPort = otherPort;
+  }
   port(): number {
     return performance.now() < this.removedAt ? this.podPort : this.otherPort;
   }
