@@ -7,8 +7,9 @@ import { HttpOptionsError } from './errors.ts';
  * Probes and `/metrics` are never shed. Two rules, either sheds a request (503 + `Retry-After`):
  *
  * - the turn rule: the event-loop turn reading the request has already run longer than
- *   `maxEventLoopDelayMs`. A saturated loop then spends about that long (plus one request) per
- *   turn on application requests, instead of every ready request's worth;
+ *   `maxEventLoopDelayMs`, at least half of it on the event loop's CPU (not a process the OS
+ *   left waiting). A saturated loop then spends about that long (plus one request) per turn on
+ *   application requests, instead of every ready request's worth;
  * - the window rule: the median event-loop delay of the last `windowMs` exceeded half of
  *   `maxEventLoopDelayMs` (the loop was saturated for most of the window, not paused once), so
  *   every request of the next window is shed. Turns become short and the connections waiting
@@ -42,8 +43,13 @@ export interface DelaySampler {
   close(): void;
 }
 
-/** The turn rule's clock in ms (injectable for tests). @internal */
-export type TurnClock = () => number;
+/** The turn rule's clocks (injectable for tests). @internal */
+export interface TurnClock {
+  /** Wall clock, ms. */
+  now(): number;
+  /** CPU time of the main thread (the event loop's), ms. */
+  cpuMs(): number;
+}
 
 /** How often the start of an event-loop turn is recorded (an unref'ed timer). @internal */
 export const TURN_HEARTBEAT_MS = 10;
@@ -58,13 +64,23 @@ function eventLoopDelaySampler(): DelaySampler {
   };
 }
 
-const processClock: TurnClock = () => performance.now();
+// process.threadCpuUsage() (Node >= 23.9) counts the event loop's thread only, not the libuv
+// pool (scrypt, zlib) or GC helpers; process.cpuUsage() is the fallback.
+const threadCpu = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage?.bind(process) ?? (() => process.cpuUsage());
+const processClock: TurnClock = {
+  now: () => performance.now(),
+  cpuMs: () => {
+    const usage = threadCpu();
+    return (usage.user + usage.system) / 1000;
+  },
+};
 
 /**
  * Decides, per request, whether to shed it. The turn rule: a heartbeat timer (every
  * {@link TURN_HEARTBEAT_MS}, in the loop's timers phase) records when the current turn began;
- * a request read in a turn that has already run longer than the threshold is shed. Its cost is
- * one clock read per request. The window rule sets {@link overloaded}.
+ * a request read in a turn that has already run longer than the threshold, and used at least
+ * half of it on the event loop's CPU, is shed. Its cost is one clock read per request (and a
+ * CPU-time read past the threshold). The window rule sets {@link overloaded}.
  * @internal
  */
 export class LoadShedder {
@@ -77,6 +93,7 @@ export class LoadShedder {
   readonly #sampler: DelaySampler | undefined;
   readonly #timers: NodeJS.Timeout[] = [];
   #turnStart: number;
+  #turnCpu: number;
 
   constructor(options: LoadSheddingOptions, sampler?: DelaySampler, clock: TurnClock = processClock) {
     const maxMs = options.maxEventLoopDelayMs ?? 200;
@@ -88,10 +105,12 @@ export class LoadShedder {
     this.retryAfter = String(retry);
     this.#maxMs = maxMs;
     this.#clock = clock;
-    this.#turnStart = clock();
+    this.#turnStart = clock.now();
+    this.#turnCpu = clock.cpuMs();
     this.#timers.push(
       setInterval(() => {
-        this.#turnStart = clock();
+        this.#turnStart = clock.now();
+        this.#turnCpu = clock.cpuMs();
       }, TURN_HEARTBEAT_MS),
     );
     if (windowMs !== false) {
@@ -109,7 +128,11 @@ export class LoadShedder {
 
   /** Whether the request being read now should be shed. */
   shouldShed(): boolean {
-    return this.overloaded || this.#clock() - this.#turnStart > this.#maxMs;
+    if (this.overloaded) return true;
+    if (this.#clock.now() - this.#turnStart <= this.#maxMs) return false;
+    // Past the limit on the clock: shed only if this turn was busy with our own work (a process
+    // the OS did not schedule, on a crowded node, is slow but not overloaded).
+    return this.#clock.cpuMs() - this.#turnCpu > this.#maxMs / 2;
   }
 
   /** Stops the timers and sampling. */

@@ -21,8 +21,8 @@ afterEach(() => {
 });
 
 /** A clock the test moves by hand. */
-function clock(): { wall: number; read: TurnClock } {
-  const c = { wall: 0, read: () => c.wall };
+function clock(): TurnClock & { wall: number; cpu: number } {
+  const c = { wall: 0, cpu: 0, now: () => c.wall, cpuMs: () => c.cpu };
   return c;
 }
 
@@ -58,12 +58,16 @@ describe('load shedding', () => {
   it('sheds a request read in an event-loop turn that has already run longer than the threshold', () => {
     vi.useFakeTimers();
     const c = clock();
-    const shedder = new LoadShedder({ maxEventLoopDelayMs: 200, windowMs: false }, undefined, c.read);
+    const shedder = new LoadShedder({ maxEventLoopDelayMs: 200, windowMs: false }, undefined, c);
     c.wall = 150;
+    c.cpu = 150;
     expect(shedder.shouldShed()).toBe(false);
-    c.wall = 201; // the turn that began at 0 has run 201 ms: the loop is saturated
+    c.wall = 201; // the turn that began at 0 has run 201 ms, 150 of them on our CPU: saturated
     expect(shedder.shouldShed()).toBe(true);
     vi.advanceTimersByTime(TURN_HEARTBEAT_MS); // the next turn begins (timers phase)
+    expect(shedder.shouldShed()).toBe(false);
+    c.wall += 400; // 400 ms on the clock, but the OS ran us for 50: slow, not overloaded
+    c.cpu += 50;
     expect(shedder.shouldShed()).toBe(false);
     shedder.close();
   });
@@ -125,8 +129,14 @@ describe('load shedding', () => {
       (req, res) => {
         if (req.url === '/cpu') {
           burned++;
-          const until = performance.now() + 300; // one CPU-heavy request: 300 ms of synchronous work
-          while (performance.now() < until);
+          // One CPU-heavy request: 300 ms of the event loop's CPU (not of the clock: on a crowded
+          // machine the clock runs faster than our CPU time).
+          const cpu = (): number => {
+            const u = process.threadCpuUsage();
+            return (u.user + u.system) / 1000;
+          };
+          const until = cpu() + 300;
+          while (cpu() < until);
         }
         res.end('ok');
       },
