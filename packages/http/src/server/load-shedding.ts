@@ -11,8 +11,9 @@ import { HttpOptionsError } from './errors.ts';
  *   left waiting). A saturated loop then spends about that long (plus one request) per turn on
  *   application requests, instead of every ready request's worth;
  * - the window rule: the median event-loop delay of the last `windowMs` exceeded half of
- *   `maxEventLoopDelayMs` (the loop was saturated for most of the window, not paused once), so
- *   every request of the next window is shed. Turns become short and the connections waiting
+ *   `maxEventLoopDelayMs` and the event loop's thread was on the CPU at least half of the
+ *   window (saturated by its own work for most of the window, not paused once nor left waiting
+ *   by the OS), so every request of the next window is shed. Turns become short and the connections waiting
  *   in the accept queue — a kubelet probe among them: Node accepts one connection per turn —
  *   are accepted within the window.
  *
@@ -116,10 +117,18 @@ export class LoadShedder {
     if (windowMs !== false) {
       const source = sampler ?? eventLoopDelaySampler();
       this.#sampler = source;
+      let wall = clock.now();
+      let cpu = clock.cpuMs();
       this.#timers.push(
         setInterval(() => {
-          this.overloaded = source.medianMs() > maxMs / 2;
+          const nowWall = clock.now();
+          const nowCpu = clock.cpuMs();
+          // Saturated by our own work: delayed most of the window, and busy at least half of it.
+          const busy = nowWall > wall ? (nowCpu - cpu) / (nowWall - wall) : 0;
+          this.overloaded = source.medianMs() > maxMs / 2 && busy >= 0.5;
           source.reset();
+          wall = nowWall;
+          cpu = nowCpu;
         }, windowMs),
       );
     }

@@ -72,16 +72,23 @@ describe('load shedding', () => {
     shedder.close();
   });
 
-  it('sheds a whole window after one whose median event-loop delay exceeded half the limit, and stops again', () => {
+  it('sheds a whole window after one whose median event-loop delay exceeded half the limit while the loop was busy, and stops again', () => {
     vi.useFakeTimers();
     const s = sampler();
-    const shedder = new LoadShedder({ maxEventLoopDelayMs: 200, windowMs: 1000 }, s);
-    s.delayMs = 101;
+    const c = clock();
+    const window = (delayMs: number, cpuMs: number): void => {
+      s.delayMs = delayMs;
+      c.wall += 1000;
+      c.cpu += cpuMs;
+      vi.advanceTimersByTime(1000);
+    };
+    const shedder = new LoadShedder({ maxEventLoopDelayMs: 200, windowMs: 1000 }, s, c);
     expect(shedder.overloaded).toBe(false);
-    vi.advanceTimersByTime(1000);
+    window(101, 900); // delayed and busy: saturated
     expect(shedder.overloaded).toBe(true);
-    s.delayMs = 20;
-    vi.advanceTimersByTime(1000);
+    window(20, 900);
+    expect(shedder.overloaded).toBe(false);
+    window(300, 200); // delayed, but the OS ran us 20 % of the time: a crowded node, not overload
     expect(shedder.overloaded).toBe(false);
     shedder.close();
     expect(s.closed).toBe(true);
