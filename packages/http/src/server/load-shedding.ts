@@ -1,4 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+// node:timers' own setInterval, not the global one: fake timers in a user's tests replace the
+// global, and a frozen heartbeat would make every turn look endless.
+import { setInterval as realSetInterval } from 'node:timers';
 import type { ELDHistogram } from 'node:perf_hooks';
 import { HttpOptionsError } from './errors.ts';
 
@@ -108,12 +111,7 @@ export class LoadShedder {
     this.#clock = clock;
     this.#turnStart = clock.now();
     this.#turnCpu = clock.cpuMs();
-    this.#timers.push(
-      setInterval(() => {
-        this.#turnStart = clock.now();
-        this.#turnCpu = clock.cpuMs();
-      }, TURN_HEARTBEAT_MS),
-    );
+    this.#timers.push(realSetInterval(() => this.beginTurn(), TURN_HEARTBEAT_MS));
     if (windowMs !== false) {
       const source = sampler ?? eventLoopDelaySampler();
       this.#sampler = source;
@@ -133,6 +131,12 @@ export class LoadShedder {
       );
     }
     for (const timer of this.#timers) timer.unref();
+  }
+
+  /** Records that an event-loop turn begins now (the heartbeat's tick). */
+  beginTurn(): void {
+    this.#turnStart = this.#clock.now();
+    this.#turnCpu = this.#clock.cpuMs();
   }
 
   /** Whether the request being read now should be shed. */

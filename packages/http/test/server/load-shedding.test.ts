@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
+import { setTimeout as realSetTimeout } from 'node:timers';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LoadShedder, TURN_HEARTBEAT_MS } from '../../src/server/load-shedding.ts';
@@ -56,7 +57,6 @@ async function warmConnection(port: number): Promise<{ socket: Socket; next: () 
 
 describe('load shedding', () => {
   it('sheds a request read in an event-loop turn that has already run longer than the threshold', () => {
-    vi.useFakeTimers();
     const c = clock();
     const shedder = new LoadShedder({ maxEventLoopDelayMs: 200, windowMs: false }, undefined, c);
     c.wall = 150;
@@ -64,11 +64,24 @@ describe('load shedding', () => {
     expect(shedder.shouldShed()).toBe(false);
     c.wall = 201; // the turn that began at 0 has run 201 ms, 150 of them on our CPU: saturated
     expect(shedder.shouldShed()).toBe(true);
-    vi.advanceTimersByTime(TURN_HEARTBEAT_MS); // the next turn begins (timers phase)
+    shedder.beginTurn(); // the next turn begins (the heartbeat's tick in the timers phase)
     expect(shedder.shouldShed()).toBe(false);
     c.wall += 400; // 400 ms on the clock, but the OS ran us for 50: slow, not overloaded
     c.cpu += 50;
     expect(shedder.shouldShed()).toBe(false);
+    shedder.close();
+  });
+
+  it('keeps its heartbeat running under fake timers (a user’s test must not see endless turns)', async () => {
+    vi.useFakeTimers();
+    const c = { ...clock(), now: () => performance.now() };
+    const shedder = new LoadShedder({ windowMs: false }, undefined, c);
+    let turns = 0;
+    const beginTurn = shedder.beginTurn.bind(shedder);
+    shedder.beginTurn = () => void (turns++, beginTurn());
+    // Real time passes (the fake clock does not move): the heartbeat still ticks.
+    for (let i = 0; i < 200 && turns === 0; i++) await new Promise((r) => realSetTimeout(r, TURN_HEARTBEAT_MS).unref());
+    expect(turns).toBeGreaterThan(0);
     shedder.close();
   });
 
