@@ -1,5 +1,9 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+// node:timers' and node:perf_hooks' own functions, not the globals: fake timers in a user's tests
+// replace the globals, and `server.close()` must not hang there.
+import { clearTimeout, setImmediate, setTimeout } from 'node:timers';
 import type { PodkitServerResponse } from './response.ts';
 
 /** Result of draining the HTTP server (returned by `PodkitServer.drain()` and logged as `http server drained`). */
@@ -27,7 +31,7 @@ export const DRAIN_QUIET_MS = 1000;
 export interface ConnectionTrackerOptions {
   /** @default DRAIN_QUIET_MS */
   readonly quietMs?: number;
-  /** Clock in ms. @default performance.now */
+  /** Monotonic clock in ms. @default node:perf_hooks' performance.now */
   readonly now?: () => number;
 }
 
@@ -131,13 +135,15 @@ export class ConnectionTracker {
     this.stopKeepAlive();
     const closed = stopListening(this.#server);
     let idleClosed = 0;
-    while (this.#sockets.size > 0 && Date.now() < deadline && signal?.aborted !== true) {
+    // The deadline is wall-clock; the wait is measured on the monotonic clock from here.
+    const endAt = this.#now() + Math.max(0, deadline - Date.now());
+    while (this.#sockets.size > 0 && this.#now() < endAt && signal?.aborted !== true) {
       // Judge sockets after the poll phase, so request bytes already received are counted.
       await new Promise<void>((resolve) => setImmediate(resolve));
       const { closedNow, nextMs } = this.#closeQuiet();
       idleClosed += closedNow;
       if (this.#sockets.size === 0 || closedNow === this.#sockets.size) break;
-      await this.#sleep(Math.min(nextMs, deadline - Date.now()), signal);
+      await this.#sleep(Math.min(nextMs, endAt - this.#now()), signal);
     }
     const cut = this.#inFlight.size;
     for (const socket of this.#sockets) socket.destroy();

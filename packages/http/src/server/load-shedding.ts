@@ -1,6 +1,6 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-// node:timers' own setInterval, not the global one: fake timers in a user's tests replace the
-// global, and a frozen heartbeat would make every turn look endless.
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+// node:timers' setInterval and node:perf_hooks' performance, not the globals: fake timers in a
+// user's tests replace the globals, and a frozen heartbeat would make every turn look endless.
 import { setInterval as realSetInterval } from 'node:timers';
 import type { ELDHistogram } from 'node:perf_hooks';
 import { HttpOptionsError } from './errors.ts';
