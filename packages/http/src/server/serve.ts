@@ -36,7 +36,8 @@ export interface PodkitServer {
   drain(ctx: DrainContext): Promise<HttpDrainResult>;
   /**
    * Drains with a `timeoutMs` budget (default 10 s), then closes the admin server and stops
-   * load shedding. Idempotent.
+   * load shedding. Idempotent. A connection with nothing in flight closes once it has been quiet
+   * for 1 s, so a server whose clients were just active takes up to that long.
    */
   close(timeoutMs?: number): Promise<void>;
 }
