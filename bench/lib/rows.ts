@@ -51,6 +51,24 @@ function verdict(target: number, throughputRatio: number | undefined, cpuRatio: 
     : `on CPU/call only; ${unit} ${ratio(throughputRatio)} < ${ratio(target)}`;
 }
 
+/** Rows of `bench/overload.bench.ts` (issue 13, item 11): liveness under CPU saturation. */
+export function overloadRows(result: unknown): Row[] {
+  if (!Array.isArray(result) || !result.every((r) => isRec(r) && num(r.slowestProbeMs) !== undefined)) return genericRows('overload', result);
+  return (result as Rec[]).map((r): Row => {
+    const probes = Array.isArray(r.probesMs) ? r.probesMs.length : 0;
+    const failed = num(r.failedProbes) ?? 0;
+    const isDefault = str(r.name).startsWith('serve() defaults (');
+    return {
+      bench: 'overload',
+      subject: `${str(r.name)}: CPU saturation, liveness every 2.5 s`,
+      p99: `slowest liveness ${int(num(r.slowestProbeMs)!)} ms`,
+      cost: `${String(failed)}/${String(probes)} probes over 3 s; load ${int(num(r.ok) ?? 0)} 2xx, ${int(num(r.shed) ?? 0)} 503`,
+      target: isDefault ? 'no liveness answer slower than the 3 s probe timeout (issue 13)' : 'report only',
+      met: isDefault ? (failed === 0 ? 'yes' : 'no') : '—',
+    };
+  });
+}
+
 /** Rows of `bench/config.bench.ts` (issue 2: report only, no numeric target). */
 export function configRows(result: unknown): Row[] {
   if (!isRec(result) || num(result.microsPerOp) === undefined) return genericRows('config', result);

@@ -1,5 +1,9 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+// node:timers' and node:perf_hooks' own functions, not the globals: fake timers in a user's tests
+// replace the globals, and `server.close()` must not hang there.
+import { clearTimeout, setImmediate, setTimeout } from 'node:timers';
 import type { PodkitServerResponse } from './response.ts';
 
 /** Result of draining the HTTP server (returned by `PodkitServer.drain()` and logged as `http server drained`). */
@@ -10,35 +14,75 @@ export interface HttpDrainResult {
   inFlightAtStart: number;
   /** Open connections when the drain began. */
   connectionsAtStart: number;
-  /** Connections closed at once because no request was in flight on them. */
+  /** Connections the drain closed because they stayed quiet (no request, no byte) for the quiet period. */
   idleClosed: number;
 }
 
 /**
- * Tracks the sockets and in-flight responses of one `http.Server` and drains it: stop accepting,
- * close every connection with no request in flight (idle keep-alive sockets and connections
- * that never sent a byte), mark in-flight responses `Connection: close`, wait for them up to the
- * deadline, then destroy what is left. Resolves as soon as nothing is left, so a drain with no
- * traffic takes milliseconds.
+ * How long a connection with no request in flight must have received nothing (no request, no
+ * byte) before the drain closes it. A request a client has just written on a keep-alive
+ * socket is in transit for a round trip plus the server's event-loop lag; closing a socket that
+ * was active this recently would reset it. Quiet time counts from when shutdown began.
+ * @internal
+ */
+export const DRAIN_QUIET_MS = 1000;
+
+/** Options of {@link ConnectionTracker} (injectable for tests). @internal */
+export interface ConnectionTrackerOptions {
+  /** @default DRAIN_QUIET_MS */
+  readonly quietMs?: number;
+  /** Monotonic clock in ms. @default node:perf_hooks' performance.now */
+  readonly now?: () => number;
+}
+
+/** What the drain knows about a connection's activity since shutdown began. */
+interface Activity {
+  /** `socket.bytesRead` when last seen. */
+  bytes: number;
+  /** When it was last seen receiving bytes or finishing a response. */
+  since: number;
+}
+
+const noop = (): void => {};
+
+/**
+ * Tracks the sockets and in-flight responses of one `http.Server` and drains it without
+ * resetting a client that is sending.
+ *
+ * - {@link stopKeepAlive} (when shutdown begins, before the propagation delay): every response
+ *   from then on carries `Connection: close`, so pooled clients move to new connections — which
+ *   the load balancer sends elsewhere once the endpoint is removed — while everything is served.
+ * - {@link drain}: stop accepting; a connection with a request in flight is answered with
+ *   `Connection: close` and closes after the response; a connection with no request in flight
+ *   is closed only once it has received nothing for {@link DRAIN_QUIET_MS} (since shutdown
+ *   began), and a request arriving before that is answered (with `Connection: close`). Resolves
+ *   as soon as no connection is left, or at the deadline, when what is left is destroyed.
  * @internal
  */
 export class ConnectionTracker {
-  /** Whether the drain has begun; new responses get `Connection: close`. */
-  draining = false;
+  /** Whether keep-alive has ended: new responses get `Connection: close`. */
+  closing = false;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   readonly #inFlight = new Set<PodkitServerResponse>();
-  #onIdle: (() => void) | undefined;
+  readonly #quietMs: number;
+  readonly #now: () => number;
+  /** Activity per socket, kept from the moment keep-alive ends. */
+  #activity: Map<Socket, Activity> | undefined;
+  #wake: () => void = noop;
 
-  constructor(server: Server) {
+  constructor(server: Server, options: ConnectionTrackerOptions = {}) {
     this.#server = server;
+    this.#quietMs = options.quietMs ?? DRAIN_QUIET_MS;
+    this.#now = options.now ?? ((): number => performance.now());
     server.on('connection', (socket: Socket) => {
-      if (this.draining) {
-        socket.destroy();
-        return;
-      }
       this.#sockets.add(socket);
-      socket.once('close', () => this.#sockets.delete(socket));
+      this.#activity?.set(socket, { bytes: 0, since: this.#now() });
+      socket.once('close', () => {
+        this.#sockets.delete(socket);
+        this.#activity?.delete(socket);
+        if (this.#sockets.size === 0) this.#wake();
+      });
     });
   }
 
@@ -55,18 +99,30 @@ export class ConnectionTracker {
   /** Marks a response in flight (called when its request arrives). */
   begin(res: PodkitServerResponse): void {
     this.#inFlight.add(res);
-    if (this.draining) res.shouldKeepAlive = false;
+    if (this.closing) res.shouldKeepAlive = false;
   }
 
   /** Marks a response done (called when it closes). */
   end(res: PodkitServerResponse): void {
     this.#inFlight.delete(res);
-    if (!this.draining) return;
-    // Its socket closes after a `Connection: close` response; one whose headers went out before
-    // the drain began stays open idle, so close it now.
-    const socket = res.socket;
-    if (socket !== null && !this.#busy(socket)) socket.destroySoon();
-    if (this.#inFlight.size === 0) this.#onIdle?.();
+    if (this.#activity === undefined) return;
+    // A response whose headers went out with keep-alive before shutdown leaves its socket open:
+    // the client may send the next request right now, so its quiet period starts over.
+    const activity = res.socket === null ? undefined : this.#activity.get(res.socket);
+    if (activity !== undefined) activity.since = this.#now();
+  }
+
+  /**
+   * Ends keep-alive: every response not yet started carries `Connection: close` from now on.
+   * Nothing is closed. Idempotent; `drain()` calls it too.
+   */
+  stopKeepAlive(): void {
+    if (this.closing) return;
+    this.closing = true;
+    const now = this.#now();
+    this.#activity = new Map();
+    for (const socket of this.#sockets) this.#activity.set(socket, { bytes: socket.bytesRead, since: now });
+    for (const res of this.#inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
   }
 
   /**
@@ -76,40 +132,83 @@ export class ConnectionTracker {
   async drain(deadline: number, signal?: AbortSignal): Promise<HttpDrainResult> {
     const inFlightAtStart = this.#inFlight.size;
     const connectionsAtStart = this.#sockets.size;
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.draining = true;
-    for (const res of this.#inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+    this.stopKeepAlive();
+    const closed = stopListening(this.#server);
     let idleClosed = 0;
-    for (const socket of this.#sockets) {
-      if (!this.#busy(socket)) {
-        socket.destroy();
-        idleClosed++;
-      }
+    // The deadline is wall-clock; the wait is measured on the monotonic clock from here.
+    const endAt = this.#now() + Math.max(0, deadline - Date.now());
+    while (this.#sockets.size > 0 && this.#now() < endAt && signal?.aborted !== true) {
+      // Judge sockets after the poll phase, so request bytes already received are counted.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const { closedNow, nextMs } = this.#closeQuiet();
+      idleClosed += closedNow;
+      if (this.#sockets.size === 0 || closedNow === this.#sockets.size) break;
+      await this.#sleep(Math.min(nextMs, endAt - this.#now()), signal);
     }
-    if (this.#inFlight.size > 0) await this.#waitIdle(deadline, signal);
     const cut = this.#inFlight.size;
     for (const socket of this.#sockets) socket.destroy();
     await closed;
     return { cut, inFlightAtStart, connectionsAtStart, idleClosed };
   }
 
-  #busy(socket: Socket): boolean {
-    for (const res of this.#inFlight) if (res.socket === socket) return true;
-    return false;
+  /** Closes every socket quiet for the quiet period; returns how many and when to look again. */
+  #closeQuiet(): { closedNow: number; nextMs: number } {
+    const now = this.#now();
+    const busy = new Set<Socket | null>();
+    for (const res of this.#inFlight) busy.add(res.socket);
+    let closedNow = 0;
+    let nextMs = this.#quietMs;
+    for (const socket of this.#sockets) {
+      if (busy.has(socket) || socket.destroyed) continue;
+      let activity = this.#activity?.get(socket);
+      if (activity === undefined) {
+        activity = { bytes: socket.bytesRead, since: now };
+        this.#activity?.set(socket, activity);
+      }
+      if (socket.bytesRead !== activity.bytes) {
+        activity.bytes = socket.bytesRead;
+        activity.since = now;
+      }
+      const left = activity.since + this.#quietMs - now;
+      if (left <= 0) {
+        socket.destroy();
+        closedNow++;
+      } else {
+        nextMs = Math.min(nextMs, left);
+      }
+    }
+    return { closedNow, nextMs: Math.max(1, Math.ceil(nextMs)) };
   }
 
-  #waitIdle(deadline: number, signal: AbortSignal | undefined): Promise<void> {
+  /** Waits `ms`, or until no socket is left, or `signal` aborts. */
+  #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     return new Promise<void>((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', done);
-        this.#onIdle = undefined;
+        this.#wake = noop;
         resolve();
       };
-      const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
-      timer.unref();
+      const timer = setTimeout(done, Math.max(0, ms));
       signal?.addEventListener('abort', done, { once: true });
-      this.#onIdle = done;
+      this.#wake = done;
     });
   }
+}
+
+/**
+ * Stops accepting connections; resolves once the server has closed (every connection ended).
+ * `http.Server#close()` would also destroy every idle keep-alive socket at once (Node >= 19),
+ * resetting a request a client is sending on one at that moment; that part is skipped here and
+ * idle sockets are closed by the drain's quiet rule instead.
+ */
+function stopListening(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.closeIdleConnections = noop;
+    try {
+      server.close(() => resolve());
+    } finally {
+      Reflect.deleteProperty(server, 'closeIdleConnections');
+    }
+  });
 }

@@ -61,7 +61,12 @@ export interface ServeOptions {
   maxHeaderSize?: number;
   /** Name of the drainer registered on the lifecycle. @default 'http' */
   name?: string;
-  /** Answer 503 + Retry-After to new non-probe requests while the event loop is overloaded. @default false */
+  /**
+   * Answer 503 + `Retry-After` to non-probe requests read while the event loop is saturated
+   * (see {@link LoadSheddingOptions}), so liveness probes keep answering and Kubernetes does not
+   * restart an overloaded but healthy pod. `false` turns it off.
+   * @default {} (on: maxEventLoopDelayMs 200, windowMs 1000, retryAfterSeconds 1)
+   */
   loadShedding?: false | LoadSheddingOptions;
   /**
    * Serve `POST /debug/heap-snapshot` and `POST /debug/report` on the admin port, writing the
@@ -157,7 +162,7 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     requestTimeoutMs,
     maxHeaderSize,
     name: options.name ?? 'http',
-    loadShedding: options.loadShedding ?? false,
+    loadShedding: options.loadShedding ?? {},
     diagnostics: options.diagnostics,
   });
 }

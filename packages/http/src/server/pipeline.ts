@@ -28,7 +28,7 @@ export interface PipelineParts {
   diagnostics?: DiagnosticsEndpoints | undefined;
   /** Diagnostics paths served on the admin server: they answer 404 here. */
   reservedDiagnostics?: DiagnosticsEndpoints | undefined;
-  /** Load shedder, when enabled. */
+  /** Load shedder, unless turned off. */
   shedder: LoadShedder | undefined;
   /** The application's listener; `undefined` answers 404 to everything but probes. */
   listener: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;

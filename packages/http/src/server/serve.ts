@@ -39,7 +39,8 @@ export interface PodkitServer {
   drain(ctx: DrainContext): Promise<HttpDrainResult>;
   /**
    * Drains with a `timeoutMs` budget (default 10 s), then closes the admin server and stops
-   * load shedding. Idempotent.
+   * load shedding. Idempotent. A connection with nothing in flight closes once it has been quiet
+   * for 1 s, so a server whose clients were just active takes up to that long.
    */
   close(timeoutMs?: number): Promise<void>;
 }
@@ -195,6 +196,9 @@ function wire(service: ServeService, o: ResolvedServeOptions, p: Parts): PodkitS
     p.shedder?.close();
     if (p.adminServer !== undefined) await closeServer(p.adminServer);
   };
+  // From SIGTERM on, responses carry `Connection: close`: pooled clients leave this pod during the
+  // propagation delay instead of being closed on at the drain.
+  service.lifecycle.onShutdown?.(() => p.tracker.stopKeepAlive());
   service.lifecycle.addDrainer({ name: o.name, drain });
   service.lifecycle.addHook({ name: `${o.name}-admin`, run: closeAdmin });
   return {

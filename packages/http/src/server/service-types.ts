@@ -32,6 +32,13 @@ export interface ServeLifecycle {
   addDrainer(drainer: { name: string; drain: (ctx: DrainContext) => Promise<unknown> }): unknown;
   /** Registers a shutdown hook (used to close the admin server after everything else). */
   addHook(hook: { name: string; run: (signal: AbortSignal) => Promise<void> | void; timeoutMs?: number }): unknown;
+  /**
+   * Calls `listener` the moment shutdown begins, before the propagation delay: `serve()` ends
+   * keep-alive then (every response carries `Connection: close`, so pooled clients move off
+   * before the drain). Without it, keep-alive ends only when the drain starts.
+   * @default undefined
+   */
+  onShutdown?(listener: (reason: string) => void): unknown;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface TestService {
   lines: LogLine[];
   setStatus(kind: ProbeKind, status: 'up' | 'down'): void;
   drainers: Array<{ name: string; drain: (ctx: DrainContext) => Promise<unknown> }>;
+  /** Calls the lifecycle's `onShutdown` listeners, as core's lifecycle does when shutdown begins. */
+  beginShutdown(): void;
 }
 
 /**
@@ -38,11 +40,13 @@ export function createTestService(name = 'http-test'): TestService {
   const metrics = createMetrics({ service: identity, runtimeMetrics: false });
   const status: Record<ProbeKind, 'up' | 'down'> = { liveness: 'up', readiness: 'up', startup: 'up' };
   const drainers: TestService['drainers'] = [];
+  const shutdownListeners: Array<(reason: string) => void> = [];
   const service: ServeService = {
     logger,
     metrics,
     health: { report: (kind) => ({ status: status[kind], kind, checks: {} }) },
-    lifecycle: { addDrainer: (d) => drainers.push(d), addHook: () => undefined },
+    lifecycle: { addDrainer: (d) => drainers.push(d), addHook: () => undefined, onShutdown: (l) => shutdownListeners.push(l) },
   };
-  return { service, lines, drainers, setStatus: (kind, s) => (status[kind] = s) };
+  const beginShutdown = (): void => shutdownListeners.forEach((l) => l('test'));
+  return { service, lines, drainers, beginShutdown, setStatus: (kind, s) => (status[kind] = s) };
 }

@@ -1,0 +1,37 @@
+// Child process of bench/overload.bench.ts: a podkit server whose `/cpu` handler burns CPU_MS
+// of CPU per request (the event loop saturates under load). Variant (argv[2]): `default`
+// (serve()'s defaults), `off` (`loadShedding: false`, the old default), `turn` (the turn rule
+// only: `loadShedding: { windowMs: false }`), `admin` (defaults, probes on `adminPort`).
+// Prints "<port> <probe port>" on stdout. Run with --conditions=@podkit/source.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import pino from 'pino';
+import { createLogger, createMetrics } from '@podkit/core';
+import { serve } from '@podkit/http';
+import type { ServeOptions, ServeService } from '@podkit/http';
+
+const variant = process.argv[2] ?? 'default';
+const CPU_MS = Number(process.env.CPU_MS ?? 25);
+
+function burn(req: IncomingMessage, res: ServerResponse): void {
+  const until = performance.now() + CPU_MS;
+  let x = 0;
+  while (performance.now() < until) x += Math.sqrt(x + 1);
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify({ url: req.url, x: x > 0 }));
+}
+
+const identity = { name: 'overload', version: '1.0.0' };
+const service: ServeService = {
+  logger: createLogger({ service: identity, destination: pino.destination({ dest: '/dev/null', sync: true }), pretty: false }),
+  metrics: createMetrics({ service: identity, runtimeMetrics: false }),
+  health: { report: (kind) => ({ status: 'up', kind, checks: {} }) },
+  lifecycle: { addDrainer: () => undefined, addHook: () => undefined },
+};
+const options: ServeOptions = { port: 0, host: '127.0.0.1', accessLog: false };
+if (variant === 'off') options.loadShedding = false;
+else if (variant === 'turn') options.loadShedding = { windowMs: false };
+else if (variant === 'admin') options.adminPort = 0;
+else if (variant !== 'default') throw new Error(`unknown variant ${variant}`);
+const server = await serve(service, burn, options);
+process.on('SIGTERM', () => process.exit(0));
+process.stdout.write(`${String(server.port)} ${String(server.adminPort ?? server.port)}\n`);
