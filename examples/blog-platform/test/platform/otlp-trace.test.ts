@@ -72,7 +72,9 @@ it('exports a comment created through the gateway as one trace across gateway, c
   const spans = inTrace();
   const [gatewayServer, gatewayClient, commentsServer, commentsClient, postsServer] = chain(spans) as ReceivedSpan[];
   expect(gatewayServer!.name).toBe('POST /api/comments/*');
+  expect(gatewayClient!.name).toBe('POST');
   expect(commentsServer!.name).toMatch(/^POST /);
+  expect(commentsClient!.name).toBe('GET');
   expect(postsServer!.name).toBe('GET /api/posts/:id');
   expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([traceId]));
   for (const s of spans) expect(s.resource['service.version'], s.name).toBeTypeOf('string');
