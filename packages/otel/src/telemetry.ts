@@ -7,8 +7,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Lifecycle, Logger } from '@podkit/core';
 import { TelemetryConfigError } from './errors.ts';
-import { loadApiCopy, podkitCoreLocation, type ApiCopy } from './internal/api-copy.ts';
-import { checkRegistration } from './internal/check.ts';
+import { loadApiCopy, podkitCoreLocation, sdkTraceLocation } from './internal/api-copy.ts';
+import { checkRegistration, type ApiReader } from './internal/check.ts';
 import { createSampler } from './internal/sampler.ts';
 import { readTelemetrySettings, type TelemetryEnv, type TelemetrySettings } from './settings.ts';
 
@@ -119,8 +119,7 @@ export async function startTelemetry(service: TelemetryService, options: Telemet
   );
   const ownsProvider = api.trace.setGlobalTracerProvider(provider);
 
-  const podkit = await podkitCopy(here);
-  const problem = podkit === undefined ? undefined : checkRegistration(provider, registered, podkit);
+  const problem = checkRegistration(provider, registered, await readers(here));
   if (problem !== undefined) service.logger.warn({ otelApi: problem.fields }, problem.message);
   if (exporter !== undefined && settings.unsupportedProtocol !== undefined) {
     service.logger.warn(
@@ -164,13 +163,24 @@ export async function startTelemetry(service: TelemetryService, options: Telemet
   return telemetry;
 }
 
-/** The copy `@podkit/core` uses, or `undefined` when it cannot be resolved from here. */
-async function podkitCopy(here: string): Promise<ApiCopy | undefined> {
-  try {
-    return await loadApiCopy(podkitCoreLocation(here));
-  } catch {
-    return undefined;
+/**
+ * The API copies that must see the registration: the one `@podkit/core` resolves (its spans and
+ * log fields), and the one `@opentelemetry/sdk-trace` resolves (its tracer reads the active
+ * context through it). A copy that cannot be resolved from here is skipped.
+ */
+async function readers(here: string): Promise<ApiReader[]> {
+  const found: ApiReader[] = [];
+  for (const [key, who, locate] of [
+    ['podkit', 'podkit', podkitCoreLocation],
+    ['sdk', 'the SDK (@opentelemetry/sdk-trace)', sdkTraceLocation],
+  ] as const) {
+    try {
+      found.push({ key, who, copy: await loadApiCopy(locate(here)) });
+    } catch {
+      // not resolvable from here: nothing to check
+    }
   }
+  return found;
 }
 
 /** The URL without credentials or query, for the startup line. */

@@ -61,9 +61,11 @@ it('logs one warning naming both copies, their versions and paths, and the fix',
   expect(warning.otelApi).toEqual({
     registered: { version: '1.9.1', path: nested },
     podkit: { version: '1.10.0', path: ROOT_API },
+    // the SDK's tracer reads the root copy too: it would lose every span's parent
+    sdk: { version: '1.10.0', path: ROOT_API },
   });
-  expect(warning.msg).toContain(`@opentelemetry/api 1.9.1 at ${nested}`);
-  expect(warning.msg).toContain(`@opentelemetry/api 1.10.0 at ${ROOT_API}`);
+  expect(warning.msg).toContain(`registered through @opentelemetry/api 1.9.1 at ${nested}`);
+  expect(warning.msg).toContain(`podkit and the SDK (@opentelemetry/sdk-trace) use @opentelemetry/api 1.10.0 at ${ROOT_API}`);
   expect(warning.msg).toContain('npm ls @opentelemetry/api');
   await telemetry.shutdown();
 });

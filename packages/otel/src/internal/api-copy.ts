@@ -24,9 +24,9 @@ export async function loadApiCopy(from: string): Promise<ApiCopy> {
   return { api, version, path: dir };
 }
 
-/** Where a copy would be resolved from `from`, without loading it. */
-export function apiCopyPath(from: string): string {
-  return packageDir(createRequire(from).resolve('@opentelemetry/api'));
+/** The file from which `@opentelemetry/sdk-trace` resolves its `@opentelemetry/api` (its entry). */
+export function sdkTraceLocation(from: string): string {
+  return createRequire(from).resolve('@opentelemetry/sdk-trace');
 }
 
 /** The file from which `@podkit/core` resolves its `@opentelemetry/api`. */
