@@ -39,12 +39,16 @@ export function runModule(node: string, dir: string, file: string, source: strin
  */
 export const SMOKE_MODULE = `
 import { defineConfig } from '@podkit/config';
-import { createService } from '@podkit/core';
+import { createService, getTraceIds, withSpan } from '@podkit/core';
 import { createClient, createRouter, serve } from '@podkit/http';
+import { startTelemetry } from '@podkit/otel';
 import { z } from 'zod';
 
 const config = defineConfig(z.object({ greeting: z.string().default('hello') })).load({ env: {} });
 const service = createService({ name: 'scratch', version: '1.0.0', logLevel: 'silent' });
+const telemetry = await startTelemetry(service, { env: {} });
+// one @opentelemetry/api copy in the install: podkit sees the SDK @podkit/otel registered
+if ((await withSpan('smoke', () => getTraceIds())) === undefined) throw new Error('@podkit/otel registered an SDK podkit does not see');
 const app = createRouter().get('/hello', {}, () => ({ greeting: config.greeting }));
 const server = await serve(service, app, { port: 0, host: '127.0.0.1' });
 await service.start();
@@ -54,6 +58,7 @@ const metrics = await (await client.get('/metrics')).text();
 if (!metrics.includes('http_requests_total')) throw new Error('no http_requests_total on /metrics');
 await client.close();
 await server.close();
+await telemetry.shutdown();
 await service.close();
 console.log('ok', hello.greeting);
 `;

@@ -1,18 +1,11 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type * as OtelApi from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, SamplingDecision, type Sampler } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { createLogger } from '@podkit/core';
+import { startTelemetry } from '@podkit/otel';
 
 /** Options for {@link registerTelemetry}. */
 export interface TelemetryOptions {
   readonly serviceName: string;
   readonly serviceVersion: string;
-  /** Environment (reads `OTEL_EXPORTER_OTLP_ENDPOINT`). */
+  /** Environment (reads the standard `OTEL_*` variables, `OTEL_EXPORTER_OTLP_ENDPOINT` first). */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -24,47 +17,18 @@ export interface Telemetry {
   shutdown(): Promise<void>;
 }
 
-/** Records root spans without sampling them: trace ids exist and propagate; nothing is exported. */
-const recordOnly: Sampler = {
-  shouldSample: () => ({ decision: SamplingDecision.RECORD }),
-  toString: () => 'RecordOnlySampler',
-};
-
 /**
- * Registers the OpenTelemetry SDK with W3C trace-context propagation and AsyncLocalStorage
- * context, so a request through the gateway carries one trace id across every service's logs.
+ * Registers the OpenTelemetry SDK with `@podkit/otel` (W3C trace-context propagation,
+ * AsyncLocalStorage context), so a request through the gateway carries one trace id across every
+ * service's logs. With `OTEL_EXPORTER_OTLP_ENDPOINT` set, spans are exported over OTLP/HTTP;
+ * without it, trace ids are still logged and propagated, nothing is exported.
  *
- * With `OTEL_EXPORTER_OTLP_ENDPOINT` set, spans are sampled (parent-based, always on) and sent
- * with the OTLP HTTP exporter in batches. Without it, nothing is exported: a root span is
- * recorded but not sampled (so podkit's server keeps its context and the trace id reaches the
- * logs and the next service), and spans under it are not recorded at all.
+ * The bootstrap calls this before it creates the service, and adds the flush hook itself: the
+ * startup line and a warning about a second `@opentelemetry/api` copy go to a logger of their own
+ * with the service's identity.
  */
 export async function registerTelemetry(options: TelemetryOptions): Promise<Telemetry> {
-  const endpoint = options.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
-  const exporting = endpoint !== undefined && endpoint !== '';
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': options.serviceName, 'service.version': options.serviceVersion }),
-    sampler: new ParentBasedSampler({ root: exporting ? new AlwaysOnSampler() : recordOnly }),
-    spanProcessors: exporting ? [new BatchSpanProcessor(new OTLPTraceExporter())] : [],
-  });
-  const api = await podkitOtelApi();
-  // no provider.register(): see podkitOtelApi
-  api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  api.propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  api.trace.setGlobalTracerProvider(provider);
-  return {
-    exporting,
-    shutdown: () => provider.shutdown(),
-  };
-}
-
-/**
- * The `@opentelemetry/api` copy podkit resolves. The SDK 2.x packages declare
- * `@opentelemetry/api >=1.0.0 <1.10.0`, so npm nests a 1.9 copy under them while podkit uses the
- * root 1.10. The API only shares globals registered by an equal or newer minor, so the SDK must
- * be registered through podkit's (newer) copy; the SDK's own 1.9 copy then reads it fine.
- */
-async function podkitOtelApi(): Promise<typeof OtelApi> {
-  const fromCore = createRequire(fileURLToPath(import.meta.resolve('@podkit/core')));
-  return (await import(pathToFileURL(fromCore.resolve('@opentelemetry/api')).href)) as typeof OtelApi;
+  const service = { name: options.serviceName, version: options.serviceVersion };
+  const logger = createLogger({ service, env: options.env });
+  return startTelemetry({ ...service, logger }, { env: options.env });
 }

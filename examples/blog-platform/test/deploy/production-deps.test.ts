@@ -47,7 +47,7 @@ it('every package the services import at runtime is a production dependency', ()
   expect(installed.size).toBeGreaterThan(20);
   const sources = [
     ...tsFiles(path.join(exampleDir, 'src')),
-    ...['config', 'core', 'http'].flatMap((p) => tsFiles(path.join(repoRoot, 'packages', p, 'src'))),
+    ...['config', 'core', 'http', 'otel'].flatMap((p) => tsFiles(path.join(repoRoot, 'packages', p, 'src'))),
   ];
   const missing = new Map<string, string>();
   for (const file of sources) {

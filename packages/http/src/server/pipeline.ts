@@ -74,7 +74,7 @@ export function createRequestPipeline(parts: PipelineParts): (req: IncomingMessa
       instrumentation.start(req, res, notOnThisPort);
       return;
     }
-    if (shedder !== undefined && shedder.overloaded) {
+    if (shedder !== undefined && shedder.shouldShed()) {
       instrumentation.start(req, res, shed);
       return;
     }
