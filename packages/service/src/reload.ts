@@ -34,13 +34,20 @@ export function watchLiveConfig<S extends z.ZodObject>(
   watcher.onChange(({ config, previous, changed, restartRequired }) => {
     current = config;
     metrics.recordConfigReload('success');
+    // The reload line is logged under whichever of the old and new levels shows it: before the
+    // level changes when the old one does (info → warn), after it otherwise (warn → info).
+    const report = (): void => {
+      if (restartRequired.length > 0) logger.warn({ changed, restartRequired }, 'configuration reloaded; restart to apply restartRequired');
+      else logger.info({ changed, restartRequired }, 'configuration reloaded');
+    };
+    const reported = logger.isLevelEnabled(restartRequired.length > 0 ? 'warn' : 'info');
+    if (reported) report();
     if (changed.includes('log.level')) {
       const level = valueAt(config, 'log.level');
       if (isLogLevel(level)) logger.level = level;
       else logger.warn({ key: 'log.level', kept: logger.level }, 'log.level of the update is not a log level; keeping the current one');
     }
-    if (restartRequired.length > 0) logger.warn({ changed, restartRequired }, 'configuration reloaded; restart to apply restartRequired');
-    else logger.info({ changed, restartRequired }, 'configuration reloaded');
+    if (!reported) report();
     for (const listener of listeners) {
       try {
         listener({ config, previous, changed, restartRequired });

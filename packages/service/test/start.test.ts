@@ -3,6 +3,7 @@
  * live reloads from a kubelet-style ConfigMap volume, the hooks at SIGTERM (a fake process
  * object, an injected exit) and a failed setup that still closes what it opened.
  */
+import { EventEmitter, once } from 'node:events';
 import { ConfigValidationError } from '@podkit/config';
 import { ConfigurationError } from '@podkit/core';
 import { createRouter } from '@podkit/http';
@@ -151,6 +152,32 @@ describe('startService: reloads (kubelet ..data swap)', () => {
     const restart = await h.logs.waitFor((l) => String(l.msg).startsWith('configuration reloaded; restart'));
     expect(restart).toMatchObject({ level: 'warn', changed: ['greeting'], restartRequired: ['greeting'] });
     expect(await reloadsMetric(running, 'success')).toBe(2);
+  });
+
+  it('the reload line is logged when the level goes up (info → warn) and down (error → info)', async () => {
+    const volume = new KubeletVolume({ 'log.level': 'info' });
+    cleanup.push(() => volume.remove());
+    const h = harness({}, volume.dir);
+    const applied = new EventEmitter();
+    const running = await started(
+      greeter({
+        setup: ({ onConfigChange }) => {
+          onConfigChange(({ config }) => applied.emit('level', config.log.level));
+          return createRouter();
+        },
+      }),
+      h,
+    );
+    const swap = async (level: string): Promise<void> => {
+      const done = once(applied, 'level');
+      volume.update({ 'log.level': level });
+      expect(await done).toEqual([level]);
+    };
+    await swap('warn'); // shown by the old level
+    await swap('error'); // shown by neither: info lines are off before and after
+    await swap('info'); // shown by the new level
+    expect(h.logs.lines.filter((l) => l.msg === 'configuration reloaded').map((l) => l.changed)).toEqual([['log.level'], ['log.level']]);
+    expect(running.service.logger.level).toBe('info');
   });
 
   it('a log.level the logger does not know is reported and the current level kept', async () => {
