@@ -124,7 +124,7 @@ describe('docs Part 2 against the npm pack tarballs', () => {
       proc.kill('SIGTERM');
       const [code] = await exited;
       expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-      expect(lines.at(-1)).toMatchObject({ msg: 'shutdown complete', exitCode: 0 });
+      // at log.level warn the shutdown's info lines are off: the exit status tells it went well
       expect(JSON.stringify(lines)).not.toContain('dev-key-123');
     } finally {
       volume.remove();
