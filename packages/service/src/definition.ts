@@ -62,12 +62,15 @@ export interface ConfigUpdate<C> {
   readonly restartRequired: readonly string[];
 }
 
-/** Everything a service's `setup` may use; what it opens through here is closed at shutdown. */
+/**
+ * Everything a service's `setup` may use; what it opens through here is closed at shutdown. Its
+ * functions need no `this`: destructure them (`setup({ config, client, onShutdown })`).
+ */
 export interface ServiceContext<C> {
   /** The config as loaded at startup (frozen). */
   readonly config: C;
   /** The last good config: the startup one, or the last ConfigMap update that validated. */
-  currentConfig(): C;
+  readonly currentConfig: () => C;
   /** The core service: its `health` for readiness checks, its `lifecycle` for drainers. */
   readonly service: Service;
   /** The service logger (`service.logger`); secret config values are masked in every line. */
@@ -81,15 +84,15 @@ export interface ServiceContext<C> {
    * metrics and logger. Every client made here closes in one `upstream-clients` hook (1 s) at
    * shutdown, after the HTTP server drained.
    */
-  client(name: string, baseUrl: string, options?: Omit<ClientOptions, 'name' | 'baseUrl' | 'origins' | 'service'>): HttpClient;
+  readonly client: (name: string, baseUrl: string, options?: Omit<ClientOptions, 'name' | 'baseUrl' | 'origins' | 'service'>) => HttpClient;
   /** Runs `fn` at shutdown, after the HTTP server drained (hooks run in reverse order of registration). */
-  onShutdown(name: string, fn: () => Promise<void> | void, options?: ShutdownHookOptions): void;
+  readonly onShutdown: (name: string, fn: () => Promise<void> | void, options?: ShutdownHookOptions) => void;
   /**
    * Calls `listener` after each valid ConfigMap/Secret update (after `log.level` was applied), to
    * apply your own `reloadable()` keys. Returns a function that removes it. A listener that
    * throws is logged; the update stays applied.
    */
-  onConfigChange(listener: (update: ConfigUpdate<C>) => void): () => void;
+  readonly onConfigChange: (listener: (update: ConfigUpdate<C>) => void) => () => void;
 }
 
 /**

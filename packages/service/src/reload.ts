@@ -7,11 +7,11 @@ import type { ConfigUpdate } from './definition.ts';
 /** The live config of a running service. @internal */
 export interface LiveConfig<C> {
   /** The last good config. */
-  current(): C;
+  readonly current: () => C;
   /** Adds a listener for applied updates; returns its remover. */
-  onChange(listener: (update: ConfigUpdate<C>) => void): () => void;
+  readonly onChange: (listener: (update: ConfigUpdate<C>) => void) => () => void;
   /** Stops watching; idempotent. */
-  close(): void;
+  readonly close: () => void;
 }
 
 /**

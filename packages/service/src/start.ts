@@ -7,7 +7,7 @@ import { createContext } from './context.ts';
 import { readSettings } from './conventions.ts';
 import { checkDefinition, describe, type RequestHandler, type ServiceDefinition, type TelemetryHandle } from './definition.ts';
 import { ServiceDefinitionError } from './errors.ts';
-import { watchLiveConfig } from './reload.ts';
+import { watchLiveConfig, type LiveConfig } from './reload.ts';
 
 /** Where a started service listens, as {@link StartOptions.onListening} and `onReady` receive it. */
 export interface ServiceAddress {
@@ -52,7 +52,7 @@ export interface RunningService<C = unknown> {
   /** The bound admin port (probes and `/metrics`), when the config has `admin.port`. */
   readonly adminPort: number | undefined;
   /** The last good config (the startup one, or the last valid ConfigMap update). */
-  currentConfig(): C;
+  readonly currentConfig: () => C;
 }
 
 /** Timeout of the `telemetry` hook: it runs last, flushing what the other hooks logged. */
@@ -85,23 +85,23 @@ const WATCH_TIMEOUT_MS = 100;
  * ```
  */
 export async function startService<S extends z.ZodObject>(definition: ServiceDefinition<S>, options: StartOptions = {}): Promise<RunningService<Config<S>>> {
-  checkDefinition(definition as unknown as ServiceDefinition<z.ZodObject>);
+  checkDefinition(definition);
   const { name, version } = definition;
   const env = options.env ?? process.env;
   const sources: LoadOptions = { ...options.configSources, env };
   const loaded = definition.config.load(sources);
   const settings = readSettings(loaded);
-  let current: object = loaded;
   const telemetry: TelemetryHandle | undefined = definition.telemetry === undefined ? undefined : await definition.telemetry({ name, version, env });
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let startupFailed = false;
+  let live: LiveConfig<Config<S>> | undefined;
   let service: Service;
   try {
     service = createService({
       name,
       version,
       logLevel: settings.logLevel ?? 'info',
-      redactValues: () => secretValues(current),
+      redactValues: () => secretValues(live?.current() ?? loaded),
       env,
       ...(settings.gracePeriodMs === undefined ? {} : { gracePeriodMs: settings.gracePeriodMs }),
       ...(options.destination === undefined ? {} : { destination: options.destination }),
@@ -119,11 +119,9 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
 
   let handler: RequestHandler = (_req: IncomingMessage, res: ServerResponse) =>
     sendProblem(res, problem(503, `${name} is starting`), { 'retry-after': '1' });
-  let live: ReturnType<typeof watchLiveConfig<S>> | undefined;
   let server: PodkitServer;
   try {
     live = watchLiveConfig(definition.config, loaded, service, sources);
-    live.onChange(({ config }) => (current = config));
     const watcher = live;
     lifecycle.addHook({ name: 'config-watch', run: () => watcher.close(), timeoutMs: WATCH_TIMEOUT_MS });
     server = await serve(service, (req, res) => handler(req, res), {
@@ -171,5 +169,5 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
   }
   logger.info({ port: server.port, adminPort: server.adminPort }, 'service ready');
   options.onReady?.(address);
-  return { service, server, port: server.port, adminPort: server.adminPort, currentConfig: () => current as Config<S> };
+  return { service, server, port: server.port, adminPort: server.adminPort, currentConfig: live.current };
 }

@@ -47,7 +47,7 @@ let child: ChildProcess | undefined;
 beforeAll(() => {
   out = mkdtempSync(path.join(tmpdir(), 'podkit-service-pack-'));
   scratch = mkdtempSync(path.join(tmpdir(), 'podkit-service-scratch-'));
-  const npm = { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] } as const;
+  const npm = { encoding: 'utf8', stdio: 'pipe' } as const;
   const tarballs: Record<string, string> = {};
   for (const dir of PACKAGES) {
     const json = execFileSync('npm', ['pack', '--json', '--pack-destination', out], { ...npm, cwd: path.join(repoRoot, dir) });
