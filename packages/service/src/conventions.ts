@@ -11,6 +11,9 @@ export interface ServiceSettings {
   readonly accessLog: boolean | undefined;
 }
 
+/** The config keys {@link readSettings} reads, as docs/service.md lists them. @internal */
+export const CONVENTIONAL_KEYS: readonly string[] = Object.freeze(['port', 'admin.port', 'log.level', 'shutdown.gracePeriod', 'accessLog']);
+
 /** The value at a dotted key of a config object (`admin.port`), or `undefined`. @internal */
 export function valueAt(config: unknown, key: string): unknown {
   let at: unknown = config;
