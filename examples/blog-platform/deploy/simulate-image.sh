@@ -26,14 +26,14 @@ trap cleanup EXIT
 
 echo "== prod-deps stage: npm ci --omit=dev in $app"
 cp "$repo/package.json" "$repo/package-lock.json" "$app/"
-for p in packages/config packages/core packages/http examples/blog-platform docs; do
+for p in packages/config packages/core packages/http packages/service examples/blog-platform docs; do
   mkdir -p "$app/$p" && cp "$repo/$p/package.json" "$app/$p/"
 done
 (cd "$app" && PATH="$(dirname "$node"):$PATH" npm ci --omit=dev --no-audit --no-fund --prefer-offline --loglevel=error)
 
 echo "== build stage: tsc -b (packages to dist/)"
 (cd "$repo" && PATH="$repo/node_modules/.bin:$PATH" tsc -b tsconfig.build.json)
-for p in config core http; do cp -R "$repo/packages/$p/dist" "$app/packages/$p/dist"; done
+for p in config core http service; do cp -R "$repo/packages/$p/dist" "$app/packages/$p/dist"; done
 cp -R "$repo/examples/blog-platform/src" "$app/examples/blog-platform/src"
 chmod -R a+rX,go-w "$app"
 

@@ -99,7 +99,7 @@ export interface ConfigWatcher<S extends z.ZodType> {
  * @example
  * ```ts
  * const watcher = watchConfig(definition, { onWarning: (w) => logger.warn(w) });
- * watcher.onChange(({ config, changed }) => { logger.level = config.log.level; logger.info({ changed }, 'config reloaded'); });
+ * watcher.onChange(({ config, changed }) => { logger.info({ changed }, 'config reloaded'); logger.level = config.log.level; });
  * watcher.onError((error) => logger.error(error.message));
  * lifecycle.addHook({ name: 'config', run: () => watcher.close() });
  * ```

@@ -1,12 +1,15 @@
+import { runService } from '@podkit/service';
 import type { z } from 'zod';
-import { runMain } from '@podkit/core';
-import { runService, type ServiceDefinition } from './bootstrap.ts';
+import { platformService, type ServiceDefinition } from './bootstrap.ts';
 
 /**
- * Runs a service as a process entry point through podkit's `runMain`: a startup failure (bad
- * config, a port in use, a shutdown budget that cannot fit) is printed as one line on stderr
- * with its code, and the process exits 78 (configuration) or 1.
+ * Runs a platform service as its process entry point (`@podkit/service`'s `runService`: exit 78
+ * for configuration problems, 1 for other startup failures, 0 after SIGTERM). A parent process
+ * (`npm start`, the tests) learns the ephemeral ports over IPC: `{ type: 'listening' }` once the
+ * server listens, `{ type: 'ready' }` once setup finished.
  */
 export function main<S extends z.ZodObject>(def: ServiceDefinition<S>): void {
-  void runMain(() => runService(def), { name: def.name });
+  const tell = (type: 'listening' | 'ready') => (a: { name: string; port: number; adminPort: number | undefined }) =>
+    process.send?.({ type, service: a.name, port: a.port, adminPort: a.adminPort });
+  void runService(platformService(def), { onListening: tell('listening'), onReady: tell('ready') });
 }

@@ -117,7 +117,7 @@ afterAll(async () => {
 
 describe('docs/getting-started.md', () => {
   it('tells the reader to save the files it then runs', () => {
-    expect([...savedFiles().keys()].sort()).toEqual(['config.ts', 'main.ts', 'plain.ts', 'server.ts']);
+    expect([...savedFiles().keys()].sort()).toEqual(['config.ts', 'main.ts', 'plain.ts', 'routes.ts', 'server.ts']);
   });
 
   it('part 1: the Express service serves, probes, counts by route template, logs the request id, and exits 0 on SIGTERM', async () => {
@@ -140,7 +140,7 @@ describe('docs/getting-started.md', () => {
   it('part 2: without an API key, the config error alone and exit status 78', async () => {
     const proc = run('main.ts', {});
     expect(await proc.exit()).toBe(78);
-    expect(proc.output()).toContain('apiKey: required but not set');
+    expect(proc.output()).toMatch(/^greeter: Invalid configuration \(1 problem\):\n {2}- apiKey: required but not set/);
     expect(proc.output()).not.toMatch(/^\s+at /m);
   }, 60_000);
 
@@ -168,6 +168,6 @@ describe('docs/getting-started.md', () => {
 
     expect(await greeter.stop()).toBe(0);
     const hooks = [...greeter.output().matchAll(/"hook":"([^"]+)"[^\n]*"msg":"shutdown hook done"/g)].map((m) => m[1]);
-    expect(hooks.filter((h) => h !== 'http-admin')).toEqual(['quotes-client', 'config-watch', 'health-checks']);
+    expect(hooks.filter((h) => !h!.endsWith('-admin'))).toEqual(['upstream-clients', 'config-watch', 'health-checks']);
   }, 90_000);
 });
