@@ -5,6 +5,8 @@ import './node-version.ts';
 
 export { OtelNodeVersionError, PodkitOtelError, TelemetryConfigError, isPodkitOtelError } from './errors.ts';
 export { startTelemetry } from './telemetry.ts';
+export { otelTelemetry } from './service-starter.ts';
+export type { TelemetryServiceHandle, TelemetryServiceInfo } from './service-starter.ts';
 export type { Telemetry, TelemetryOptions, TelemetryService } from './telemetry.ts';
 export { SAMPLER_NAMES, readTelemetrySettings } from './settings.ts';
 export type { SamplerName, TelemetryEnv, TelemetrySettings } from './settings.ts';

@@ -1,11 +1,11 @@
 import type { Config } from '@podkit/config';
 import type { Router } from '@podkit/http';
-import type { RequestHandler, ServiceContext as PodkitContext, ServiceDefinition as PodkitDefinition, TelemetryStarter } from '@podkit/service';
+import { otelTelemetry } from '@podkit/otel';
+import type { RequestHandler, ServiceContext as PodkitContext, ServiceDefinition as PodkitDefinition } from '@podkit/service';
 import type { z } from 'zod';
 import type { Cache } from './cache/cache.ts';
 import { databaseUrl, type DatabaseSettings } from './config.ts';
 import type { Database } from './db/database.ts';
-import { registerTelemetry } from './telemetry.ts';
 
 /**
  * What the platform adds to `@podkit/service`: which database and which cache a service opens.
@@ -24,11 +24,8 @@ export interface ServiceDefinition<S extends z.ZodObject> extends Omit<PodkitDef
   setup(ctx: ServiceContext<Config<S>>): Promise<Router | RequestHandler>;
 }
 
-/** The platform's OpenTelemetry SDK ({@link registerTelemetry}) as the service's telemetry. */
-const telemetry: TelemetryStarter = async ({ name, version, env }) => {
-  const sdk = await registerTelemetry({ serviceName: name, serviceVersion: version, env });
-  return { logFields: { tracing: sdk.exporting ? 'otlp' : 'ids only' }, close: () => sdk.shutdown() };
-};
+/** The OpenTelemetry SDK from the `OTEL_*` variables (`@podkit/otel`), flushed by the last hook. */
+const telemetry = otelTelemetry();
 
 /**
  * The `@podkit/service` definition of a platform service: its telemetry, and a setup whose
