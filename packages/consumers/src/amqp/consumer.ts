@@ -1,0 +1,144 @@
+import type { ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import { intOption, requireFunction, requireName } from '../internal/options.ts';
+import { createRunner } from '../internal/runner.ts';
+import type { Delivery, Runner } from '../internal/runner.ts';
+import { wire } from '../internal/wire.ts';
+import type { Consumer, ConsumerOptions, ConsumerService } from '../types.ts';
+import { RETRIES_HEADER, deliveryCount } from './delivery-count.ts';
+
+/** Options of {@link consumeAmqp}. */
+export interface AmqpConsumerOptions extends ConsumerOptions<ConsumeMessage> {
+  /** An open amqplib connection (`await amqplib.connect(url)`). The consumer opens its own channel on it. */
+  readonly connection: ChannelModel;
+  /** The queue to consume. It must exist (declare it, with its dead-letter exchange, at deploy time or before). */
+  readonly queue: string;
+  /**
+   * Messages the broker sends before any is acked: the in-flight bound (`basic.qos`, per consumer).
+   * @default 10
+   */
+  readonly prefetch?: number;
+}
+
+/** Settles a message on the consumer's confirm channel. */
+function delivery(channel: ConfirmChannel, queue: string, message: ConsumeMessage): Delivery {
+  const deliveries = deliveryCount(message);
+  return {
+    messageId: message.properties.messageId ?? `${queue}#${String(message.fields.deliveryTag)}`,
+    deliveries,
+    ack: () => channel.ack(message),
+    async retry(): Promise<void> {
+      // Classic queues keep no delivery count: republish a copy carrying ours (confirmed by the
+      // broker), then ack the original. A crash in between means one extra delivery, never a loss.
+      const p = message.properties;
+      const options: Options.Publish = {
+        headers: { ...(p.headers as Record<string, unknown> | undefined), [RETRIES_HEADER]: deliveries },
+        ...(p.contentType !== undefined ? { contentType: p.contentType as string } : {}),
+        ...(p.contentEncoding !== undefined ? { contentEncoding: p.contentEncoding as string } : {}),
+        ...(p.deliveryMode !== undefined ? { deliveryMode: p.deliveryMode as number } : {}),
+        ...(p.priority !== undefined ? { priority: p.priority as number } : {}),
+        ...(p.correlationId !== undefined ? { correlationId: p.correlationId as string } : {}),
+        ...(p.replyTo !== undefined ? { replyTo: p.replyTo as string } : {}),
+        ...(p.expiration !== undefined ? { expiration: p.expiration as string } : {}),
+        ...(p.messageId !== undefined ? { messageId: p.messageId as string } : {}),
+        ...(p.timestamp !== undefined ? { timestamp: p.timestamp as number } : {}),
+        ...(p.type !== undefined ? { type: p.type as string } : {}),
+        ...(p.appId !== undefined ? { appId: p.appId as string } : {}),
+      };
+      await new Promise<void>((resolve, reject) => {
+        channel.sendToQueue(queue, message.content, options, (err: unknown) => (err ? reject(err instanceof Error ? err : new Error('publish nacked by the broker')) : resolve()));
+      });
+      channel.ack(message);
+    },
+    // Rejected without requeue: the broker routes it to the queue's dead-letter exchange, if any.
+    deadLetter: () => channel.nack(message, false, false),
+    release: () => channel.nack(message, false, true),
+  };
+}
+
+/**
+ * Consumes a RabbitMQ queue with at most `prefetch` messages in flight, acking each message only
+ * after its handler finished. On SIGTERM it cancels the consumer at once, lets in-flight
+ * handlers finish within the drain budget, returns what did not finish (`nack` with requeue) and
+ * closes the channel and connection as a shutdown hook. A failing handler is logged with the
+ * message id and the message is redelivered up to `maxDeliveries`, then rejected without requeue
+ * (so the queue's dead-letter exchange gets it). Readiness (`consumer:<name>`) is down while the
+ * connection or channel is closed or the broker cancelled the consumer.
+ *
+ * @example
+ * ```ts
+ * import amqplib from 'amqplib';
+ * import { createService, runMain } from '@podkit/core';
+ * import { consumeAmqp } from '@podkit/consumers/amqp';
+ *
+ * await runMain(async () => {
+ *   const service = createService({ name: 'thumbnailer', version: '1.0.0' });
+ *   const connection = await amqplib.connect(process.env.AMQP_URL ?? 'amqp://localhost');
+ *   await consumeAmqp(service, {
+ *     name: 'thumbnails', connection, queue: 'thumbnails', prefetch: 10,
+ *     handler: async (msg, { signal }) => render(JSON.parse(msg.content.toString()), signal),
+ *   });
+ *   await service.start();
+ * });
+ * ```
+ */
+export async function consumeAmqp(service: ConsumerService, options: AmqpConsumerOptions): Promise<Consumer> {
+  const name = requireName('name', options.name);
+  const queue = requireName('queue', options.queue);
+  const handler = requireFunction('handler', options.handler);
+  const prefetch = intOption('prefetch', options.prefetch, 10, 1, 65_535);
+  const maxDeliveries = intOption('maxDeliveries', options.maxDeliveries, 5, 1, 1_000_000);
+  const connection = options.connection;
+  if (typeof connection?.createConfirmChannel !== 'function') requireFunction('connection.createConfirmChannel', undefined);
+  const channel = await connection.createConfirmChannel();
+  let down: string | undefined;
+  let channelOpen = true;
+  let connectionOpen = true;
+  let consumerTag: string | undefined;
+  const runner: Runner<ConsumeMessage> = createRunner({
+    name,
+    service,
+    handler,
+    maxDeliveries,
+    stopIntake: async () => {
+      if (consumerTag !== undefined && channelOpen) await channel.cancel(consumerTag);
+    },
+  });
+  const onConnectionClose = (): void => {
+    connectionOpen = false;
+    down ??= 'connection closed';
+  };
+  connection.on('close', onConnectionClose);
+  channel.on('close', () => {
+    channelOpen = false;
+    down ??= 'channel closed';
+  });
+  channel.on('error', (err: Error) => runner.log.error({ err }, 'channel error'));
+  await channel.prefetch(prefetch);
+  const reply = await channel.consume(
+    queue,
+    (message) => {
+      if (message === null) {
+        down = 'consumer cancelled by the broker';
+        runner.log.error({ queue }, 'the broker cancelled the consumer (queue deleted?)');
+        return;
+      }
+      runner.accept(delivery(channel, queue, message), message);
+    },
+    { noAck: false },
+  );
+  consumerTag = reply.consumerTag;
+  runner.log.info({ queue, prefetch, maxDeliveries }, 'consuming');
+  return wire({
+    name,
+    service,
+    runner: runner as Runner<never>,
+    check: () => {
+      if (down !== undefined) throw new Error(down);
+    },
+    close: async () => {
+      down ??= 'closed';
+      if (channelOpen) await channel.close();
+      if (options.closeConnection !== false && connectionOpen) await connection.close();
+    },
+  });
+}

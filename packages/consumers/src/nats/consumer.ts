@@ -1,0 +1,154 @@
+import { jetstream } from '@nats-io/jetstream';
+import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { intOption, requireFunction, requireName } from '../internal/options.ts';
+import { createRunner } from '../internal/runner.ts';
+import type { Delivery, Runner } from '../internal/runner.ts';
+import { wire } from '../internal/wire.ts';
+import type { Consumer, ConsumerOptions, ConsumerService } from '../types.ts';
+
+/** A NATS connection (`await connect(...)` from `@nats-io/transport-node`), as `jetstream()` takes it. */
+export type NatsConnectionLike = Parameters<typeof jetstream>[0];
+
+/** Header set on a dead-lettered copy: why the handler gave up. */
+export const DEAD_LETTER_REASON_HEADER = 'Podkit-Dead-Letter-Reason';
+
+/** Options of {@link consumeJetStream}. */
+export interface JetStreamConsumerOptions extends ConsumerOptions<JsMsg> {
+  /** An open NATS connection. */
+  readonly connection: NatsConnectionLike;
+  /** The stream. */
+  readonly stream: string;
+  /**
+   * The durable pull consumer on it (create it at deploy time with `ack_policy: explicit`; set its
+   * `max_deliver` at least to `maxDeliveries` and its `ack_wait` above your slowest handler).
+   */
+  readonly consumer: string;
+  /**
+   * Messages pulled and handled at once: the in-flight bound (`max_messages` of each pull).
+   * @default 10
+   */
+  readonly maxInFlight?: number;
+  /**
+   * Subject a message is republished to (through JetStream, so a stream must capture it) before
+   * it is terminated on its last failed delivery. JetStream has no dead-letter queue of its own:
+   * without this, the message is terminated (`term()`) and only the server's
+   * `MSG_TERMINATED` advisory records it.
+   * @default undefined
+   */
+  readonly deadLetterSubject?: string;
+  /**
+   * Delay before a failed message is redelivered (`nak(delay)`), in ms.
+   * @default 0
+   */
+  readonly retryDelayMs?: number;
+}
+
+function delivery(js: JetStreamClient, message: JsMsg, options: JetStreamConsumerOptions, retryDelayMs: number): Delivery {
+  const stream = message.info.stream;
+  return {
+    messageId: message.headers?.get('Nats-Msg-Id') || `${stream}#${String(message.seq)}`,
+    deliveries: message.info.deliveryCount,
+    // Resolves once the server has the ack: a consumer restarted right after sees no duplicate.
+    ack: async () => void (await message.ackAck()),
+    retry: () => message.nak(retryDelayMs > 0 ? retryDelayMs : undefined),
+    async deadLetter(reason: string): Promise<void> {
+      if (options.deadLetterSubject !== undefined) {
+        const headers = message.headers;
+        headers?.set(DEAD_LETTER_REASON_HEADER, reason);
+        await js.publish(options.deadLetterSubject, message.data, {
+          msgID: `dead-letter:${stream}:${String(message.seq)}`,
+          ...(headers !== undefined ? { headers } : {}),
+        });
+      }
+      message.term(reason);
+    },
+    release: () => message.nak(),
+  };
+}
+
+/**
+ * Consumes a JetStream durable pull consumer with at most `maxInFlight` messages pulled and
+ * handled at once, acking each (and waiting for the server's confirmation) only after its handler
+ * finished. On SIGTERM it stops pulling at once, `nak()`s what was pulled but not started, lets
+ * in-flight handlers finish within the drain budget, `nak()`s what did not finish and drains the
+ * connection as a shutdown hook. A failing handler is logged with the message id; the message is
+ * `nak()`ed for redelivery until `info.deliveryCount` reaches `maxDeliveries`, then republished
+ * to `deadLetterSubject` (if set) and terminated. Readiness (`consumer:<name>`) is down while the
+ * connection is disconnected or closed or the pull loop has ended.
+ *
+ * @example
+ * ```ts
+ * import { connect } from '@nats-io/transport-node';
+ * import { consumeJetStream } from '@podkit/consumers/nats';
+ *
+ * const connection = await connect({ servers: process.env.NATS_URL ?? 'localhost:4222' });
+ * await consumeJetStream(service, {
+ *   name: 'orders', connection, stream: 'ORDERS', consumer: 'fulfilment', maxInFlight: 10,
+ *   deadLetterSubject: 'dead.orders',
+ *   handler: async (msg) => fulfil(msg.json()),
+ * });
+ * await service.start();
+ * ```
+ */
+export async function consumeJetStream(service: ConsumerService, options: JetStreamConsumerOptions): Promise<Consumer> {
+  const name = requireName('name', options.name);
+  const stream = requireName('stream', options.stream);
+  const durable = requireName('consumer', options.consumer);
+  const handler = requireFunction('handler', options.handler);
+  const maxInFlight = intOption('maxInFlight', options.maxInFlight, 10, 1, 100_000);
+  const maxDeliveries = intOption('maxDeliveries', options.maxDeliveries, 5, 1, 1_000_000);
+  const retryDelayMs = intOption('retryDelayMs', options.retryDelayMs, 0, 0, 86_400_000);
+  if (options.deadLetterSubject !== undefined) requireName('deadLetterSubject', options.deadLetterSubject);
+  const nc = options.connection;
+  if (typeof nc?.isClosed !== 'function') requireFunction('connection.isClosed', undefined);
+  const js = jetstream(nc);
+  const consumer = await js.consumers.get(stream, durable);
+  let messages: ConsumerMessages | undefined;
+  let down: string | undefined;
+  let disconnected = false;
+  const runner: Runner<JsMsg> = createRunner({ name, service, handler, maxDeliveries, stopIntake: () => messages?.stop() });
+  messages = await consumer.consume({ max_messages: maxInFlight });
+
+  const pull = (async (): Promise<void> => {
+    for await (const message of messages) {
+      await runner.waitForSlot(maxInFlight);
+      runner.accept(delivery(js, message, options, retryDelayMs), message);
+    }
+  })().then(
+    () => {
+      if (!runner.stopped) {
+        down = 'pull loop ended';
+        runner.log.error({ stream, consumer: durable }, 'the JetStream consumer stopped delivering (consumer deleted?)');
+      }
+    },
+    (err: unknown) => {
+      down = 'pull loop failed';
+      runner.log.error({ err, stream, consumer: durable }, 'the JetStream pull loop failed');
+    },
+  );
+  void (async (): Promise<void> => {
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect') disconnected = true;
+      else if (status.type === 'reconnect') disconnected = false;
+    }
+  })().catch(() => undefined);
+  runner.log.info({ stream, consumer: durable, maxInFlight, maxDeliveries }, 'consuming');
+
+  return wire({
+    name,
+    service,
+    runner: runner as Runner<never>,
+    check: () => {
+      if (nc.isClosed()) throw new Error('connection closed');
+      if (disconnected) throw new Error('disconnected');
+      if (down !== undefined) throw new Error(down);
+    },
+    close: async () => {
+      down ??= 'closed';
+      await messages.close();
+      await pull;
+      // drain() flushes the naks of released messages before closing.
+      if (options.closeConnection !== false && !nc.isClosed()) await nc.drain();
+    },
+  });
+}

@@ -1,0 +1,5 @@
+// Public API of @podkit/consumers/nats: the NATS JetStream adapter (@nats-io/jetstream). Explicit named exports only.
+import '../node-version.ts';
+
+export { DEAD_LETTER_REASON_HEADER, consumeJetStream } from './consumer.ts';
+export type { JetStreamConsumerOptions, NatsConnectionLike } from './consumer.ts';
