@@ -1,5 +1,5 @@
 import { jetstream } from '@nats-io/jetstream';
-import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { intOption, requireFunction, requireName } from '../internal/options.ts';
 import { createRunner } from '../internal/runner.ts';
 import type { Delivery, Runner } from '../internal/runner.ts';
@@ -41,9 +41,17 @@ export interface JetStreamConsumerOptions extends ConsumerOptions<JsMsg> {
    * @default 0
    */
   readonly retryDelayMs?: number;
+  /**
+   * How long one pull waits for messages (`expires` of each `fetch()`, at least 1000). JetStream
+   * cannot cancel a pull: on shutdown the consumer waits for the last one to end before it hands
+   * messages back, or the server would deliver them to the closed pull and hold them for the
+   * whole `ack_wait`. So this is also the longest an idle consumer takes to stop.
+   * @default 2000
+   */
+  readonly pullExpiresMs?: number;
 }
 
-function delivery(js: JetStreamClient, message: JsMsg, options: JetStreamConsumerOptions, retryDelayMs: number): Delivery {
+function delivery(js: JetStreamClient, message: JsMsg, options: JetStreamConsumerOptions, retryDelayMs: number, pullsEnded: Promise<void>): Delivery {
   const stream = message.info.stream;
   return {
     messageId: message.headers?.get('Nats-Msg-Id') || `${stream}#${String(message.seq)}`,
@@ -60,16 +68,22 @@ function delivery(js: JetStreamClient, message: JsMsg, options: JetStreamConsume
           ...(headers !== undefined ? { headers } : {}),
         });
       }
-      message.term(reason);
+      // No reason argument: servers before 2.10.4 ignore a `+TERM` that carries one.
+      message.term();
     },
-    release: () => message.nak(),
+    // Only once no pull is open, else the server hands it straight to the pull being closed.
+    release: async () => {
+      await pullsEnded;
+      message.nak();
+    },
   };
 }
 
 /**
  * Consumes a JetStream durable pull consumer with at most `maxInFlight` messages pulled and
- * handled at once, acking each (and waiting for the server's confirmation) only after its handler
- * finished. On SIGTERM it stops pulling at once, `nak()`s what was pulled but not started, lets
+ * handled at once (each pull asks for the free slots only), acking each (and waiting for the
+ * server's confirmation) only after its handler finished. On SIGTERM it issues no further pull,
+ * lets the open one end, `nak()`s what was pulled but not started, lets
  * in-flight handlers finish within the drain budget, `nak()`s what did not finish and drains the
  * connection as a shutdown hook. A failing handler is logged with the message id; the message is
  * `nak()`ed for redelivery until `info.deliveryCount` reaches `maxDeliveries`, then republished
@@ -98,34 +112,59 @@ export async function consumeJetStream(service: ConsumerService, options: JetStr
   const maxInFlight = intOption('maxInFlight', options.maxInFlight, 10, 1, 100_000);
   const maxDeliveries = intOption('maxDeliveries', options.maxDeliveries, 5, 1, 1_000_000);
   const retryDelayMs = intOption('retryDelayMs', options.retryDelayMs, 0, 0, 86_400_000);
+  const expires = intOption('pullExpiresMs', options.pullExpiresMs, 2000, 1000, 300_000);
   if (options.deadLetterSubject !== undefined) requireName('deadLetterSubject', options.deadLetterSubject);
   const nc = options.connection;
   if (typeof nc?.isClosed !== 'function') requireFunction('connection.isClosed', undefined);
   const js = jetstream(nc);
   const consumer = await js.consumers.get(stream, durable);
-  let messages: ConsumerMessages | undefined;
   let down: string | undefined;
   let disconnected = false;
-  const runner: Runner<JsMsg> = createRunner({ name, service, handler, maxDeliveries, stopIntake: () => messages?.stop() });
-  messages = await consumer.consume({ max_messages: maxInFlight });
+  let stopPulling = false;
+  let endPulls!: () => void;
+  const pullsEnded = new Promise<void>((resolve) => (endPulls = resolve));
+  let wakePause: (() => void) | undefined;
+  const runner: Runner<JsMsg> = createRunner({
+    name,
+    service,
+    handler,
+    maxDeliveries,
+    stopIntake: () => {
+      stopPulling = true;
+      wakePause?.();
+      return pullsEnded;
+    },
+  });
+  /** Waits `ms` (background timer) or until intake stops. */
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      timer.unref();
+      wakePause = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
 
   const pull = (async (): Promise<void> => {
-    for await (const message of messages) {
+    let failures = 0;
+    while (!stopPulling) {
       await runner.waitForSlot(maxInFlight);
-      runner.accept(delivery(js, message, options, retryDelayMs), message);
-    }
-  })().then(
-    () => {
-      if (!runner.stopped) {
-        down = 'pull loop ended';
-        runner.log.error({ stream, consumer: durable }, 'the JetStream consumer stopped delivering (consumer deleted?)');
+      if (stopPulling) break;
+      try {
+        const batch = await consumer.fetch({ max_messages: maxInFlight - runner.inFlight, expires });
+        for await (const message of batch) runner.accept(delivery(js, message, options, retryDelayMs, pullsEnded), message);
+        failures = 0;
+        if (down === 'pull failed') down = undefined;
+      } catch (err) {
+        if (stopPulling || nc.isClosed()) break;
+        failures += 1;
+        down = 'pull failed';
+        runner.log.error({ err, stream, consumer: durable, failures }, 'JetStream pull failed (consumer or stream deleted?); retrying');
+        await pause(Math.min(30_000, 500 * 2 ** Math.min(failures, 6)));
       }
-    },
-    (err: unknown) => {
-      down = 'pull loop failed';
-      runner.log.error({ err, stream, consumer: durable }, 'the JetStream pull loop failed');
-    },
-  );
+    }
+  })().finally(endPulls);
   void (async (): Promise<void> => {
     for await (const status of nc.status()) {
       if (status.type === 'disconnect') disconnected = true;
@@ -145,7 +184,7 @@ export async function consumeJetStream(service: ConsumerService, options: JetStr
     },
     close: async () => {
       down ??= 'closed';
-      await messages.close();
+      stopPulling = true;
       await pull;
       // drain() flushes the naks of released messages before closing.
       if (options.closeConnection !== false && !nc.isClosed()) await nc.drain();
