@@ -144,7 +144,7 @@ describe('a consumer SIGTERMed mid-stream loses no message (real brokers, child 
     try {
       await scenario('amqp', { QUEUE: q.queue }, (id) =>
         new Promise<void>((resolve, reject) => {
-          channel.sendToQueue(q.queue, Buffer.from(id), { messageId: id, persistent: true }, (err: unknown) => (err ? reject(new Error(String(err))) : resolve()));
+          channel.sendToQueue(q.queue, Buffer.from(id), { messageId: id, persistent: true }, (err: unknown) => (err ? reject(new Error('publish nacked')) : resolve()));
         }),
       );
     } finally {

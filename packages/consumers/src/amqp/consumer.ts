@@ -1,4 +1,4 @@
-import type { ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { intOption, requireFunction, requireName } from '../internal/options.ts';
 import { createRunner } from '../internal/runner.ts';
 import type { Delivery, Runner } from '../internal/runner.ts';
@@ -19,31 +19,30 @@ export interface AmqpConsumerOptions extends ConsumerOptions<ConsumeMessage> {
   readonly prefetch?: number;
 }
 
+/** Properties a retried copy keeps (not `userId`, which the broker checks against the connection). */
+const COPIED_PROPERTIES = ['contentType', 'contentEncoding', 'deliveryMode', 'priority', 'correlationId', 'replyTo', 'expiration', 'messageId', 'timestamp', 'type', 'appId'] as const;
+
+/** The message id for logs: `messageId` when the publisher set one, else queue and delivery tag. */
+function idOf(queue: string, message: ConsumeMessage): string {
+  const id: unknown = message.properties.messageId;
+  return typeof id === 'string' && id !== '' ? id : `${queue}#${String(message.fields.deliveryTag)}`;
+}
+
 /** Settles a message on the consumer's confirm channel. */
 function delivery(channel: ConfirmChannel, queue: string, message: ConsumeMessage): Delivery {
   const deliveries = deliveryCount(message);
   return {
-    messageId: message.properties.messageId ?? `${queue}#${String(message.fields.deliveryTag)}`,
+    messageId: idOf(queue, message),
     deliveries,
     ack: () => channel.ack(message),
     async retry(): Promise<void> {
       // Classic queues keep no delivery count: republish a copy carrying ours (confirmed by the
       // broker), then ack the original. A crash in between means one extra delivery, never a loss.
-      const p = message.properties;
-      const options: Options.Publish = {
-        headers: { ...(p.headers as Record<string, unknown> | undefined), [RETRIES_HEADER]: deliveries },
-        ...(p.contentType !== undefined ? { contentType: p.contentType as string } : {}),
-        ...(p.contentEncoding !== undefined ? { contentEncoding: p.contentEncoding as string } : {}),
-        ...(p.deliveryMode !== undefined ? { deliveryMode: p.deliveryMode as number } : {}),
-        ...(p.priority !== undefined ? { priority: p.priority as number } : {}),
-        ...(p.correlationId !== undefined ? { correlationId: p.correlationId as string } : {}),
-        ...(p.replyTo !== undefined ? { replyTo: p.replyTo as string } : {}),
-        ...(p.expiration !== undefined ? { expiration: p.expiration as string } : {}),
-        ...(p.messageId !== undefined ? { messageId: p.messageId as string } : {}),
-        ...(p.timestamp !== undefined ? { timestamp: p.timestamp as number } : {}),
-        ...(p.type !== undefined ? { type: p.type as string } : {}),
-        ...(p.appId !== undefined ? { appId: p.appId as string } : {}),
+      const properties = message.properties as unknown as Record<string, unknown>;
+      const options: Record<string, unknown> = {
+        headers: { ...(properties.headers as Record<string, unknown> | undefined), [RETRIES_HEADER]: deliveries },
       };
+      for (const key of COPIED_PROPERTIES) if (properties[key] !== undefined) options[key] = properties[key];
       await new Promise<void>((resolve, reject) => {
         channel.sendToQueue(queue, message.content, options, (err: unknown) => (err ? reject(err instanceof Error ? err : new Error('publish nacked by the broker')) : resolve()));
       });
@@ -93,7 +92,7 @@ export async function consumeAmqp(service: ConsumerService, options: AmqpConsume
   let down: string | undefined;
   let channelOpen = true;
   let connectionOpen = true;
-  let consumerTag: string | undefined;
+  let consumerTag: string | undefined = undefined;
   const runner: Runner<ConsumeMessage> = createRunner({
     name,
     service,
@@ -131,7 +130,7 @@ export async function consumeAmqp(service: ConsumerService, options: AmqpConsume
   return wire({
     name,
     service,
-    runner: runner as Runner<never>,
+    runner,
     check: () => {
       if (down !== undefined) throw new Error(down);
     },

@@ -176,7 +176,7 @@ export async function consumeJetStream(service: ConsumerService, options: JetStr
   return wire({
     name,
     service,
-    runner: runner as Runner<never>,
+    runner,
     check: () => {
       if (nc.isClosed()) throw new Error('connection closed');
       if (disconnected) throw new Error('disconnected');
