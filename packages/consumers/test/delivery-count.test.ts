@@ -1,4 +1,5 @@
 import type { ConsumeMessage } from 'amqplib';
+import { runMain } from '@podkit/core';
 import { describe, expect, it } from 'vitest';
 import { ConsumerNodeVersionError, ConsumerOptionsError, PodkitConsumerError, isPodkitConsumerError } from '../src/index.ts';
 import { RETRIES_HEADER, deliveryCount } from '../src/amqp/index.ts';
@@ -41,5 +42,19 @@ describe('errors', () => {
     }
     expect(errors[0]!.message).toBe('prefetch: bad');
     expect(isPodkitConsumerError(new Error('x'))).toBe(false);
+  });
+});
+
+describe('runMain', () => {
+  it('exits 78 (EX_CONFIG) on invalid consumer options, printing the message alone', async () => {
+    const exits: number[] = [];
+    const written: string[] = [];
+    await runMain(() => Promise.reject(new ConsumerOptionsError('prefetch', 'must be an integer from 1 to 65535 (got 0)')), {
+      name: 'worker',
+      exit: (code) => void exits.push(code),
+      stderr: { write: (t: string) => written.push(t) },
+    });
+    expect(exits).toEqual([78]);
+    expect(written).toEqual(['worker: prefetch: must be an integer from 1 to 65535 (got 0) (ERR_PODKIT_CONSUMER_OPTIONS)\n']);
   });
 });
