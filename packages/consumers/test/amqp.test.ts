@@ -1,13 +1,14 @@
 import type { ChannelModel, ConsumeMessage } from 'amqplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConsumerOptionsError } from '../src/index.ts';
 import { RETRIES_HEADER, consumeAmqp } from '../src/amqp/index.ts';
-import { amqpConnect, amqpQueue, testService, until } from './helpers/brokers.ts';
+import { amqpConnect, amqpQueue, removeLeftovers, testService, until } from './helpers/brokers.ts';
 
 let publisher: ChannelModel;
 beforeAll(async () => {
   publisher = await amqpConnect();
 });
+afterEach(removeLeftovers);
 afterAll(async () => {
   await publisher.close();
 });

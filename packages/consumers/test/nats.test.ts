@@ -1,15 +1,16 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConsumerOptionsError } from '../src/index.ts';
 import { DEAD_LETTER_REASON_HEADER, consumeJetStream } from '../src/nats/index.ts';
-import { natsConnectTest, natsStream, testService, until } from './helpers/brokers.ts';
+import { natsConnectTest, natsStream, removeLeftovers, testService, until } from './helpers/brokers.ts';
 
 let publisher: NatsConnection;
 beforeAll(async () => {
   publisher = await natsConnectTest();
 });
+afterEach(removeLeftovers);
 afterAll(async () => {
   await publisher.close();
 });

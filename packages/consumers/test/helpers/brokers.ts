@@ -17,6 +17,24 @@ import type { Capture } from './capture.ts';
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 export const NATS_URL = process.env.NATS_URL ?? '127.0.0.1:4222';
 
+/** Removals of the queues and streams made by the running test, for {@link removeLeftovers}. */
+const leftovers = new Set<() => Promise<void>>();
+
+/** Removes what a failed test did not (call in `afterEach`). */
+export async function removeLeftovers(): Promise<void> {
+  for (const remove of [...leftovers]) await remove().catch(() => undefined);
+}
+
+/** Registers `remove` until it has run once. */
+function tracked(remove: () => Promise<void>): () => Promise<void> {
+  const once = async (): Promise<void> => {
+    leftovers.delete(once);
+    await remove();
+  };
+  leftovers.add(once);
+  return once;
+}
+
 /** A unique, broker-safe name for this test run. */
 export function uniqueName(prefix: string): string {
   return `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
@@ -52,13 +70,13 @@ export async function amqpQueue(connection: ChannelModel, type: 'classic' | 'quo
   return {
     queue,
     dead,
-    async remove(): Promise<void> {
+    remove: tracked(async () => {
       const c = await connection.createChannel();
       await c.deleteQueue(queue);
       await c.deleteQueue(dead);
       await c.deleteExchange(dead);
       await c.close();
-    },
+    }),
   };
 }
 
@@ -89,9 +107,9 @@ export async function natsStream(
     stream,
     subject: `${stream}.work`,
     durable: 'worker',
-    async remove(): Promise<void> {
+    remove: tracked(async () => {
       await jsm.streams.delete(stream);
-    },
+    }),
   };
 }
 
