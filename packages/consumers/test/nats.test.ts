@@ -183,6 +183,32 @@ describe('consumeJetStream (real NATS JetStream)', () => {
     await service.close();
   });
 
+  it('keeps a handler slower than ack_wait from being redelivered (working() progress)', async () => {
+    const { service } = testService();
+    const s = await natsStream(publisher, { ackWaitMs: 1000 });
+    const connection = await natsConnectTest();
+    const calls: number[] = [];
+    const consumer = await consumeJetStream(service, {
+      name: 'slow',
+      connection,
+      stream: s.stream,
+      consumer: s.durable,
+      handler: async (_msg, { deliveries }) => {
+        calls.push(deliveries);
+        // The work: three times the consumer's ack_wait.
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+      },
+    });
+    await publish(s.subject, 1);
+    await until(async () => calls.length > 0 && consumer.inFlight === 0 && (await unacked(s.stream)) === 0, 'handled and acked');
+    expect(calls).toEqual([1]);
+    const info = await (await jetstreamManager(publisher)).consumers.info(s.stream, 'worker');
+    expect(info.num_redelivered).toBe(0);
+    await consumer.close();
+    await s.remove();
+    await service.close();
+  });
+
   it('reports readiness down once the connection is closed', async () => {
     const { service } = testService();
     const s = await natsStream(publisher);

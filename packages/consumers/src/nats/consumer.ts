@@ -19,8 +19,9 @@ export interface JetStreamConsumerOptions extends ConsumerOptions<JsMsg> {
   /** The stream. */
   readonly stream: string;
   /**
-   * The durable pull consumer on it (create it at deploy time with `ack_policy: explicit`; set its
-   * `max_deliver` at least to `maxDeliveries` and its `ack_wait` above your slowest handler).
+   * The durable pull consumer on it (create it at deploy time with `ack_policy: explicit` and a
+   * `max_deliver` of at least `maxDeliveries`). While a handler runs, the adapter calls
+   * `working()` every half `ack_wait`, so a slow handler's message is not redelivered.
    */
   readonly consumer: string;
   /**
@@ -51,15 +52,38 @@ export interface JetStreamConsumerOptions extends ConsumerOptions<JsMsg> {
   readonly pullExpiresMs?: number;
 }
 
-function delivery(js: JetStreamClient, message: JsMsg, options: JetStreamConsumerOptions, retryDelayMs: number, pullsEnded: Promise<void>): Delivery {
+/** How a message is handled and handed back. */
+interface DeliveryContext {
+  readonly js: JetStreamClient;
+  readonly options: JetStreamConsumerOptions;
+  readonly retryDelayMs: number;
+  /** Resolves when no pull is open any more (intake stopped). */
+  readonly pullsEnded: Promise<void>;
+  /** `working()` interval that keeps a slow handler's message from being redelivered; 0 = none. */
+  readonly progressMs: number;
+}
+
+function delivery(ctx: DeliveryContext, message: JsMsg): Delivery {
+  const { js, options, retryDelayMs, pullsEnded } = ctx;
   const stream = message.info.stream;
+  // Tell the server the handler is still at it, so `ack_wait` does not run out under a slow one.
+  const progress = ctx.progressMs > 0 ? setInterval(() => message.working(), ctx.progressMs) : undefined;
+  progress?.unref();
+  const done = (): void => clearInterval(progress);
   return {
     messageId: message.headers?.get('Nats-Msg-Id') || `${stream}#${String(message.seq)}`,
     deliveries: message.info.deliveryCount,
     // Resolves once the server has the ack: a consumer restarted right after sees no duplicate.
-    ack: async () => void (await message.ackAck()),
-    retry: () => message.nak(retryDelayMs > 0 ? retryDelayMs : undefined),
+    ack: async () => {
+      done();
+      await message.ackAck();
+    },
+    retry: () => {
+      done();
+      message.nak(retryDelayMs > 0 ? retryDelayMs : undefined);
+    },
     async deadLetter(reason: string): Promise<void> {
+      done();
       if (options.deadLetterSubject !== undefined) {
         const headers = message.headers;
         headers?.set(DEAD_LETTER_REASON_HEADER, reason);
@@ -73,6 +97,7 @@ function delivery(js: JetStreamClient, message: JsMsg, options: JetStreamConsume
     },
     // Only once no pull is open, else the server hands it straight to the pull being closed.
     release: async () => {
+      done();
       await pullsEnded;
       message.nak();
     },
@@ -118,11 +143,15 @@ export async function consumeJetStream(service: ConsumerService, options: JetStr
   if (typeof nc?.isClosed !== 'function') requireFunction('connection.isClosed', undefined);
   const js = jetstream(nc);
   const consumer = await js.consumers.get(stream, durable);
+  const ackWaitMs = Math.floor(((await consumer.info(true)).config.ack_wait ?? 0) / 1_000_000);
   let down: string | undefined;
   let disconnected = false;
   let stopPulling = false;
   let endPulls!: () => void;
   const pullsEnded = new Promise<void>((resolve) => (endPulls = resolve));
+  // working() at half the consumer's ack_wait (at least every 500 ms).
+  const progressMs = ackWaitMs > 0 ? Math.max(500, Math.floor(ackWaitMs / 2)) : 0;
+  const context: DeliveryContext = { js, options, retryDelayMs, pullsEnded, progressMs };
   let wakePause: (() => void) | undefined;
   const runner: Runner<JsMsg> = createRunner({
     name,
@@ -153,7 +182,7 @@ export async function consumeJetStream(service: ConsumerService, options: JetStr
       if (stopPulling) break;
       try {
         const batch = await consumer.fetch({ max_messages: maxInFlight - runner.inFlight, expires });
-        for await (const message of batch) runner.accept(delivery(js, message, options, retryDelayMs, pullsEnded), message);
+        for await (const message of batch) runner.accept(delivery(context, message), message);
         failures = 0;
         if (down === 'pull failed') down = undefined;
       } catch (err) {
