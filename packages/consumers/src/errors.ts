@@ -46,6 +46,29 @@ export class ConsumerOptionsError extends PodkitConsumerError {
 }
 
 /**
+ * A consumer could not start: the broker refused to consume the queue (it does not exist, access
+ * is denied) or the JetStream stream or durable consumer does not exist. The message names the
+ * consumer, what it tried and the broker's reason; `cause` is the driver's error.
+ *
+ * Code: `ERR_PODKIT_CONSUMER_START`.
+ */
+export class ConsumerStartError extends PodkitConsumerError {
+  /** The consumer's `name`. */
+  readonly consumer: string;
+
+  /**
+   * @param consumer - the consumer's name
+   * @param what - what it tried, e.g. `consume queue "thumbnails"`
+   * @param cause - the driver's error
+   */
+  constructor(consumer: string, what: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super('ERR_PODKIT_CONSUMER_START', `consumer "${consumer}": cannot ${what}: ${reason}`, { cause });
+    this.consumer = consumer;
+  }
+}
+
+/**
  * `@podkit/consumers` was imported on a Node.js older than it supports. Thrown by the import
  * itself, before any dependency is evaluated.
  *

@@ -5,5 +5,5 @@
 // First: fails with a clear message on an unsupported Node.js, before any dependency is evaluated.
 import './node-version.ts';
 
-export { ConsumerNodeVersionError, ConsumerOptionsError, PodkitConsumerError, isPodkitConsumerError } from './errors.ts';
+export { ConsumerNodeVersionError, ConsumerOptionsError, ConsumerStartError, PodkitConsumerError, isPodkitConsumerError } from './errors.ts';
 export type { Consumer, ConsumerDrainResult, ConsumerOptions, ConsumerService, HandlerContext, MessageOutcome } from './types.ts';

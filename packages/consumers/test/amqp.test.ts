@@ -1,6 +1,6 @@
 import type { ChannelModel, ConsumeMessage } from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConsumerOptionsError } from '../src/index.ts';
+import { ConsumerOptionsError, ConsumerStartError } from '../src/index.ts';
 import { RETRIES_HEADER, consumeAmqp } from '../src/amqp/index.ts';
 import { amqpConnect, amqpQueue, removeLeftovers, testService, until } from './helpers/brokers.ts';
 
@@ -216,6 +216,17 @@ describe('consumeAmqp (real RabbitMQ)', () => {
     expect(report.checks['consumer:ready']?.error).toMatch(/closed/);
     await consumer.close();
     await q.remove();
+    await service.close();
+  });
+
+  it('fails to start with ConsumerStartError naming the queue when it does not exist', async () => {
+    const { service } = testService();
+    const connection = await amqpConnect();
+    const error = await consumeAmqp(service, { name: 'lost', connection, queue: 'podkit_no_such_queue', handler: () => undefined }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConsumerStartError);
+    expect(error).toMatchObject({ code: 'ERR_PODKIT_CONSUMER_START', consumer: 'lost' });
+    expect((error as Error).message).toMatch(/^consumer "lost": cannot consume queue "podkit_no_such_queue": .*404 \(NOT-FOUND\)/);
+    await connection.close();
     await service.close();
   });
 

@@ -1,7 +1,7 @@
 import type { ConsumeMessage } from 'amqplib';
 import { runMain } from '@podkit/core';
 import { describe, expect, it } from 'vitest';
-import { ConsumerNodeVersionError, ConsumerOptionsError, PodkitConsumerError, isPodkitConsumerError } from '../src/index.ts';
+import { ConsumerNodeVersionError, ConsumerOptionsError, ConsumerStartError, PodkitConsumerError, isPodkitConsumerError } from '../src/index.ts';
 import { RETRIES_HEADER, deliveryCount } from '../src/amqp/index.ts';
 
 function message(headers: Record<string, unknown> | undefined, redelivered = false): ConsumeMessage {
@@ -33,7 +33,7 @@ describe('deliveryCount (RabbitMQ)', () => {
 
 describe('errors', () => {
   it('extend PodkitConsumerError with stable codes and their class name', () => {
-    const errors = [new ConsumerOptionsError('prefetch', 'bad'), new ConsumerNodeVersionError('22.12.0', '20.20.2')];
+    const errors = [new ConsumerOptionsError('prefetch', 'bad'), new ConsumerStartError('w', 'consume queue "q"', new Error('404')), new ConsumerNodeVersionError('22.12.0', '20.20.2')];
     for (const err of errors) {
       expect(err).toBeInstanceOf(PodkitConsumerError);
       expect(isPodkitConsumerError(err)).toBe(true);

@@ -2,7 +2,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConsumerOptionsError } from '../src/index.ts';
+import { ConsumerOptionsError, ConsumerStartError } from '../src/index.ts';
 import { DEAD_LETTER_REASON_HEADER, consumeJetStream } from '../src/nats/index.ts';
 import { natsConnectTest, natsStream, removeLeftovers, testService, until } from './helpers/brokers.ts';
 
@@ -222,6 +222,18 @@ describe('consumeJetStream (real NATS JetStream)', () => {
     expect(service.health.report('readiness').checks['consumer:ready']?.error).toMatch(/closed/);
     await consumer.close();
     await s.remove();
+    await service.close();
+  });
+
+  it('fails to start with ConsumerStartError naming the stream and consumer when they do not exist', async () => {
+    const { service } = testService();
+    const connection = await natsConnectTest();
+    const error = await consumeJetStream(service, { name: 'lost', connection, stream: 'PODKIT_NO_SUCH_STREAM', consumer: 'worker', handler: () => undefined }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConsumerStartError);
+    expect((error as Error).message).toMatch(/^consumer "lost": cannot get consumer "worker" of stream "PODKIT_NO_SUCH_STREAM": .*not found/);
+    await connection.close();
     await service.close();
   });
 

@@ -1,4 +1,5 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { ConsumerStartError } from '../errors.ts';
 import { intOption, requireFunction, requireName } from '../internal/options.ts';
 import { createRunner } from '../internal/runner.ts';
 import type { Delivery, Runner } from '../internal/runner.ts';
@@ -112,19 +113,26 @@ export async function consumeAmqp(service: ConsumerService, options: AmqpConsume
     down ??= 'channel closed';
   });
   channel.on('error', (err: Error) => runner.log.error({ err }, 'channel error'));
-  await channel.prefetch(prefetch);
-  const reply = await channel.consume(
-    queue,
-    (message) => {
-      if (message === null) {
-        down = 'consumer cancelled by the broker';
-        runner.log.error({ queue }, 'the broker cancelled the consumer (queue deleted?)');
-        return;
-      }
-      runner.accept(delivery(channel, queue, message), message);
-    },
-    { noAck: false },
-  );
+  let reply: { consumerTag: string };
+  try {
+    await channel.prefetch(prefetch);
+    reply = await channel.consume(
+      queue,
+      (message) => {
+        if (message === null) {
+          down = 'consumer cancelled by the broker';
+          runner.log.error({ queue }, 'the broker cancelled the consumer (queue deleted?)');
+          return;
+        }
+        runner.accept(delivery(channel, queue, message), message);
+      },
+      { noAck: false },
+    );
+  } catch (err) {
+    connection.off('close', onConnectionClose);
+    if (channelOpen) await channel.close().catch(() => undefined);
+    throw new ConsumerStartError(name, `consume queue "${queue}"`, err);
+  }
   consumerTag = reply.consumerTag;
   runner.log.info({ queue, prefetch, maxDeliveries }, 'consuming');
   return wire({

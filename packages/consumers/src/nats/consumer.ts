@@ -1,5 +1,6 @@
 import { jetstream } from '@nats-io/jetstream';
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { ConsumerStartError } from '../errors.ts';
 import { intOption, requireFunction, requireName } from '../internal/options.ts';
 import { createRunner } from '../internal/runner.ts';
 import type { Delivery, Runner } from '../internal/runner.ts';
@@ -142,8 +143,14 @@ export async function consumeJetStream(service: ConsumerService, options: JetStr
   const nc = options.connection;
   if (typeof nc?.isClosed !== 'function') requireFunction('connection.isClosed', undefined);
   const js = jetstream(nc);
-  const consumer = await js.consumers.get(stream, durable);
-  const ackWaitMs = Math.floor(((await consumer.info(true)).config.ack_wait ?? 0) / 1_000_000);
+  let consumer: Awaited<ReturnType<typeof js.consumers.get>>;
+  let ackWaitMs: number;
+  try {
+    consumer = await js.consumers.get(stream, durable);
+    ackWaitMs = Math.floor(((await consumer.info(true)).config.ack_wait ?? 0) / 1_000_000);
+  } catch (err) {
+    throw new ConsumerStartError(name, `get consumer "${durable}" of stream "${stream}"`, err);
+  }
   let down: string | undefined;
   let disconnected = false;
   let stopPulling = false;
