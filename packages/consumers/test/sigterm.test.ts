@@ -13,9 +13,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { amqpConnect, amqpQueue, natsConnectTest, natsStream } from './helpers/brokers.ts';
 
 const fixture = fileURLToPath(new URL('./fixtures/worker.ts', import.meta.url));
-const TOTAL = 400;
+const TOTAL = 200;
 const RATE_MS = 5;
-const IN_FLIGHT = 8;
+const IN_FLIGHT = 16;
+/** Longer than a shutdown that does not wait for handlers takes, so such a shutdown would lose messages. */
+const WORK_MS = 250;
 const GRACE_MS = 10_000;
 
 interface Worker {
@@ -33,7 +35,7 @@ afterEach(() => {
 
 function startWorker(broker: 'amqp' | 'nats', env: Record<string, string>): Worker {
   const proc = spawn(process.execPath, ['--conditions=@podkit/source', fixture, broker], {
-    env: { ...process.env, ...env, KUBERNETES_SERVICE_HOST: '', WORK_MS: '40', IN_FLIGHT: String(IN_FLIGHT), GRACE_MS: String(GRACE_MS) },
+    env: { ...process.env, ...env, KUBERNETES_SERVICE_HOST: '', WORK_MS: String(WORK_MS), IN_FLIGHT: String(IN_FLIGHT), GRACE_MS: String(GRACE_MS) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(proc);
@@ -106,7 +108,7 @@ async function scenario(broker: 'amqp' | 'nats', env: Record<string, string>, pu
   await first.waitFor((l) => l.msg === 'service started');
   const publisher = steadyPublisher(publish);
   // Mid-stream: the first worker is busy and the publisher keeps going.
-  await first.waitFor(() => first.handled.length >= 60);
+  await first.waitFor(() => first.handled.length >= 40);
   const termAt = performance.now();
   first.proc.kill('SIGTERM');
   const stopped = await first.waitFor((l) => l.msg === 'consumer stopped taking messages');
@@ -114,7 +116,17 @@ async function scenario(broker: 'amqp' | 'nats', env: Record<string, string>, pu
   const second = startWorker(broker, env);
   await publisher.done;
   const all = (): string[] => [...first.handled, ...second.handled];
-  await second.waitFor(() => new Set(all()).size === TOTAL);
+  // Bounded, so a lost message fails with the ids that never arrived instead of a test timeout.
+  let bound: NodeJS.Timeout | undefined;
+  await Promise.race([
+    second.waitFor(() => new Set(all()).size === TOTAL),
+    new Promise((_, reject) => {
+      bound = setTimeout(() => {
+        const seen = new Set(all());
+        reject(new Error(`not handled after 60 s: ${publisher.published.filter((id) => !seen.has(id)).join(', ')}`));
+      }, 60_000);
+    }),
+  ]).finally(() => clearTimeout(bound));
   second.proc.kill('SIGTERM');
   const secondExit = await second.exit;
 
