@@ -1,17 +1,16 @@
 import { jetstream } from '@nats-io/jetstream';
-import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { JsMsg } from '@nats-io/jetstream';
 import { ConsumerStartError } from '../errors.ts';
 import { intOption, requireFunction, requireName } from '../internal/options.ts';
 import { createRunner } from '../internal/runner.ts';
-import type { Delivery, Runner } from '../internal/runner.ts';
+import type { Runner } from '../internal/runner.ts';
 import { wire } from '../internal/wire.ts';
 import type { Consumer, ConsumerOptions, ConsumerService } from '../types.ts';
+import { delivery } from './delivery.ts';
+import type { DeliveryContext } from './delivery.ts';
 
 /** A NATS connection (`await connect(...)` from `@nats-io/transport-node`), as `jetstream()` takes it. */
 export type NatsConnectionLike = Parameters<typeof jetstream>[0];
-
-/** Header set on a dead-lettered copy: why the handler gave up. */
-export const DEAD_LETTER_REASON_HEADER = 'Podkit-Dead-Letter-Reason';
 
 /** Options of {@link consumeJetStream}. */
 export interface JetStreamConsumerOptions extends ConsumerOptions<JsMsg> {
@@ -51,58 +50,6 @@ export interface JetStreamConsumerOptions extends ConsumerOptions<JsMsg> {
    * @default 2000
    */
   readonly pullExpiresMs?: number;
-}
-
-/** How a message is handled and handed back. */
-interface DeliveryContext {
-  readonly js: JetStreamClient;
-  readonly options: JetStreamConsumerOptions;
-  readonly retryDelayMs: number;
-  /** Resolves when no pull is open any more (intake stopped). */
-  readonly pullsEnded: Promise<void>;
-  /** `working()` interval that keeps a slow handler's message from being redelivered; 0 = none. */
-  readonly progressMs: number;
-}
-
-function delivery(ctx: DeliveryContext, message: JsMsg): Delivery {
-  const { js, options, retryDelayMs, pullsEnded } = ctx;
-  const stream = message.info.stream;
-  // Tell the server the handler is still at it, so `ack_wait` does not run out under a slow one.
-  const progress = ctx.progressMs > 0 ? setInterval(() => message.working(), ctx.progressMs) : undefined;
-  progress?.unref();
-  const done = (): void => clearInterval(progress);
-  return {
-    messageId: message.headers?.get('Nats-Msg-Id') || `${stream}#${String(message.seq)}`,
-    deliveries: message.info.deliveryCount,
-    // Resolves once the server has the ack: a consumer restarted right after sees no duplicate.
-    ack: async () => {
-      done();
-      await message.ackAck();
-    },
-    retry: () => {
-      done();
-      message.nak(retryDelayMs > 0 ? retryDelayMs : undefined);
-    },
-    async deadLetter(reason: string): Promise<void> {
-      done();
-      if (options.deadLetterSubject !== undefined) {
-        const headers = message.headers;
-        headers?.set(DEAD_LETTER_REASON_HEADER, reason);
-        await js.publish(options.deadLetterSubject, message.data, {
-          msgID: `dead-letter:${stream}:${String(message.seq)}`,
-          ...(headers !== undefined ? { headers } : {}),
-        });
-      }
-      // No reason argument: servers before 2.10.4 ignore a `+TERM` that carries one.
-      message.term();
-    },
-    // Only once no pull is open, else the server hands it straight to the pull being closed.
-    release: async () => {
-      done();
-      await pullsEnded;
-      message.nak();
-    },
-  };
 }
 
 /**
@@ -158,7 +105,7 @@ export async function consumeJetStream(service: ConsumerService, options: JetStr
   const pullsEnded = new Promise<void>((resolve) => (endPulls = resolve));
   // working() at half the consumer's ack_wait (at least every 500 ms).
   const progressMs = ackWaitMs > 0 ? Math.max(500, Math.floor(ackWaitMs / 2)) : 0;
-  const context: DeliveryContext = { js, options, retryDelayMs, pullsEnded, progressMs };
+  const context: DeliveryContext = { js, deadLetterSubject: options.deadLetterSubject, retryDelayMs, pullsEnded, progressMs };
   let wakePause: (() => void) | undefined;
   const runner: Runner<JsMsg> = createRunner({
     name,
