@@ -230,6 +230,20 @@ describe('consumeAmqp (real RabbitMQ)', () => {
     await service.close();
   });
 
+  it('leaves a shared connection open with closeConnection: false', async () => {
+    const { service } = testService();
+    const q = await amqpQueue(publisher);
+    const connection = await amqpConnect();
+    const consumer = await consumeAmqp(service, { name: 'shared', connection, queue: q.queue, closeConnection: false, handler: () => undefined });
+    await consumer.close();
+    const ch = await connection.createChannel();
+    expect((await ch.checkQueue(q.queue)).consumerCount).toBe(0);
+    await ch.close();
+    await connection.close();
+    await q.remove();
+    await service.close();
+  });
+
   it('rejects bad options with the option named, before consuming', async () => {
     const { service } = testService();
     const connection = await amqpConnect();
