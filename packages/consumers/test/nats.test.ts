@@ -1,9 +1,10 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { JsMsg } from '@nats-io/jetstream';
+import { headers } from '@nats-io/nats-core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConsumerOptionsError, ConsumerStartError } from '../src/index.ts';
-import { DEAD_LETTER_REASON_HEADER, consumeJetStream } from '../src/nats/index.ts';
+import { DEAD_LETTER_ORIGIN_HEADER, DEAD_LETTER_REASON_HEADER, consumeJetStream } from '../src/nats/index.ts';
 import { natsConnectTest, natsStream, removeLeftovers, testService, until } from './helpers/brokers.ts';
 
 let publisher: NatsConnection;
@@ -107,7 +108,9 @@ describe('consumeJetStream (real NATS JetStream)', () => {
         throw new Error('cannot handle this');
       },
     });
-    await publish(s.subject, 1);
+    const h = headers();
+    h.set('Trace', 'kept');
+    await jetstream(publisher).publish(s.subject, '0', { msgID: 'm0', headers: h });
     const jsm = await jetstreamManager(publisher);
     await until(async () => (await jsm.streams.info(s.stream)).state.messages === 2, 'dead-lettered copy');
     await until(async () => (await unacked(s.stream)) === 0, 'terminated');
@@ -121,6 +124,8 @@ describe('consumeJetStream (real NATS JetStream)', () => {
     const dead = await jsm.streams.getMessage(s.stream, { last_by_subj: `${s.stream}.dead` });
     expect(dead?.string()).toBe('0');
     expect(dead?.header.get(DEAD_LETTER_REASON_HEADER)).toBe('handler failed on delivery 3 of 3');
+    expect(dead?.header.get(DEAD_LETTER_ORIGIN_HEADER)).toBe(`${s.stream}#1`);
+    expect(dead?.header.get('Trace')).toBe('kept');
     await consumer.close();
     await s.remove();
     await service.close();

@@ -1,8 +1,26 @@
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { headers } from '@nats-io/nats-core';
+import type { MsgHdrs } from '@nats-io/nats-core';
 import type { Delivery } from '../internal/runner.ts';
 
 /** Header set on a dead-lettered copy: why the handler gave up. */
 export const DEAD_LETTER_REASON_HEADER = 'Podkit-Dead-Letter-Reason';
+
+/** Header set on a dead-lettered copy: the stream and sequence of the original (`ORDERS#42`). */
+export const DEAD_LETTER_ORIGIN_HEADER = 'Podkit-Dead-Letter-Origin';
+
+/** The headers of a dead-lettered copy: the original's (but its id) plus reason and origin. */
+function deadLetterHeaders(message: JsMsg, reason: string): MsgHdrs {
+  const copy = headers();
+  const original = message.headers;
+  for (const key of original?.keys() ?? []) {
+    if (key.toLowerCase() === 'nats-msg-id') continue;
+    for (const value of original?.values(key) ?? []) copy.append(key, value);
+  }
+  copy.set(DEAD_LETTER_REASON_HEADER, reason);
+  copy.set(DEAD_LETTER_ORIGIN_HEADER, `${message.info.stream}#${String(message.seq)}`);
+  return copy;
+}
 
 /** What settling a message needs from its consumer. */
 export interface DeliveryContext {
@@ -38,11 +56,9 @@ export function delivery(ctx: DeliveryContext, message: JsMsg): Delivery {
     async deadLetter(reason: string): Promise<void> {
       done();
       if (deadLetterSubject !== undefined) {
-        const headers = message.headers;
-        headers?.set(DEAD_LETTER_REASON_HEADER, reason);
         await js.publish(deadLetterSubject, message.data, {
           msgID: `dead-letter:${stream}:${String(message.seq)}`,
-          ...(headers !== undefined ? { headers } : {}),
+          headers: deadLetterHeaders(message, reason),
         });
       }
       // No reason argument: servers before 2.10.4 ignore a `+TERM` that carries one.
