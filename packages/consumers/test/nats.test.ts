@@ -242,6 +242,18 @@ describe('consumeJetStream (real NATS JetStream)', () => {
     await service.close();
   });
 
+  it('warns at startup when a pull could outlast half the drain budget', async () => {
+    const { service, logs } = testService(4000);
+    const s = await natsStream(publisher);
+    const connection = await natsConnectTest();
+    const consumer = await consumeJetStream(service, { name: 'tight', connection, stream: s.stream, consumer: s.durable, pullExpiresMs: 3000, handler: () => undefined });
+    const warning = logs.lines.find((l) => l.msg.startsWith('pullExpiresMs is more than half the drain budget'));
+    expect(warning).toMatchObject({ level: 'warn', pullExpiresMs: 3000, drainTimeoutMs: service.lifecycle.plan.drainTimeoutMs });
+    await consumer.close();
+    await s.remove();
+    await service.close();
+  });
+
   it('rejects bad options with the option named', async () => {
     const { service } = testService();
     const connection = await natsConnectTest();

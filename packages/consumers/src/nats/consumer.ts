@@ -154,7 +154,14 @@ export async function consumeJetStream(service: ConsumerService, options: JetStr
       else if (status.type === 'reconnect') disconnected = false;
     }
   })().catch(() => undefined);
-  runner.log.info({ stream, consumer: durable, maxInFlight, maxDeliveries }, 'consuming');
+  const { drainTimeoutMs } = service.lifecycle.plan;
+  if (expires > drainTimeoutMs / 2) {
+    runner.log.warn(
+      { pullExpiresMs: expires, drainTimeoutMs },
+      'pullExpiresMs is more than half the drain budget: on shutdown the last pull may outlast it and leave messages for the ack_wait; lower pullExpiresMs or raise the grace period',
+    );
+  }
+  runner.log.info({ stream, consumer: durable, maxInFlight, maxDeliveries, pullExpiresMs: expires }, 'consuming');
 
   return wire({
     name,

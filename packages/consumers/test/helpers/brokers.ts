@@ -41,7 +41,7 @@ export function uniqueName(prefix: string): string {
 }
 
 /** A service whose log lines are captured, with no signal handlers installed. */
-export function testService(): { service: Service; logs: Capture } {
+export function testService(gracePeriodMs = 10_000): { service: Service; logs: Capture } {
   const logs = capture();
   const service = createService({
     name: 'consumer-test',
@@ -50,7 +50,7 @@ export function testService(): { service: Service; logs: Capture } {
     logLevel: 'debug',
     runtimeMetrics: false,
     eventLoopCheck: false,
-    gracePeriodMs: 10_000,
+    gracePeriodMs,
     propagationDelayMs: 0,
     exit: () => undefined,
   });
