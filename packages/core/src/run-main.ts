@@ -14,6 +14,7 @@ const CONFIG_CODES: ReadonlySet<string> = new Set([
   'ERR_PODKIT_METRIC_NAME',
   'ERR_PODKIT_HTTP_OPTIONS',
   'ERR_PODKIT_HTTP_CLIENT_OPTIONS',
+  'ERR_PODKIT_CONSUMER_OPTIONS',
 ]);
 
 /** Options of {@link runMain}. */
