@@ -130,7 +130,7 @@ export function describeContainer(
   };
   const portOf = (key: string | undefined): Resolved<number> | undefined => {
     const v = key === undefined ? undefined : value(key);
-    return v !== undefined && /^\d+$/.test(v.value) ? { value: Number(v.value), from: `config ${key!} (${v.from})` } : undefined;
+    return v !== undefined && /^\d+$/.test(v.value) ? { value: Number(v.value), from: `config ${key!} from ${v.from}` } : undefined;
   };
   const portKey = settings.portKey ?? (fields.has('port') ? 'port' : undefined);
   const adminPortKey = settings.adminPortKey ?? ['admin.port', 'adminPort'].find((k) => fields.has(k));
