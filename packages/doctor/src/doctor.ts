@@ -32,8 +32,7 @@ export interface DoctorOptions extends DoctorSettings {
 function definitionFor(definitions: DoctorDefinitions | undefined, c: PodContainer): DefinitionLike | undefined {
   if (definitions === undefined) return undefined;
   if (isDefinitionLike(definitions)) return definitions;
-  const named = definitions as { readonly [name: string]: DefinitionLike };
-  return named[c.workload.name] ?? named[c.name] ?? named['*'];
+  return definitions[c.workload.name] ?? definitions[c.name] ?? definitions['*'];
 }
 
 function isNamed(definitions: DoctorDefinitions | undefined, c: PodContainer): boolean {

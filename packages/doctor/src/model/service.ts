@@ -162,7 +162,7 @@ function plan(settings: DoctorSettings, literal: (name: string) => string | unde
   const keyMs = fromKey === undefined ? undefined : parseDurationMs(fromKey.value);
   if (fromKey !== undefined && keyMs !== undefined) {
     gracePeriodMs = keyMs;
-    gracePeriodSource = `option gracePeriodMs from config ${settings.gracePeriodKey!} (${fromKey.from})`;
+    gracePeriodSource = `option gracePeriodMs from config ${settings.gracePeriodKey!} from ${fromKey.from}`;
   } else {
     const raw = literal(PODKIT_DEFAULTS.gracePeriodEnv);
     if (raw !== undefined && raw !== '' && Number.isFinite(Number(raw)) && Number(raw) > 0) {
