@@ -103,7 +103,7 @@ const EXPECTED: Readonly<Record<string, readonly Short[]>> = {
       severity: 'error',
       ...quotes,
       field: `${c0}.env[2].value`,
-      message: '--max-old-space-size=256 lets the heap grow to 256 MiB, at or above the memory limit of 256 MiB: the container is OOM-killed first',
+      message: '--max-old-space-size=256 (256 MiB) is at or above the memory limit of 256 MiB: the container is OOM-killed before the heap is full',
     },
   ],
   'pdb-drain': [
