@@ -45,3 +45,13 @@ test('docs/errors.md lists every error class and code of @podkit/doctor', () => 
   expect(classes.map(([name]) => name).sort()).toEqual([...errors.map((e) => e.name), 'DoctorError'].sort());
   expect(api.isDoctorError(new Error('x'))).toBe(false);
 });
+
+test('the Deployment of docs/getting-started.md passes the doctor', () => {
+  const guide = readFileSync(join(docsDir, 'getting-started.md'), 'utf8');
+  const block = [...guide.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes('terminationGracePeriodSeconds'));
+  expect(block).toBeDefined();
+  const text = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: greeter\n${block!}`;
+  const report = api.doctor({ objects: api.parseManifests(text, 'getting-started.md') });
+  expect(report.checked).toEqual(['Deployment/greeter greeter']);
+  expect(report.findings.map((f) => `${f.rule}: ${f.message}`)).toEqual([]);
+});
