@@ -15,6 +15,10 @@ export type { CliIo } from './cli.ts';
 // Inputs
 export { parseManifests, readManifestPaths } from './model/manifests.ts';
 export type { ManifestObject } from './model/manifests.ts';
+export type { JsonObject } from './model/json.ts';
+export type { EnvEntry, PodkitContainer, Resolved } from './model/service.ts';
+export type { PodContainer } from './model/workloads.ts';
+export type { PlanResult } from './model/shutdown-plan.ts';
 export { loadDefinitionModule } from './definition-module.ts';
 export type { DefinitionField, DefinitionLike } from './model/definition.ts';
 export { PODKIT_DEFAULTS } from './model/podkit-defaults.ts';

@@ -1,6 +1,6 @@
 /** Small readers for parsed YAML: manifests are user input, so every field is checked before use. @internal */
 
-/** A parsed mapping. */
+/** A parsed YAML mapping (a Kubernetes object or part of one), read with care: it is user input. */
 export type JsonObject = { readonly [key: string]: unknown };
 
 /** `value` if it is a mapping, else `undefined`. */

@@ -8,8 +8,9 @@ import { parseDurationMs } from './quantity.ts';
 import { planInPod, type PlanResult } from './shutdown-plan.ts';
 import type { PodContainer } from './workloads.ts';
 
-/** One `env` entry of the container. @internal */
+/** One `env` entry of the container. */
 export interface EnvEntry {
+  /** The variable's name. */
   readonly name: string;
   /** The literal value, or `undefined` for `valueFrom`. */
   readonly value: string | undefined;
@@ -17,29 +18,41 @@ export interface EnvEntry {
   readonly path: string;
 }
 
-/** A resolved setting and where it came from (`env PORT`, `ConfigMap posts-config key port`, `default`). @internal */
+/** A resolved setting and where it came from (`env PORT`, `ConfigMap posts-config key port`, `podkit default`). */
 export interface Resolved<T> {
+  /** The value. */
   readonly value: T;
+  /** Where it came from, for messages. */
   readonly from: string;
 }
 
-/** A container the doctor checks as a podkit service, with what podkit will do in it. @internal */
+/** A container the doctor checks as a podkit service, with what podkit will do in it (what a rule reads). */
 export interface PodkitContainer extends PodContainer {
+  /** The service's config definition, if one was given for it. */
   readonly definition: DefinitionLike | undefined;
   /** Explicit `env` entries by name (the last one wins, as in Kubernetes). */
   readonly env: ReadonlyMap<string, EnvEntry>;
   /** Names `envFrom` brings in (from ConfigMaps and Secrets of the manifests), with the reference path. */
   readonly envFrom: ReadonlyMap<string, string>;
+  /** Where podkit config reads the ConfigMap (`PODKIT_CONFIG_DIR`, default `/etc/config`). */
   readonly configDir: string;
+  /** Where podkit config reads the Secret (`PODKIT_SECRETS_DIR`, default `/etc/secrets`). */
   readonly secretsDir: string;
+  /** The main port of `serve()`. */
   readonly port: Resolved<number>;
+  /** The admin port of `serve()`, `undefined` for none. */
   readonly adminPort: Resolved<number> | undefined;
+  /** The probe and metrics paths of `serve()`. */
   readonly probes: Required<DoctorProbePaths>;
+  /** The health checks' background interval. */
   readonly checkIntervalMs: number;
+  /** The health checks' timeout. */
   readonly checkTimeoutMs: number;
+  /** The shutdown plan podkit makes in this pod. */
   readonly plan: PlanResult;
   /** The value of a config key as the container gets it, or `undefined` when not set anywhere the doctor can read. */
   value(key: string): Resolved<string> | undefined;
+  /** The definition's field `key`, if any. */
   field(key: string): DefinitionField | undefined;
 }
 

@@ -4,7 +4,7 @@
  * @internal
  */
 
-/** The phases of a shutdown, in milliseconds, or why they cannot fit. */
+/** The phases of a shutdown as podkit core plans them, in milliseconds, or why they cannot fit. */
 export type PlanResult =
   | {
       readonly ok: true;

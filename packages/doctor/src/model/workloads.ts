@@ -1,8 +1,9 @@
 import { arr, at, labels, num, obj, str, type JsonObject } from './json.ts';
 import type { ManifestObject } from './manifests.ts';
 
-/** One container of a pod template, with the paths findings point at. @internal */
+/** One container of a pod template, with the paths findings point at. */
 export interface PodContainer {
+  /** The Pod, Deployment, StatefulSet, DaemonSet or ReplicaSet. */
   readonly workload: ManifestObject;
   /** The pod spec (`spec` of a Pod, `spec.template.spec` of a Deployment). */
   readonly podSpec: JsonObject;
@@ -10,7 +11,9 @@ export interface PodContainer {
   readonly podPath: string;
   /** Labels of the pods it creates. */
   readonly podLabels: Readonly<Record<string, string>>;
+  /** The container as parsed. */
   readonly container: JsonObject;
+  /** The container's name. */
   readonly name: string;
   /** Path of the container, e.g. `spec.template.spec.containers[0]`. */
   readonly path: string;
