@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { doctor } from './doctor.ts';
 import { DoctorOptionError, isDoctorError } from './errors.ts';
@@ -119,7 +120,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     const objects: ManifestObject[] = [];
     const files = positionals.filter((p) => p !== '-');
     if (positionals.includes('-')) objects.push(...parseManifests(await io.readStdin(), '<stdin>'));
-    objects.push(...readManifestPaths(files.map((f) => (f.startsWith('/') ? f : `${io.cwd}/${f}`))));
+    objects.push(...readManifestPaths(files.map((f) => resolve(io.cwd, f))));
     const adminPort = values['admin-port'] === 'none' ? false : integer('--admin-port', values['admin-port']);
     const propagationDelayMs = integer('--propagation-delay', values['propagation-delay']);
     const report = doctor({
