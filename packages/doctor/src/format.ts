@@ -2,7 +2,8 @@ import type { DoctorReport } from './finding.ts';
 
 /**
  * The report as a person reads it: one block per finding (severity, rule, object, container,
- * field, what is wrong, why, the fix), then a summary line.
+ * field, what is wrong, why, the fix; why and fix spelled out at a rule's first finding), then a
+ * summary line.
  *
  * @example
  * ```ts
@@ -11,12 +12,15 @@ import type { DoctorReport } from './finding.ts';
  */
 export function formatReport(report: DoctorReport): string {
   const lines: string[] = [];
+  const explained = new Set<string>();
   for (const f of report.findings) {
     lines.push(`${f.severity} [${f.rule}] ${f.object}${f.container === undefined ? '' : ` container ${f.container}`} (${f.source})`);
     lines.push(`  field: ${f.field}`);
     lines.push(`  ${f.message}`);
-    lines.push(`  why: ${f.why}`);
-    lines.push(`  fix: ${f.fix}`, '');
+    const key = `${f.rule}\n${f.fix}`;
+    if (explained.has(key)) lines.push(`  why, fix: as for [${f.rule}] above`, '');
+    else lines.push(`  why: ${f.why}`, `  fix: ${f.fix}`, '');
+    explained.add(key);
   }
   const checked = report.checked.length === 0 ? 'no podkit containers found' : `checked ${report.checked.join(', ')}`;
   lines.push(`${String(report.counts.error)} error(s), ${String(report.counts.warning)} warning(s); ${checked}`);

@@ -86,3 +86,14 @@ describe('podkit doctor', () => {
     expect(r.stdout.split('\n')[0]).toBe('grace-period: terminationGracePeriodSeconds agrees with the shutdown podkit plans');
   });
 });
+
+describe('human output', () => {
+  it('explains a rule at its first finding and refers back to it after', () => {
+    const file = join(fixturesDir, 'bad/pdb-drain.yaml');
+    const r = podkit(['doctor', '--config', config, file, file]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/2 error\(s\), 2 warning\(s\)/);
+    expect(r.stdout.match(/ {2}why: A node drain evicts/g)).toHaveLength(1);
+    expect(r.stdout.match(/ {2}why, fix: as for \[pdb-drain\] above/g)).toHaveLength(3);
+  });
+});
