@@ -6,7 +6,8 @@
  * 2. runs publint and @arethetypeswrong/cli on the tarball (ESM consumers and Node 22+
  *    `require(esm)` consumers);
  * 3. installs the tarballs into a scratch project and runs a first program there with this
- *    Node.js (24, the repository's): import by name, load a config, serve, call, close;
+ *    Node.js (24, the repository's): import by name, load a config, serve, call, close; and
+ *    `podkit doctor` (the installed bin) on the scratch project's own config and Deployment;
  * 4. when a Node.js older than 22 is at `PODKIT_OLD_NODE` or /usr/bin/node, imports each package
  *    with it and expects the error naming the required version.
  *
@@ -18,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGES, freshPack } from './packages/fresh-pack.ts';
 import type { Packed } from './packages/fresh-pack.ts';
+import { checkDoctorInScratch } from './packages/doctor-scratch.ts';
 import { SMOKE_MODULE, installScratch, runModule } from './packages/scratch-install.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -88,6 +90,9 @@ function checkInstalled(packed: readonly Packed[]): void {
     const smoke = timed(`first program on Node ${process.version}`, () => runModule(process.execPath, scratch, 'smoke.mjs', SMOKE_MODULE));
     if (smoke.status === 0 && smoke.stdout.includes('ok hello')) console.log(`ok   import + serve + call from the installed tarballs on Node ${process.version}`);
     else fail(`first program from the installed tarballs on Node ${process.version}`, `${smoke.stdout}${smoke.stderr}`);
+    const doctorFailures = timed('podkit doctor in the scratch project', () => checkDoctorInScratch(scratch, process.execPath));
+    if (doctorFailures.length === 0) console.log('ok   podkit doctor (installed bin) on the scratch project\'s Deployment: clean exits 0, a broken grace period exits 1');
+    else for (const f of doctorFailures) fail('podkit doctor in the scratch project', f);
     checkOldNode(scratch, Object.keys(tarballs));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -108,4 +113,8 @@ function checkOldNode(scratch: string, names: readonly string[]): void {
     if (r.status !== 0 && expected.test(r.stderr) && !/undici|reading 'bind'/.test(r.stderr)) console.log(`ok   ${name} on ${version} fails naming the required Node.js`);
     else fail(`${name} on ${version}`, `exit ${String(r.status)}\n${r.stderr}`);
   }
+  // The podkit command says the same in one line, without a stack.
+  const cli = spawnSync(old, [join(scratch, 'node_modules', '.bin', 'podkit'), 'doctor', 'x'], { cwd: scratch, encoding: 'utf8' });
+  if (cli.status === 2 && /^podkit: @podkit\/doctor requires Node\.js >= 22\.12\.0 \(running v.*\)\n$/.test(cli.stderr)) console.log(`ok   podkit doctor on ${version} exits 2 with one line naming the required Node.js`);
+  else fail(`podkit doctor on ${version}`, `exit ${String(cli.status)}\n${cli.stderr}`);
 }

@@ -189,8 +189,9 @@ export function renderWorkload(svc: DeployedService): K8sObject[] {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
       metadata: meta,
-      // maxUnavailable (not minAvailable) so a node drain never deadlocks at any replica count.
-      spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(svc.name) } },
+      // maxUnavailable (not minAvailable) so a node drain never deadlocks at any replica count;
+      // AlwaysAllow so crash-looping (running, not ready) pods can be evicted too (podkit doctor's pdb-drain).
+      spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: { matchLabels: selectorLabels(svc.name) } },
     },
     {
       apiVersion: 'autoscaling/v2',

@@ -189,9 +189,6 @@ describe('the set is consistent', () => {
       ]);
       expect(c.env.find((e: Json) => e.name === 'PORT').value).toBe(String(svc.port));
       expect(c.env.find((e: Json) => e.name === 'ADMIN_PORT').value).toBe(String(svc.adminPort));
-      expect(c.startupProbe.httpGet).toEqual({ path: '/startup', port: 'admin' });
-      expect(c.livenessProbe.httpGet).toEqual({ path: '/health', port: 'admin' });
-      expect(c.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'admin' });
       expect(deployment.spec.template.metadata.annotations).toEqual({
         'prometheus.io/scrape': 'true',
         'prometheus.io/port': String(svc.adminPort),
@@ -274,18 +271,6 @@ describe('the set is consistent', () => {
     }
   });
 
-  it('config and secrets are mounted as whole directories (never subPath: updates would never arrive)', () => {
-    for (const svc of SERVICES) {
-      const [c] = podSpec(find(base, 'Deployment', svc.name)).containers;
-      const mounts = Object.fromEntries(c.volumeMounts.map((m: Json) => [m.mountPath, m]));
-      expect(mounts['/etc/config']).toMatchObject({ name: 'config', readOnly: true });
-      expect(mounts['/etc/config'].subPath).toBeUndefined();
-      if (svc.secretKeys.length > 0) {
-        expect(mounts['/etc/secrets']).toMatchObject({ name: 'secrets', readOnly: true });
-        expect(mounts['/etc/secrets'].subPath).toBeUndefined();
-      }
-    }
-  });
 });
 
 /** Kubernetes memory quantity to bytes (the suffixes the manifests use). */
