@@ -12,6 +12,7 @@ import { resolveClientOptions } from './resolve-options.ts';
 import type { ClientResponse } from './response.ts';
 import { parseJson } from './json.ts';
 import { RetryBudget } from './retry-budget.ts';
+import { OutlierEjector } from './ejection.ts';
 
 /** Breaker states of a client, for readiness checks or dashboards (not for liveness). */
 export interface BreakerSnapshot {
@@ -119,6 +120,7 @@ export function createClient(options: ClientOptions): HttpClient {
     budget: resolved.budget === false ? undefined : new RetryBudget(resolved.clock, resolved.budget),
     bulkhead: resolved.bulkhead === false ? undefined : new Bulkhead(resolved.bulkhead.maxConcurrent, resolved.bulkhead.maxQueue),
     metrics,
+    ejector: resolved.ejection === false || pools.size < 2 ? undefined : new OutlierEjector(resolved.clock, pools.size, resolved.ejection),
   });
   const identity = (r: ClientResponse): ClientResponse => r;
   const request = (o: RequestOptions): Promise<ClientResponse> => engine.execute(o, identity);

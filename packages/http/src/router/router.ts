@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getRequestContext, runWithRequestContext } from '@podkit/core';
 import FindMyWay from 'find-my-way';
 import type { HTTPMethod } from 'find-my-way';
+import type { RequestContext } from '@podkit/core';
 import { HttpOptionsError, isProblemError } from '../server/errors.ts';
 import { problem, sendProblem } from '../server/problem.ts';
 import { setRouteTemplate } from '../server/route-template.ts';
@@ -33,6 +35,7 @@ interface RouteEntry {
   readonly schemas: RouteSchemas;
   readonly handler: RouteHandler<RouteSchemas>;
   readonly simple: boolean;
+  readonly maxDeadlineMs: number | undefined;
 }
 
 type Found = { store: RouteEntry; params: Record<string, string | undefined>; searchParams: Record<string, string> };
@@ -103,8 +106,13 @@ export class Router {
    * ```
    */
   route<S extends RouteSchemas>(method: RouteMethod, path: string, schemas: S, handler: RouteHandler<S>): this {
+    const max = schemas.maxDeadlineMs;
+    if (max !== undefined && (!Number.isInteger(max) || max <= 0)) {
+      throw new HttpOptionsError('maxDeadlineMs', `of ${method} ${path}: expected a positive integer, got ${String(max)}`);
+    }
     const entry: RouteEntry = {
       path,
+      maxDeadlineMs: max,
       schemas,
       handler: handler,
       simple: schemas.params === undefined && schemas.query === undefined && schemas.body === undefined,
@@ -133,6 +141,11 @@ export class Router {
     }
     const entry = found.store;
     setRouteTemplate(res, entry.path);
+    if (entry.maxDeadlineMs === undefined) this.#run(entry, found, req, res);
+    else runWithRequestContext(routeContext(res, entry.maxDeadlineMs), () => this.#run(entry, found, req, res));
+  }
+
+  #run(entry: RouteEntry, found: Found, req: IncomingMessage, res: ServerResponse): void {
     try {
       if (entry.simple) {
         const result = entry.handler({ params: found.params, query: found.searchParams, body: undefined, req, res, route: entry.path });
@@ -182,6 +195,19 @@ export class Router {
 }
 
 function noop(): void {}
+
+/**
+ * The request context with the route's cap in place of the server's: measured from the request's
+ * arrival, and never beyond the caller's own budget (both kept by `serve()` on the response).
+ */
+function routeContext(res: ServerResponse, maxMs: number): RequestContext {
+  const r = res as { podkitArrivedAt?: number; podkitCallerBudgetMs?: number | undefined };
+  const arrived = r.podkitArrivedAt !== undefined && r.podkitArrivedAt > 0 ? r.podkitArrivedAt : Date.now();
+  const budget = r.podkitCallerBudgetMs;
+  const deadline = arrived + (budget === undefined || budget > maxMs ? maxMs : budget);
+  const ctx = getRequestContext();
+  return ctx === undefined ? { requestId: '', deadline } : { ...ctx, deadline };
+}
 
 /**
  * Creates a {@link Router}.
