@@ -77,6 +77,16 @@ export interface HttpClient {
  * ```
  */
 export function createClient(options: ClientOptions): HttpClient {
+  return buildClient(options, sameOrigin);
+}
+
+const sameOrigin = (origin: string): string => origin;
+
+/**
+ * {@link createClient} with the `origin` metric label given by `originLabel` (the keyed client
+ * caps it). @internal
+ */
+export function buildClient(options: ClientOptions, originLabel: (origin: string) => string): HttpClient {
   const resolved = resolveClientOptions(options);
   const { name, pool: p, timeouts: t, logger } = resolved;
   const metrics = resolved.registry === undefined ? undefined : new ClientMetrics(resolved.registry, name);
@@ -100,11 +110,12 @@ export function createClient(options: ClientOptions): HttpClient {
   if (resolved.breaker !== false) {
     breakers = new Map();
     for (const origin of pools.keys()) {
-      metrics?.breakerInit(origin);
+      const label = originLabel(origin);
+      metrics?.breakerInit(label);
       breakers.set(
         origin,
         new OriginBreaker(resolved.breaker, resolved.clock, (from, to) => {
-          metrics?.breaker(origin, from, to);
+          metrics?.breaker(label, from, to);
           const log = { client: name, origin, from, to };
           if (to === 'open') logger?.warn(log, `circuit breaker ${name} ${origin} opened`);
           else logger?.info(log, `circuit breaker ${name} ${origin} ${to}`);
