@@ -274,7 +274,8 @@ export class CallEngine {
     const ejector = this.#p.ejector;
     const ejecting = ejector?.active === true;
     if (breakers === undefined) {
-      const target = (ejecting ? this.#p.balancer.pick(avoid, (t) => !ejector.isEjected(t.origin)) : undefined) ?? (this.#p.balancer.pick(avoid, () => true) as UpstreamTarget);
+      let target = ejecting ? this.#p.balancer.pick(avoid, (t) => !ejector.isEjected(t.origin)) : undefined;
+      target ??= this.#p.balancer.pick(avoid, () => true) as UpstreamTarget;
       return { target, permit: undefined };
     }
     let permit: BreakerPermit | undefined;
