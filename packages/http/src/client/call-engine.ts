@@ -120,7 +120,7 @@ export class CallEngine {
     try {
       if (request.signal?.aborted === true) throw new RequestAbortedError({ cause: request.signal.reason });
       if (this.#closed) throw new ConnectionError(options.targets[0]?.origin ?? '', 'CLIENT_CLOSED');
-      if (request.path.charCodeAt(0) !== 47 || request.path.charCodeAt(1) === 47) checkRelativePath(options.name, options.targets, request.path);
+      if (request.path.charCodeAt(0) !== 47) checkRelativePath(options.name, options.targets, request.path);
       let deadlineMs = request.timeoutMs ?? options.timeouts.deadlineMs;
       const ctxDeadline = requestCtx?.deadline;
       if (ctxDeadline !== undefined) deadlineMs = Math.min(deadlineMs, ctxDeadline - Date.now());

@@ -4,8 +4,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { InvalidRequestError, createKeyedClient } from '../../src/index.ts';
-import { onCleanup, plainServer, testClient, useCleanup } from '../proxy/helpers.ts';
+import { InvalidRequestError, createKeyedClient, createProxy } from '../../src/index.ts';
+import { onCleanup, plainServer, serveProxy, testClient, useCleanup } from '../proxy/helpers.ts';
+import { send } from '../server/helpers/http.ts';
 
 useCleanup();
 
@@ -89,7 +90,7 @@ describe('clients for arbitrary hosts', () => {
   it('an absolute URL given to a client with a base URL is an error naming both (never sent as a path)', async () => {
     const up = await plainServer((_req, res) => res.end('{}'));
     const client = testClient({ name: 'posts', baseUrl: `${up.url}/api` });
-    for (const path of ['http://other-host/x', 'https://user:pw@other-host/x?token=s3cret', '//other-host/x']) {
+    for (const path of ['http://other-host/x', 'https://user:pw@other-host/x?token=s3cret', 'HTTP://other-host']) {
       const err = await client.get(path).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(InvalidRequestError);
       const message = (err as Error).message;
@@ -98,6 +99,18 @@ describe('clients for arbitrary hosts', () => {
       expect(message).not.toContain('s3cret');
       expect(message).not.toContain('pw@');
     }
+    expect(up.requests).toHaveLength(0);
+    // a path that merely starts with // stays a path below the base URL
+    await (await client.get('//double')).dump();
+    expect(up.requests[0]?.url).toBe('/api//double');
+  });
+
+  it('the proxy answers an absolute-form request target with a 400 problem, never sending it on', async () => {
+    const up = await plainServer((_req, res) => res.end('{}'));
+    const proxy = await serveProxy(createProxy({ client: testClient({ name: 'posts', baseUrl: up.url }) }));
+    const res = await send(proxy.port, { path: 'http://other-host/x' });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toBe('application/problem+json');
     expect(up.requests).toHaveLength(0);
   });
 
