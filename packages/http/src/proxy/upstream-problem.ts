@@ -4,7 +4,9 @@ import {
   BulkheadRejectedError,
   ClientTimeoutError,
   ConnectionError,
+  HttpStatusError,
   InvalidRequestError,
+  InvalidResponseError,
   RequestAbortedError,
   RetryBudgetExhaustedError,
 } from '../client/errors.ts';
@@ -21,6 +23,24 @@ export type UpstreamFailure =
   | 'bad request'
   | 'failed mid-response'
   | 'bad gateway';
+
+/**
+ * Whether `err` is the failure of a podkit client call that the upstream caused (breaker open,
+ * bulkhead full, retry budget spent, connection failure, timeout, error status, malformed answer):
+ * the router answers it as {@link sendUpstreamProblem} does instead of a 500.
+ * @internal
+ */
+export function isUpstreamCallError(err: unknown): boolean {
+  return (
+    err instanceof BreakerOpenError ||
+    err instanceof BulkheadRejectedError ||
+    err instanceof RetryBudgetExhaustedError ||
+    err instanceof ConnectionError ||
+    err instanceof ClientTimeoutError ||
+    err instanceof HttpStatusError ||
+    err instanceof InvalidResponseError
+  );
+}
 
 /**
  * Answers a failed upstream call with an RFC 9457 problem: an open breaker → 503 with

@@ -12,6 +12,7 @@ import { sendResult } from './reply.ts';
 import { DEFAULT_MAX_JSON_DEPTH } from './safe-json.ts';
 import type { RouteHandler, RouteMethod, RouteSchemas } from './types.ts';
 import { validate } from './validate.ts';
+import { isUpstreamCallError, sendUpstreamProblem } from '../proxy/upstream-problem.ts';
 
 /** The part of a logger the router uses to report handler failures (a pino `Logger` fits). */
 export interface RouterLogger {
@@ -187,6 +188,13 @@ export class Router {
   #fail(req: IncomingMessage, res: ServerResponse, err: unknown): void {
     if (isProblemError(err)) {
       sendProblem(res, err.problem, err.headers);
+      return;
+    }
+    // A podkit client call the handler did not catch: the upstream failed, not this server (503
+    // or 504 with x-podkit-no-retry, as the proxy answers), never a 500.
+    if (isUpstreamCallError(err)) {
+      const reason = sendUpstreamProblem(res, 'an upstream service', err);
+      if (reason !== 'client went away') this.#logger?.error({ err, reason, method: req.method, route: (res as { podkitRoute?: string }).podkitRoute }, 'upstream call failed');
       return;
     }
     this.#logger?.error({ err, method: req.method, route: (res as { podkitRoute?: string }).podkitRoute }, 'request handler failed');

@@ -88,6 +88,28 @@ describe('deadlines and retries across three hops', () => {
     expect(res.headers['x-podkit-no-retry']).toBe('upstream');
   });
 
+  it('a client error a route does not catch is answered as an upstream failure (503/504/502 problem), never a 500', async () => {
+    const refused = await plainServer(() => undefined);
+    refused.server.close();
+    await once(refused.server, 'close');
+    const gone = testClient({ name: 'gone', baseUrl: refused.url, retry: false });
+    const notFound = await plainServer((_req, res) => res.writeHead(404).end('no'));
+    const missing = testClient({ name: 'missing', baseUrl: notFound.url });
+    const port = await serveRouter(
+      createRouter()
+        .get('/refused', {}, async () => (await gone.get('/x')).json())
+        .get('/missing', {}, async () => (await missing.get('/x')).json()),
+    );
+    const a = await send(port, { path: '/refused' });
+    expect(a.status).toBe(503);
+    expect(a.headers['content-type']).toBe('application/problem+json');
+    expect(a.headers['x-podkit-no-retry']).toBe('upstream');
+    expect(a.text).not.toContain('127.0.0.1');
+    const b = await send(port, { path: '/missing' });
+    expect(b.status).toBe(502);
+    expect(b.headers['x-podkit-no-retry']).toBeUndefined();
+  });
+
   it('posts down: the gateway does not retry comments; after the breaker opens the error reaches the caller within 100 ms', async () => {
     // "posts" accepts connections and resets them at once: down, but every request is counted.
     let postsConnections = 0;
