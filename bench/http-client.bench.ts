@@ -112,7 +112,8 @@ function variantCall(variant: Variant, url: string): { call: () => Promise<unkno
     }
     case 'undici Pool.request, in a request context': {
       const pool = new Pool(url, { connections: 100, pipelining: 1, keepAliveTimeout: 4000 });
-      return { call: () => runWithRequestContext({ requestId: 'bench' }, async () => (await pool.request({ path: '/', method: 'GET' })).body.text()), close: () => pool.close() };
+      const ctx = { requestId: 'bench', deadline: Date.now() + 3_600_000 };
+      return { call: () => runWithRequestContext(ctx, async () => (await pool.request({ path: '/', method: 'GET' })).body.text()), close: () => pool.close() };
     }
     case 'podkit client (all layers)': {
       const podkit = createClient({ name: 'bench', baseUrl: url, registry: new Registry() });
@@ -120,7 +121,10 @@ function variantCall(variant: Variant, url: string): { call: () => Promise<unkno
     }
     case 'podkit client (all layers), in a request context': {
       const podkit = createClient({ name: 'bench', baseUrl: url, registry: new Registry() });
-      return { call: () => runWithRequestContext({ requestId: 'bench' }, async () => (await podkit.get('/')).text()), close: () => podkit.close() };
+      // A request context with a deadline, as serve() sets one: every attempt also sends
+      // x-podkit-timeout-ms (the remaining budget) and is bounded by it.
+      const ctx = { requestId: 'bench', deadline: Date.now() + 3_600_000 };
+      return { call: () => runWithRequestContext(ctx, async () => (await podkit.get('/')).text()), close: () => podkit.close() };
     }
     case 'global fetch':
       return { call: async () => (await fetch(url)).text(), close: () => Promise.resolve() };

@@ -31,6 +31,9 @@ export type { RawBodyOptions } from './body/raw-body.ts';
 
 // --- client (resilient service-to-service client) -----------------------------
 export { createClient } from './client/create-client.ts';
+export { DEFAULT_KEYED_MAX_ORIGINS, DEFAULT_KEYED_MAX_ORIGIN_LABELS, OTHER_ORIGIN_LABEL, createKeyedClient } from './client/keyed-client.ts';
+export type { KeyedClientOptions, KeyedHttpClient, KeyedRequestOptions } from './client/keyed-client.ts';
+export { DEADLINE_HEADER, ENVOY_DEADLINE_HEADER, NO_RETRY_HEADER } from './deadline/headers.ts';
 export type { BreakerSnapshot, HttpClient } from './client/create-client.ts';
 export type { BreakerState } from './client/breaker.ts';
 export type {
@@ -39,6 +42,7 @@ export type {
   BulkheadOptions,
   ClientLogger,
   ClientOptions,
+  EjectionOptions,
   PoolOptions,
   RetryOptions,
   TimeoutOptions,

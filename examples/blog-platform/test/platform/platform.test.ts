@@ -123,15 +123,33 @@ describe('the whole platform', () => {
 
   it('answers comment creation with a 503 within 50 ms once the breaker to posts is open, and recovers', async () => {
     expect(await platform.kill('posts')).toBe(0);
-    const comment = (): Promise<Awaited<ReturnType<typeof call>>> => call(`${gw}/comments`, 'POST', { token, json: { postId, body: 'while down' } });
+    const downIds: string[] = [];
+    const comment = (): Promise<Awaited<ReturnType<typeof call>>> => {
+      const id = `down-${randomBytes(4).toString('hex')}`;
+      downIds.push(id);
+      return call(`${gw}/comments`, 'POST', { token, json: { postId, body: 'while down' }, headers: { 'x-request-id': id } });
+    };
     // enough failed calls to reach the breaker's minimum volume
     for (let i = 0; i < 3; i++) {
       const results = await Promise.all(Array.from({ length: 10 }, comment));
       for (const r of results) {
         expect(r.status).toBe(503);
         expect(r.headers.get('content-type')).toContain('application/problem+json');
+        // comments already retried posts: the gateway must not retry comments (retry at one layer)
+        expect(r.headers.get('x-podkit-no-retry')).toBe('upstream');
       }
     }
+    // Before the breaker opened: comments' own retries of posts (backoff ≤ 100 + 200 ms) and no
+    // retry at the gateway, which used to honour comments' `Retry-After: 1` twice (2.0–2.7 s).
+    const completed = (id: string): Record<string, unknown> | undefined =>
+      jsonLines(platform.logs.gateway!).find((l) => l.request_id === id && l.msg === 'request completed');
+    await expect.poll(() => downIds.every((id) => completed(id) !== undefined), { timeout: 10_000 }).toBe(true);
+    const before = downIds.map((id) => completed(id)!.durationMs as number).sort((a, b) => a - b);
+    console.log(`gateway, comment creation with posts down, before the breaker opened: median ${before[before.length >> 1]} ms, max ${before.at(-1)} ms (${before.length} calls)`);
+    expect(before.at(-1)).toBeLessThan(1000);
+    // comments saw each comment once
+    const seenByComments = downIds.filter((id) => jsonLines(platform.logs.comments!).some((l) => l.request_id === id && l.msg === 'request completed'));
+    expect(seenByComments.length).toBe(downIds.length);
     const comments = platform.adminUrls.comments!;
     await expect.poll(() => metricValue(comments, 'http_client_breaker_state', { client: 'posts' }), { timeout: 10_000 }).toBe(2);
     const requestId = `breaker-${randomBytes(4).toString('hex')}`;
@@ -143,6 +161,7 @@ describe('the whole platform', () => {
     await expect.poll(() => jsonLines(platform.logs.gateway!).find((l) => l.request_id === requestId && l.msg === 'request completed'), { timeout: 10_000 }).toBeDefined();
     const line = jsonLines(platform.logs.gateway!).find((l) => l.request_id === requestId && l.msg === 'request completed')!;
     expect(line.status).toBe(503);
+    console.log(`gateway, comment creation with posts down, breaker open: ${String(line.durationMs)} ms`);
     expect(line.durationMs as number).toBeLessThan(50);
 
     await platform.restart('posts');

@@ -30,11 +30,29 @@ import type { RetryBudget } from './retry-budget.ts';
 import { sleep } from './sleep.ts';
 import { errorLabel } from './error-label.ts';
 import { toClientError } from './transport-error.ts';
+import { DEADLINE_HEADER, NO_RETRY_HEADER } from '../deadline/headers.ts';
+import { markUpstreamFailure } from '../deadline/upstream-failure.ts';
+import type { OutlierEjector } from './ejection.ts';
+import { checkRelativePath } from './relative-path.ts';
 
 /** `String(status)` for the metrics label, without a new string per call. */
 const STATUS_LABELS: string[] = [];
 function statusLabel(code: number): string {
   return (STATUS_LABELS[code] ??= String(code));
+}
+
+/**
+ * Whether a call failed because its upstream did (after this client's retries): the server
+ * answering the request then marks its 5xx so its own callers do not retry again.
+ */
+function isUpstreamFailure(error: unknown): boolean {
+  return (
+    error instanceof BreakerOpenError ||
+    error instanceof RetryBudgetExhaustedError ||
+    error instanceof ClientTimeoutError ||
+    (error instanceof ConnectionError && error.causeCode !== 'CLIENT_CLOSED') ||
+    (error instanceof HttpStatusError && error.status >= 500)
+  );
 }
 
 /** Options of every client span (attributes are set only on recording spans). */
@@ -49,6 +67,8 @@ export interface EngineParts {
   readonly budget: RetryBudget | undefined;
   readonly bulkhead: Bulkhead | undefined;
   readonly metrics: ClientMetrics | undefined;
+  /** Outlier ejection; only with several origins. */
+  readonly ejector: OutlierEjector | undefined;
 }
 
 /** What to do with a successful response inside the call (its deadline and span). @internal */
@@ -94,12 +114,14 @@ export class CallEngine {
     let scope: CallScope | undefined;
     let span: Span | undefined;
     let holdsSlot = false;
+    // One context lookup per call: its deadline bounds ours, its request id goes out, and a
+    // failure of this call marks it (the server's answer then tells its callers not to retry).
+    const requestCtx = getRequestContext();
     try {
       if (request.signal?.aborted === true) throw new RequestAbortedError({ cause: request.signal.reason });
       if (this.#closed) throw new ConnectionError(options.targets[0]?.origin ?? '', 'CLIENT_CLOSED');
+      if (request.path.charCodeAt(0) !== 47) checkRelativePath(options.name, options.targets, request.path);
       let deadlineMs = request.timeoutMs ?? options.timeouts.deadlineMs;
-      // One context lookup per call: its deadline bounds ours, its request id goes out.
-      const requestCtx = getRequestContext();
       const ctxDeadline = requestCtx?.deadline;
       if (ctxDeadline !== undefined) deadlineMs = Math.min(deadlineMs, ctxDeadline - Date.now());
       if (deadlineMs <= 0) throw new ClientTimeoutError('deadline', 0);
@@ -147,6 +169,9 @@ export class CallEngine {
         if (recording) span.addEvent('attempt', { attempt, 'server.address': target.origin });
         let data: BufferedResponse;
         const signal = callScope.startAttempt(options.timeouts.headersMs);
+        // What is left of the deadline goes with the attempt, less the margin (at least 1 ms).
+        const left = Math.floor(callScope.remaining()) - options.timeouts.deadlineMarginMs;
+        headers[DEADLINE_HEADER] = left > 1 ? String(left) : '1';
         try {
           data = await dispatchAttempt(
             this.#p.pools.get(target.origin) as Pool,
@@ -166,13 +191,24 @@ export class CallEngine {
           if (permit !== undefined) breaker?.record(permit, failure.transient ? 'failure' : 'ignore');
           const error = toClientError(signal.reason ?? err, target.origin, options.timeouts);
           if (!failure.transient || attempt >= options.retry.maxAttempts || streaming || !(failure.notSent || retrySafe)) throw error;
-          await this.#backoff(callScope, span, attempt, failure.reason, undefined, error);
           avoid = target;
+          // Refused before any byte was sent, with other replicas: eject this one and go to another
+          // at once; no backoff and no budget (the dead replica gets no load from it).
+          if (failure.notSent && this.#p.ejector?.eject(target.origin) === true) {
+            metrics?.retry('failover');
+            if (recording) span.addEvent('retry', { attempt, reason: 'failover' });
+            continue;
+          }
+          await this.#backoff(callScope, span, attempt, failure.reason, undefined, error);
           continue;
         }
         callScope.armDeadline();
         const code = data.status;
-        if (permit !== undefined) breaker?.record(permit, code >= 500 ? 'failure' : 'success');
+        // A marked answer comes from a healthy replica whose own upstream failed: it neither
+        // counts against this origin's breaker nor is retried (retries happen at one layer).
+        const noRetry = code >= 500 && data.headers[NO_RETRY_HEADER] !== undefined;
+        if (permit !== undefined) breaker?.record(permit, noRetry ? 'ignore' : code >= 500 ? 'failure' : 'success');
+        if (this.#p.ejector?.active === true) this.#p.ejector.restore(target.origin);
 
         // 4. result, retry, or status error
         if (code < 400) {
@@ -183,7 +219,7 @@ export class CallEngine {
           status = statusLabel(code);
           return value;
         }
-        if (attempt < options.retry.maxAttempts && retrySafe && options.retry.retryStatuses.has(code)) {
+        if (attempt < options.retry.maxAttempts && retrySafe && !noRetry && options.retry.retryStatuses.has(code)) {
           const retryAfter = parseRetryAfter(data.headers['retry-after'], Date.now());
           const delay = this.#delay(attempt, retryAfter);
           if (delay < callScope.remaining() && (budget === undefined || this.#takeBudget())) {
@@ -223,6 +259,7 @@ export class CallEngine {
         span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
       }
       status = errorLabel(error);
+      if (requestCtx !== undefined && isUpstreamFailure(error)) markUpstreamFailure(requestCtx, error instanceof ClientTimeoutError ? 'deadline' : 'upstream');
       throw error;
     } finally {
       span?.end();
@@ -234,15 +271,20 @@ export class CallEngine {
 
   #pick(avoid: UpstreamTarget | undefined): Picked {
     const breakers = this.#p.breakers;
+    const ejector = this.#p.ejector;
+    const ejecting = ejector?.active === true;
     if (breakers === undefined) {
-      const target = this.#p.balancer.pick(avoid, () => true) as UpstreamTarget;
+      let target = ejecting ? this.#p.balancer.pick(avoid, (t) => !ejector.isEjected(t.origin)) : undefined;
+      target ??= this.#p.balancer.pick(avoid, () => true) as UpstreamTarget;
       return { target, permit: undefined };
     }
     let permit: BreakerPermit | undefined;
-    const target = this.#p.balancer.pick(avoid, (t) => {
+    const admits = (t: UpstreamTarget): boolean => {
       permit = (breakers.get(t.origin) as OriginBreaker).tryAcquire();
       return permit !== undefined;
-    });
+    };
+    // Ejected origins are skipped while another admits the call; when none does, they are tried.
+    const target = (ejecting ? this.#p.balancer.pick(avoid, (t) => !ejector.isEjected(t.origin) && admits(t)) : undefined) ?? this.#p.balancer.pick(avoid, admits);
     if (target === undefined) {
       const first = this.#p.options.targets[0] as UpstreamTarget;
       throw new BreakerOpenError(this.#p.options.name, avoid?.origin ?? first.origin);

@@ -12,6 +12,7 @@ import { resolveClientOptions } from './resolve-options.ts';
 import type { ClientResponse } from './response.ts';
 import { parseJson } from './json.ts';
 import { RetryBudget } from './retry-budget.ts';
+import { OutlierEjector } from './ejection.ts';
 
 /** Breaker states of a client, for readiness checks or dashboards (not for liveness). */
 export interface BreakerSnapshot {
@@ -76,6 +77,16 @@ export interface HttpClient {
  * ```
  */
 export function createClient(options: ClientOptions): HttpClient {
+  return buildClient(options, sameOrigin);
+}
+
+const sameOrigin = (origin: string): string => origin;
+
+/**
+ * {@link createClient} with the `origin` metric label given by `originLabel` (the keyed client
+ * caps it). @internal
+ */
+export function buildClient(options: ClientOptions, originLabel: (origin: string) => string): HttpClient {
   const resolved = resolveClientOptions(options);
   const { name, pool: p, timeouts: t, logger } = resolved;
   const metrics = resolved.registry === undefined ? undefined : new ClientMetrics(resolved.registry, name);
@@ -99,11 +110,12 @@ export function createClient(options: ClientOptions): HttpClient {
   if (resolved.breaker !== false) {
     breakers = new Map();
     for (const origin of pools.keys()) {
-      metrics?.breakerInit(origin);
+      const label = originLabel(origin);
+      metrics?.breakerInit(label);
       breakers.set(
         origin,
         new OriginBreaker(resolved.breaker, resolved.clock, (from, to) => {
-          metrics?.breaker(origin, from, to);
+          metrics?.breaker(label, from, to);
           const log = { client: name, origin, from, to };
           if (to === 'open') logger?.warn(log, `circuit breaker ${name} ${origin} opened`);
           else logger?.info(log, `circuit breaker ${name} ${origin} ${to}`);
@@ -119,6 +131,7 @@ export function createClient(options: ClientOptions): HttpClient {
     budget: resolved.budget === false ? undefined : new RetryBudget(resolved.clock, resolved.budget),
     bulkhead: resolved.bulkhead === false ? undefined : new Bulkhead(resolved.bulkhead.maxConcurrent, resolved.bulkhead.maxQueue),
     metrics,
+    ejector: resolved.ejection === false || pools.size < 2 ? undefined : new OutlierEjector(resolved.clock, pools.size, resolved.ejection),
   });
   const identity = (r: ClientResponse): ClientResponse => r;
   const request = (o: RequestOptions): Promise<ClientResponse> => engine.execute(o, identity);

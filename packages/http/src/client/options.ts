@@ -59,6 +59,33 @@ export interface TimeoutOptions {
    * @default 15000
    */
   deadlineMs?: number;
+  /**
+   * Taken off the remaining budget sent to the upstream in `x-podkit-timeout-ms` with each
+   * attempt, for the network and the upstream's queueing, so that the upstream gives up just
+   * before this client does rather than just after.
+   * @default 10
+   */
+  deadlineMarginMs?: number;
+}
+
+/**
+ * Outlier ejection between replicas: an origin that refused a connection is skipped by the
+ * balancer for a while (its breaker may take seconds to open), and the refused call is retried
+ * at once on another origin, without backoff and without charging the retry budget (it adds no
+ * load to the dead replica). Used only with several origins.
+ */
+export interface EjectionOptions {
+  /**
+   * How long a refusing origin is skipped.
+   * @default 5000
+   */
+  durationMs?: number;
+  /**
+   * Largest share of the origins ejected at once (at least one), so that not every replica can be
+   * ejected and a client still tries them when all refuse.
+   * @default 0.5
+   */
+  maxEjectedRatio?: number;
 }
 
 /** Retry policy. */
@@ -185,6 +212,8 @@ export interface ClientOptions {
   breaker?: BreakerOptions | false;
   /** Bulkhead; `false` disables it. */
   bulkhead?: BulkheadOptions | false;
+  /** Outlier ejection between several origins; `false` disables it. */
+  ejection?: EjectionOptions | false;
   /** Headers sent on every call. */
   headers?: Readonly<Record<string, string>>;
   /**

@@ -33,8 +33,9 @@ export function parseOrigins(client: string, urls: readonly string[]): UpstreamT
 /**
  * `raw` quoted for an error message without the credentials it may carry (a base URL often comes
  * from config): the userinfo and every query value become `[redacted]`.
+ * @internal
  */
-function shown(raw: string): string {
+export function shown(raw: string): string {
   const masked = raw
     .replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1[redacted]@')
     .replace(/([?&;][^=&#;]*)=[^&#;]*/g, '$1=[redacted]');

@@ -13,7 +13,8 @@ export interface ResolvedClientOptions {
   readonly registry: Registry<RegistryContentType> | undefined;
   readonly logger: ClientLogger | undefined;
   readonly pool: { readonly connections: number; readonly keepAliveTimeoutMs: number; readonly pipelining: number };
-  readonly timeouts: { readonly connectMs: number; readonly headersMs: number; readonly bodyMs: number; readonly deadlineMs: number };
+  readonly timeouts: { readonly connectMs: number; readonly headersMs: number; readonly bodyMs: number; readonly deadlineMs: number; readonly deadlineMarginMs: number };
+  readonly ejection: { readonly durationMs: number; readonly maxEjectedRatio: number } | false;
   readonly retry: { readonly maxAttempts: number; readonly baseDelayMs: number; readonly maxDelayMs: number; readonly retryStatuses: ReadonlySet<number> };
   readonly budget: { readonly ratio: number; readonly minPerSecond: number; readonly windowMs: number } | false;
   readonly breaker:
@@ -29,14 +30,16 @@ export interface ResolvedClientOptions {
 /** The defaults, one table (see docs/http-client.md for the reasons). */
 export const CLIENT_DEFAULTS: {
   readonly pool: { readonly connections: 100; readonly keepAliveTimeoutMs: 4000; readonly pipelining: 1 };
-  readonly timeouts: { readonly connectMs: 2000; readonly headersMs: 5000; readonly bodyMs: 10000; readonly deadlineMs: 15000 };
+  readonly timeouts: { readonly connectMs: 2000; readonly headersMs: 5000; readonly bodyMs: 10000; readonly deadlineMs: 15000; readonly deadlineMarginMs: 10 };
+  readonly ejection: { readonly durationMs: 5000; readonly maxEjectedRatio: 0.5 };
   readonly retry: { readonly maxAttempts: 3; readonly baseDelayMs: 100; readonly maxDelayMs: 2000; readonly retryStatuses: readonly number[] };
   readonly budget: { readonly ratio: 0.2; readonly minPerSecond: 10; readonly windowMs: 10000 };
   readonly breaker: { readonly failureRatio: 0.5; readonly minimumVolume: 20; readonly windowMs: 10000; readonly buckets: 10; readonly resetTimeoutMs: 5000; readonly halfOpenMaxCalls: 1 };
   readonly snippetBytes: 1024;
 } = Object.freeze({
   pool: { connections: 100, keepAliveTimeoutMs: 4000, pipelining: 1 },
-  timeouts: { connectMs: 2000, headersMs: 5000, bodyMs: 10000, deadlineMs: 15000 },
+  timeouts: { connectMs: 2000, headersMs: 5000, bodyMs: 10000, deadlineMs: 15000, deadlineMarginMs: 10 },
+  ejection: { durationMs: 5000, maxEjectedRatio: 0.5 },
   retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2000, retryStatuses: Object.freeze([408, 429, 502, 503, 504]) },
   budget: { ratio: 0.2, minPerSecond: 10, windowMs: 10000 },
   breaker: { failureRatio: 0.5, minimumVolume: 20, windowMs: 10000, buckets: 10, resetTimeoutMs: 5000, halfOpenMaxCalls: 1 },
@@ -84,7 +87,16 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     headersMs: pos('timeouts.headersMs', t.headersMs),
     bodyMs: pos('timeouts.bodyMs', t.bodyMs),
     deadlineMs: pos('timeouts.deadlineMs', t.deadlineMs),
+    deadlineMarginMs: check('timeouts.deadlineMarginMs', t.deadlineMarginMs, t.deadlineMarginMs >= 0, 'a number >= 0'),
   };
+  let ejection: ResolvedClientOptions['ejection'] = false;
+  if (options.ejection !== false) {
+    const e = { ...CLIENT_DEFAULTS.ejection, ...options.ejection };
+    ejection = Object.freeze({
+      durationMs: pos('ejection.durationMs', e.durationMs),
+      maxEjectedRatio: check('ejection.maxEjectedRatio', e.maxEjectedRatio, e.maxEjectedRatio > 0 && e.maxEjectedRatio <= 1, 'in (0, 1]'),
+    });
+  }
   const r = options.retry === false ? { ...CLIENT_DEFAULTS.retry, maxAttempts: 1 } : { ...CLIENT_DEFAULTS.retry, ...options.retry };
   const retry = {
     maxAttempts: int('retry.maxAttempts', r.maxAttempts, 1),
@@ -143,6 +155,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     logger: options.logger ?? options.service?.logger,
     pool: Object.freeze(pool),
     timeouts: Object.freeze(timeouts),
+    ejection,
     retry: Object.freeze(retry),
     budget: budget && Object.freeze(budget),
     breaker: breaker && Object.freeze(breaker),

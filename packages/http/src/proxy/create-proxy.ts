@@ -6,6 +6,7 @@ import type { HttpClient } from '../client/create-client.ts';
 import type { ClientLogger } from '../client/options.ts';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarded-headers.ts';
 import { sendUpstreamProblem } from './upstream-problem.ts';
+import { NO_RETRY_HEADER } from '../deadline/headers.ts';
 
 /** Forwards one request to the upstream and streams the answer back (a plain request listener). */
 export type ProxyHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -97,7 +98,10 @@ function readSmall(req: IncomingMessage): Promise<Buffer> {
  * - streams the request body (small bodies with a known length are read first, so the client
  *   may retry them; see {@link ProxyOptions.retryBufferBytes});
  * - passes the upstream's status, headers (minus hop-by-hop) and body back as they are, streamed
- *   — problem responses and an early 413 included;
+ *   — problem responses and an early 413 included; a 5xx gets `x-podkit-no-retry: upstream`
+ *   (the client retried it as far as its policy allowed; callers must not retry it again);
+ * - sends the caller's remaining budget on (`x-podkit-timeout-ms`, less the client's margin):
+ *   `serve()` puts the inbound budget in the request context and the client sends what is left;
  * - answers a failed call with a problem ({@link sendUpstreamProblem}): 503 breaker open,
  *   bulkhead full or connection failed, 504 timeout, 502 otherwise;
  * - answers an `InvalidRequestError` (a request the client cannot send as it came) with 400;
@@ -149,7 +153,11 @@ export function createProxy(options: ProxyOptions): ProxyHandler {
         }
         const upBody = up.body;
         caller.upBody = upBody;
-        res.writeHead(up.status, downstreamResponseHeaders(up.headers));
+        const headers = downstreamResponseHeaders(up.headers);
+        // A 5xx passed through was retried here as far as the policy allowed: callers must not
+        // retry it again (retries at one layer).
+        if (up.status >= 500 && headers[NO_RETRY_HEADER] === undefined) headers[NO_RETRY_HEADER] = 'upstream';
+        res.writeHead(up.status, headers);
         upBody.on('error', () => res.destroy());
         upBody.pipe(res);
       },

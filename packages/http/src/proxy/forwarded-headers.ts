@@ -17,6 +17,9 @@ const DROP_REQUEST = new Set([
   'x-request-id',
   'traceparent',
   'tracestate',
+  // the caller's budget: the client sends what remains of it with each attempt
+  'x-podkit-timeout-ms',
+  'x-envoy-expected-rq-timeout-ms',
   // replaced below
   'x-forwarded-for',
   'x-real-ip',
@@ -47,7 +50,9 @@ function connectionTokens(value: string | string[] | undefined): Set<string> | u
  * §7.6.1, including those named in `Connection`), `Host` and `Expect`, with `X-Forwarded-For`
  * extended by the peer address, `X-Real-IP` set to the peer address, and `X-Forwarded-Proto`
  * and `X-Forwarded-Host` set. `X-Request-Id`, `traceparent` and `tracestate` are dropped: the
- * podkit client sets them from the request context and the active span.
+ * podkit client sets them from the request context and the active span; so are
+ * `x-podkit-timeout-ms` and `x-envoy-expected-rq-timeout-ms`, which the client replaces with the
+ * budget left when each attempt starts.
  *
  * @example
  * ```ts

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getRequestContext, runWithRequestContext } from '@podkit/core';
 import FindMyWay from 'find-my-way';
 import type { HTTPMethod } from 'find-my-way';
+import type { RequestContext } from '@podkit/core';
 import { HttpOptionsError, isProblemError } from '../server/errors.ts';
 import { problem, sendProblem } from '../server/problem.ts';
 import { setRouteTemplate } from '../server/route-template.ts';
@@ -10,6 +12,7 @@ import { sendResult } from './reply.ts';
 import { DEFAULT_MAX_JSON_DEPTH } from './safe-json.ts';
 import type { RouteHandler, RouteMethod, RouteSchemas } from './types.ts';
 import { validate } from './validate.ts';
+import { isUpstreamCallError, sendUpstreamProblem } from '../proxy/upstream-problem.ts';
 
 /** The part of a logger the router uses to report handler failures (a pino `Logger` fits). */
 export interface RouterLogger {
@@ -33,6 +36,7 @@ interface RouteEntry {
   readonly schemas: RouteSchemas;
   readonly handler: RouteHandler<RouteSchemas>;
   readonly simple: boolean;
+  readonly maxDeadlineMs: number | undefined;
 }
 
 type Found = { store: RouteEntry; params: Record<string, string | undefined>; searchParams: Record<string, string> };
@@ -103,8 +107,13 @@ export class Router {
    * ```
    */
   route<S extends RouteSchemas>(method: RouteMethod, path: string, schemas: S, handler: RouteHandler<S>): this {
+    const max = schemas.maxDeadlineMs;
+    if (max !== undefined && (!Number.isInteger(max) || max <= 0)) {
+      throw new HttpOptionsError('maxDeadlineMs', `of ${method} ${path}: expected a positive integer, got ${String(max)}`);
+    }
     const entry: RouteEntry = {
       path,
+      maxDeadlineMs: max,
       schemas,
       handler: handler,
       simple: schemas.params === undefined && schemas.query === undefined && schemas.body === undefined,
@@ -133,6 +142,11 @@ export class Router {
     }
     const entry = found.store;
     setRouteTemplate(res, entry.path);
+    if (entry.maxDeadlineMs === undefined) this.#run(entry, found, req, res);
+    else runWithRequestContext(routeContext(res, entry.maxDeadlineMs), () => this.#run(entry, found, req, res));
+  }
+
+  #run(entry: RouteEntry, found: Found, req: IncomingMessage, res: ServerResponse): void {
     try {
       if (entry.simple) {
         const result = entry.handler({ params: found.params, query: found.searchParams, body: undefined, req, res, route: entry.path });
@@ -176,12 +190,32 @@ export class Router {
       sendProblem(res, err.problem, err.headers);
       return;
     }
+    // A podkit client call the handler did not catch: the upstream failed, not this server (503
+    // or 504 with x-podkit-no-retry, as the proxy answers), never a 500.
+    if (isUpstreamCallError(err)) {
+      const reason = sendUpstreamProblem(res, 'an upstream service', err);
+      if (reason !== 'client went away') this.#logger?.error({ err, reason, method: req.method, route: (res as { podkitRoute?: string }).podkitRoute }, 'upstream call failed');
+      return;
+    }
     this.#logger?.error({ err, method: req.method, route: (res as { podkitRoute?: string }).podkitRoute }, 'request handler failed');
     sendProblem(res, problem(500, 'the server failed to handle the request'));
   }
 }
 
 function noop(): void {}
+
+/**
+ * The request context with the route's cap in place of the server's: measured from the request's
+ * arrival, and never beyond the caller's own budget (both kept by `serve()` on the response).
+ */
+function routeContext(res: ServerResponse, maxMs: number): RequestContext {
+  const r = res as { podkitArrivedAt?: number; podkitCallerBudgetMs?: number | undefined };
+  const arrived = r.podkitArrivedAt !== undefined && r.podkitArrivedAt > 0 ? r.podkitArrivedAt : Date.now();
+  const budget = r.podkitCallerBudgetMs;
+  const deadline = arrived + (budget === undefined || budget > maxMs ? maxMs : budget);
+  const ctx = getRequestContext();
+  return ctx === undefined ? { requestId: '', deadline } : { ...ctx, deadline };
+}
 
 /**
  * Creates a {@link Router}.

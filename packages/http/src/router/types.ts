@@ -9,6 +9,17 @@ export interface RouteSchemas {
   query?: ZodType;
   /** Schema of the JSON body. When set, the body is read, size-limited and safely parsed. */
   body?: ZodType;
+  /**
+   * This route's cap of the request's time budget in ms, in place of `serve()`'s
+   * `maxDeadlineMs` (e.g. longer for an upload, shorter for a lookup). The caller's own budget
+   * (`x-podkit-timeout-ms`) still applies when it is smaller.
+   * @default serve()'s maxDeadlineMs
+   * @example
+   * ```ts
+   * router.post('/uploads', { maxDeadlineMs: 120_000 }, handler);
+   * ```
+   */
+  maxDeadlineMs?: number;
 }
 
 /**

@@ -10,6 +10,8 @@ import { problem, sendProblem } from './problem.ts';
 import { resolveRequestId } from './request-id.ts';
 import type { PodkitServerResponse } from './response.ts';
 import { readRouteTemplate } from './route-template.ts';
+import { DEFAULT_MAX_DEADLINE_MS } from './options.ts';
+import { readCallerBudget, rejectBadBudget, rejectExpired } from './inbound-deadline.ts';
 
 /** Options of every server span (hoisted: no per-request allocation). */
 const SERVER_SPAN: SpanOptions = { kind: SpanKind.SERVER };
@@ -29,6 +31,8 @@ export interface RequestInstrumentationOptions {
   tracer: Tracer | undefined;
   /** Header read and echoed as the request id (lowercase). */
   requestIdHeader: string;
+  /** Cap of a request's time budget in ms (see `ServeOptions.maxDeadlineMs`). @default 30000 */
+  maxDeadlineMs?: number;
 }
 
 /**
@@ -41,9 +45,11 @@ export interface RequestInstrumentationOptions {
 export class RequestInstrumentation {
   readonly #o: RequestInstrumentationOptions;
   readonly #accessLog: AccessLog | undefined;
+  readonly #maxDeadlineMs: number;
 
   constructor(options: RequestInstrumentationOptions) {
     this.#o = options;
+    this.#maxDeadlineMs = options.maxDeadlineMs ?? DEFAULT_MAX_DEADLINE_MS;
     // Access lines carry only podkit's fixed, non-sensitive fields, so they skip key-path
     // redaction (dozens of wildcard paths cost far more than the line itself); value
     // redaction hooks still apply.
@@ -58,7 +64,14 @@ export class RequestInstrumentation {
     const requestId = resolveRequestId(req.headers[o.requestIdHeader]);
     res.podkitRequestId = requestId;
     res.setHeader(o.requestIdHeader, requestId);
-    const requestContext: RequestContext = { requestId };
+    // The caller's budget (deadline header), capped by the server's maximum, is the deadline.
+    const budget = readCallerBudget(req.headers);
+    const now = Date.now();
+    res.podkitArrivedAt = now;
+    res.podkitCallerBudgetMs = budget;
+    const max = this.#maxDeadlineMs;
+    const requestContext: RequestContext = { requestId, deadline: now + (budget === undefined || budget > max ? max : budget) };
+    if (budget !== undefined && !(budget > 0)) listener = budget === 0 ? rejectExpired : rejectBadBudget;
     if (o.tracer !== undefined) {
       const parent = propagation.extract(ROOT_CONTEXT, req.headers);
       const span = o.tracer.startSpan(req.method ?? 'GET', SERVER_SPAN, parent);

@@ -59,6 +59,16 @@ export interface ServeOptions {
   requestTimeoutMs?: number;
   /** Largest request header section in bytes; larger requests get 431. @default 16384 */
   maxHeaderSize?: number;
+  /**
+   * Longest time budget a request gets, in ms. The caller's remaining budget arrives in the
+   * `x-podkit-timeout-ms` header (or Envoy's `x-envoy-expected-rq-timeout-ms`) and is capped by
+   * this; a request without either gets this budget. It becomes the request context's deadline
+   * (core's `remainingTimeMs()`), which bounds every podkit client call made while handling the
+   * request and travels on in their headers. A route overrides it with `maxDeadlineMs` in its
+   * schemas. A request that arrives with a budget of 0 is answered 504 at once, no handler run.
+   * @default 30000
+   */
+  maxDeadlineMs?: number;
   /** Name of the drainer registered on the lifecycle. @default 'http' */
   name?: string;
   /**
@@ -78,6 +88,9 @@ export interface ServeOptions {
   diagnostics?: ServeDiagnostics;
 }
 
+/** Default {@link ServeOptions.maxDeadlineMs}. @internal */
+export const DEFAULT_MAX_DEADLINE_MS = 30_000;
+
 /** {@link ServeOptions} with defaults applied and validated. @internal */
 export interface ResolvedServeOptions {
   readonly port: number;
@@ -96,6 +109,7 @@ export interface ResolvedServeOptions {
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly maxHeaderSize: number;
+  readonly maxDeadlineMs: number;
   readonly name: string;
   readonly loadShedding: false | LoadSheddingOptions;
   readonly diagnostics: ServeDiagnostics | undefined;
@@ -123,6 +137,8 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
   positive('headersTimeoutMs', headersTimeoutMs);
   positive('requestTimeoutMs', requestTimeoutMs);
   positive('maxHeaderSize', maxHeaderSize);
+  const maxDeadlineMs = options.maxDeadlineMs ?? DEFAULT_MAX_DEADLINE_MS;
+  positive('maxDeadlineMs', maxDeadlineMs);
   if (headersTimeoutMs <= keepAliveTimeoutMs) {
     throw new HttpOptionsError('headersTimeoutMs', `must exceed keepAliveTimeoutMs (${keepAliveTimeoutMs}), got ${headersTimeoutMs}`);
   }
@@ -161,6 +177,7 @@ export function resolveServeOptions(options: ServeOptions = {}): ResolvedServeOp
     headersTimeoutMs,
     requestTimeoutMs,
     maxHeaderSize,
+    maxDeadlineMs,
     name: options.name ?? 'http',
     loadShedding: options.loadShedding ?? {},
     diagnostics: options.diagnostics,

@@ -1,5 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { ServerResponse } from 'node:http';
+import { NO_RETRY_HEADER } from '../deadline/headers.ts';
+import { upstreamFailure } from '../deadline/upstream-failure.ts';
 
 /**
  * An RFC 9457 problem details document, sent as `application/problem+json`.
@@ -52,6 +54,10 @@ export function problem(status: number, detail?: string, errors?: readonly Probl
  * Writes `p` as an `application/problem+json` response. If headers were already sent the
  * response is ended (the status cannot change any more).
  *
+ * A 5xx sent while serving a request one of whose podkit client calls failed (breaker open,
+ * retries or budget exhausted, upstream deadline) carries `x-podkit-no-retry` (see
+ * `NO_RETRY_HEADER`): the retrying was done at this layer, callers must not add their own.
+ *
  * @param headers - extra headers, e.g. `{ allow: 'GET, HEAD' }`
  */
 export function sendProblem(res: ServerResponse, p: Problem, headers?: Readonly<Record<string, string>>): void {
@@ -65,5 +71,9 @@ export function sendProblem(res: ServerResponse, p: Problem, headers?: Readonly<
   res.setHeader('content-length', Buffer.byteLength(body));
   res.setHeader('cache-control', 'no-store');
   if (headers) for (const name in headers) res.setHeader(name, headers[name]!);
+  if (p.status >= 500 && !res.hasHeader(NO_RETRY_HEADER)) {
+    const failed = upstreamFailure();
+    if (failed !== undefined) res.setHeader(NO_RETRY_HEADER, failed);
+  }
   res.end(body);
 }

@@ -89,6 +89,7 @@ export async function serve(
     accessLog: o.accessLog,
     tracer: o.tracing ? (o.tracerProvider ?? trace.getTracerProvider()).getTracer('@podkit/http') : undefined,
     requestIdHeader: o.requestIdHeader,
+    maxDeadlineMs: o.maxDeadlineMs,
   });
   const probes = o.probes === false ? undefined : new ProbeEndpoints(o.probes, service.health, service.metrics, logger, o.probeDetail);
   const shedder = o.loadShedding === false ? undefined : new LoadShedder(o.loadShedding);
