@@ -1,5 +1,5 @@
 import fastify from 'fastify';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import { getRequestContext } from '@podkit/core';
 import type { Logger } from '@podkit/core';
 import { randomUUID } from 'node:crypto';
@@ -13,12 +13,12 @@ export interface PodkitFastifyServerOptions {
   /** `request.id` is podkit's request id (the incoming `x-request-id` when plausible, else a UUID). */
   readonly genReqId: () => string;
   /** Fastify's own per-request lines off (podkit writes one access line per request). */
-  readonly logController?: unknown;
+  readonly logController?: FastifyServerOptions['logController'];
   /** The same, for Fastify versions before `LogController` (5.0 to 5.11). */
   readonly disableRequestLogging?: true;
 }
 
-type LogControllerClass = new (options: { disableRequestLogging: boolean }) => unknown;
+type LogControllerClass = new (options: { disableRequestLogging: boolean }) => NonNullable<FastifyServerOptions['logController']>;
 
 /**
  * Options for `Fastify(...)` that bridge Fastify's logger to podkit's: `app.log` and
