@@ -14,7 +14,7 @@ export interface PodkitFastifyServerOptions {
   readonly genReqId: () => string;
   /** Fastify's own per-request lines off (podkit writes one access line per request). */
   readonly logController?: FastifyServerOptions['logController'];
-  /** The same, for Fastify versions before `LogController` (5.0 to 5.11). */
+  /** The same, for Fastify versions without `LogController`. */
   readonly disableRequestLogging?: true;
 }
 
