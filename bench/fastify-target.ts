@@ -69,6 +69,13 @@ async function start(): Promise<number> {
       routes(app);
       return (await serveFastify(service, app, { port: 0, host: '127.0.0.1' })).port;
     }
+    case 'fastify-podkit-nolog': { // the plugin without the logger bridge (Fastify's logger stays off)
+      const service = podkitService();
+      const app = Fastify();
+      await app.register(podkitFastify, { service });
+      routes(app);
+      return (await serveFastify(service, app, { port: 0, host: '127.0.0.1' })).port;
+    }
     case 'fastify-pino-prom': { // the tuned stack: Fastify's pino logger on + prom-client in hooks
       const registry = new Registry();
       const labelNames = ['method', 'route', 'status'];

@@ -40,10 +40,12 @@ export interface FastifyBenchOptions {
   readonly fixedRate?: number;
   /** Rounds; variants are interleaved each round and the median of each figure is reported. @default 2 */
   readonly rounds?: number;
+  /** Variants to run, each after its baseline. @default the five of the issue */
+  readonly variants?: readonly FastifyVariant[];
 }
 
 /** The variants, in the order they run and are reported. */
-export type FastifyVariant = 'bare' | 'podkit' | 'fastify' | 'fastify-podkit' | 'fastify-pino-prom';
+export type FastifyVariant = 'bare' | 'podkit' | 'fastify' | 'fastify-podkit' | 'fastify-podkit-nolog' | 'fastify-pino-prom';
 
 const VARIANTS: readonly FastifyVariant[] = ['bare', 'podkit', 'fastify', 'fastify-podkit', 'fastify-pino-prom'];
 const LABELS: Record<FastifyVariant, string> = {
@@ -51,6 +53,7 @@ const LABELS: Record<FastifyVariant, string> = {
   podkit: "podkit serve() (defaults, access log on)",
   fastify: 'Fastify 5 alone (no logger)',
   'fastify-podkit': 'Fastify 5 + podkit plugin (serveFastify, defaults)',
+  'fastify-podkit-nolog': 'Fastify 5 + podkit plugin, without fastifyOptions()',
   'fastify-pino-prom': 'Fastify 5 + pino logger + prom-client',
 };
 const BASELINE: Record<FastifyVariant, FastifyVariant | undefined> = {
@@ -58,6 +61,7 @@ const BASELINE: Record<FastifyVariant, FastifyVariant | undefined> = {
   podkit: 'bare',
   fastify: 'bare',
   'fastify-podkit': 'fastify',
+  'fastify-podkit-nolog': 'fastify',
   'fastify-pino-prom': 'fastify',
 };
 
@@ -124,22 +128,24 @@ export async function run(options: FastifyBenchOptions = {}): Promise<FastifyBen
     connections: options.connections ?? 50,
     fixedRate: options.fixedRate ?? 10_000,
     rounds: options.rounds ?? 2,
+    variants: options.variants ?? VARIANTS,
   };
-  const samples = new Map<FastifyVariant, Sample[]>(VARIANTS.map((v) => [v, []]));
+  const variants = o.variants;
+  const samples = new Map<FastifyVariant, Sample[]>(variants.map((v) => [v, []]));
   for (let round = 0; round < o.rounds; round++) {
-    for (const variant of VARIANTS) samples.get(variant)!.push(await measure(variant, o));
+    for (const variant of variants) samples.get(variant)!.push(await measure(variant, o));
   }
   const medians = new Map<FastifyVariant, Sample>(
-    VARIANTS.map((v) => {
+    variants.map((v) => {
       const list = samples.get(v)!;
       const pick = (f: (s: Sample) => number): number => median(list.map(f));
       return [v, { requestsPerSecond: pick((s) => s.requestsPerSecond), p50Ms: pick((s) => s.p50Ms), p99Ms: pick((s) => s.p99Ms), cpuMicrosPerRequest: pick((s) => s.cpuMicrosPerRequest) }];
     }),
   );
-  return VARIANTS.map((variant) => {
+  return variants.map((variant) => {
     const m = medians.get(variant)!;
     const baseline = BASELINE[variant];
-    const b = baseline === undefined ? undefined : medians.get(baseline)!;
+    const b = baseline === undefined ? undefined : medians.get(baseline);
     return {
       variant,
       name: LABELS[variant],
@@ -152,7 +158,12 @@ export async function run(options: FastifyBenchOptions = {}): Promise<FastifyBen
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const options: FastifyBenchOptions = { seconds: Number(process.env.BENCH_SECONDS ?? 3), rounds: Number(process.env.BENCH_ROUNDS ?? 2) };
+  const options: FastifyBenchOptions = {
+    seconds: Number(process.env.BENCH_SECONDS ?? 3),
+    rounds: Number(process.env.BENCH_ROUNDS ?? 2),
+    // e.g. BENCH_VARIANTS=bare,podkit,fastify,fastify-podkit,fastify-podkit-nolog (each after its baseline)
+    ...(process.env.BENCH_VARIANTS ? { variants: process.env.BENCH_VARIANTS.split(',') as FastifyVariant[] } : {}),
+  };
   const results = await run(options);
   console.log(`node ${process.version}, ${hasTaskset ? 'server on core 0, autocannon on core 1' : 'NOT pinned (taskset missing)'}, median of ${options.rounds} interleaved rounds`);
   for (const r of results) {
