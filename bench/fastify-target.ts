@@ -76,6 +76,12 @@ async function start(): Promise<number> {
       routes(app);
       return (await serveFastify(service, app, { port: 0, host: '127.0.0.1' })).port;
     }
+    case 'fastify-serve': { // serve(service, app.routing) alone: no plugin, no logger bridge
+      const app = Fastify();
+      routes(app);
+      await app.ready();
+      return (await serve(podkitService(), (req, res) => app.routing(req, res), { port: 0, host: '127.0.0.1' })).port;
+    }
     case 'fastify-pino-prom': { // the tuned stack: Fastify's pino logger on + prom-client in hooks
       const registry = new Registry();
       const labelNames = ['method', 'route', 'status'];

@@ -40,20 +40,22 @@ export interface FastifyBenchOptions {
   readonly fixedRate?: number;
   /** Rounds; variants are interleaved each round and the median of each figure is reported. @default 2 */
   readonly rounds?: number;
-  /** Variants to run, each after its baseline. @default the five of the issue */
+  /** Variants to run, each after its baseline. @default the five of the issue, and `fastify-serve` */
   readonly variants?: readonly FastifyVariant[];
 }
 
 /** The variants, in the order they run and are reported. */
-export type FastifyVariant = 'bare' | 'podkit' | 'fastify' | 'fastify-podkit' | 'fastify-podkit-nolog' | 'fastify-pino-prom';
+export type FastifyVariant = 'bare' | 'podkit' | 'fastify' | 'fastify-podkit' | 'fastify-podkit-nolog' | 'fastify-serve' | 'fastify-pino-prom';
 
-const VARIANTS: readonly FastifyVariant[] = ['bare', 'podkit', 'fastify', 'fastify-podkit', 'fastify-pino-prom'];
+// fastify-serve (serve(app.routing) without the plugin) splits the plugin's cost from serve()'s.
+const VARIANTS: readonly FastifyVariant[] = ['bare', 'podkit', 'fastify', 'fastify-serve', 'fastify-podkit', 'fastify-pino-prom'];
 const LABELS: Record<FastifyVariant, string> = {
   bare: 'bare node:http',
   podkit: "podkit serve() (defaults, access log on)",
   fastify: 'Fastify 5 alone (no logger)',
   'fastify-podkit': 'Fastify 5 + podkit plugin (serveFastify, defaults)',
   'fastify-podkit-nolog': 'Fastify 5 + podkit plugin, without fastifyOptions()',
+  'fastify-serve': 'Fastify 5 on serve(app.routing), no plugin, no logger bridge',
   'fastify-pino-prom': 'Fastify 5 + pino logger + prom-client',
 };
 const BASELINE: Record<FastifyVariant, FastifyVariant | undefined> = {
@@ -62,6 +64,7 @@ const BASELINE: Record<FastifyVariant, FastifyVariant | undefined> = {
   fastify: 'bare',
   'fastify-podkit': 'fastify',
   'fastify-podkit-nolog': 'fastify',
+  'fastify-serve': 'fastify',
   'fastify-pino-prom': 'fastify',
 };
 
