@@ -17,7 +17,7 @@ const WHERE: Readonly<Record<string, string>> = { querystring: 'query', headers:
  * a 4xx `statusCode` (schema validation, an unsupported media type, a body too large, `httpErrors`)
  * answers that status as a problem with the message as `detail` (validation failures listed in
  * `errors`), unlogged (the access line records it); anything else is logged once at `error` and
- * answered 500 without message or stack.
+ * answered 500 (or the error's own 5xx `statusCode`) without message or stack.
  * @internal
  */
 export function createErrorHandler(logger: RouterLogger): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined {
@@ -36,7 +36,8 @@ export function createErrorHandler(logger: RouterLogger): (error: FastifyError, 
     }
     logger.error(fields, 'request handler failed');
     if (sent(reply)) return undefined;
-    return replyProblem(reply, problem(500, 'the server failed to handle the request'));
+    const serverStatus = typeof status === 'number' && status >= 500 && status <= 599 ? status : 500;
+    return replyProblem(reply, problem(serverStatus, 'the server failed to handle the request'));
   };
 }
 

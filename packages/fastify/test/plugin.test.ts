@@ -66,6 +66,10 @@ async function start(options: ServeOptions = {}, setup?: (app: FastifyInstance) 
   app.get('/sync-boom', () => {
     throw new Error('sync failure');
   });
+  app.get('/unavailable', async () => {
+    await sleep(1);
+    throw Object.assign(new Error('pool exhausted: postgres://app:s3cret@db'), { statusCode: 503 });
+  });
   app.get('/conflict', async () => {
     await sleep(1);
     throw new ProblemError({ status: 409, title: 'Conflict', detail: 'exists' }, { 'retry-after': '2' });
@@ -187,6 +191,15 @@ describe('Fastify errors as podkit problems', () => {
     expect(media.json()).toMatchObject({ status: 415, title: 'Unsupported Media Type' });
     expect((await send(port, { method: 'POST', path: '/posts', headers: { 'content-type': 'application/json' }, body: '{"title":"t"}' })).status).toBe(201);
     expect(t.lines.filter((l) => l.msg === 'request handler failed')).toEqual([]);
+  });
+
+  it('an error\'s own 5xx statusCode is kept, its message is not', async () => {
+    const { port, t } = await start();
+    const res = await send(port, { path: '/unavailable' });
+    expect(res.status).toBe(503);
+    expect(res.json()).toEqual({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'the server failed to handle the request' });
+    expect(res.text).not.toContain('s3cret');
+    expect(t.lines.filter((l) => l.msg === 'request handler failed')).toHaveLength(1);
   });
 
   it('a ProblemError answers its problem and headers', async () => {

@@ -30,7 +30,8 @@ interface HttpLikeError {
  *   not logged (the access line records the 4xx);
  * - anything else, sync throws and (Express 5) rejected promises of async handlers alike: logged
  *   once at `error` with the error, method and route template (and, inside `serve()`, the request
- *   and trace ids), then a 500 problem without message or stack.
+ *   and trace ids), then a 500 problem (or the error's own 5xx `status`, e.g. 503) without
+ *   message or stack.
  *
  * When the response has already started (headers sent), the status cannot change: the error is
  * logged and the connection closed, so the client sees a truncated response rather than a
@@ -53,8 +54,8 @@ export function expressErrorHandler(options: ExpressErrorHandlerOptions): (err: 
       else sendProblem(res, err.problem, err.headers);
       return;
     }
-    const status = clientErrorStatus(err);
-    if (status !== undefined && !res.headersSent) {
+    const status = errorStatus(err);
+    if (status !== undefined && status < 500 && !res.headersSent) {
       const e = err as HttpLikeError;
       sendProblem(res, problem(status, e.expose !== false && typeof e.message === 'string' && e.message !== '' ? e.message : undefined));
       return;
@@ -68,14 +69,14 @@ export function expressErrorHandler(options: ExpressErrorHandlerOptions): (err: 
     }
     logger.error(fields, 'request handler failed');
     if (res.headersSent) res.destroy();
-    else sendProblem(res, problem(500, 'the server failed to handle the request'));
+    else sendProblem(res, problem(status ?? 500, 'the server failed to handle the request'));
   };
 }
 
-/** The 4xx status an error carries (`status` or `statusCode`), else `undefined`. */
-function clientErrorStatus(err: unknown): number | undefined {
+/** The 4xx or 5xx status an error carries (`status` or `statusCode`), else `undefined`. */
+function errorStatus(err: unknown): number | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const e = err as HttpLikeError;
   const status = typeof e.status === 'number' ? e.status : e.statusCode;
-  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500 ? status : undefined;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : undefined;
 }

@@ -57,6 +57,9 @@ async function start() {
     res.write('partial');
     next(new Error('failed mid-stream'));
   });
+  app.get('/unavailable', () => {
+    throw Object.assign(new Error('pool exhausted: postgres://app:s3cret@db'), { status: 503 });
+  });
   app.post('/json', express.json(), (req, res) => res.json(req.body));
   app.use(expressErrorHandler(t.service));
   const server = await serve(t.service, app, { port: 0, host: '127.0.0.1' });
@@ -85,6 +88,15 @@ describe('expressErrorHandler()', () => {
       expect(consoleError).not.toHaveBeenCalled();
     });
   }
+
+  it('keeps an error\'s own 5xx status, still without its message, and logs it', async () => {
+    const { port, t } = await start();
+    const res = await send(port, { path: '/unavailable' });
+    expect(res.status).toBe(503);
+    expect(res.json()).toEqual({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'the server failed to handle the request' });
+    expect(res.text).not.toContain('s3cret');
+    expect(t.lines.filter((l) => l.msg === 'request handler failed')).toHaveLength(1);
+  });
 
   it('answers a ProblemError with its problem and headers, unlogged', async () => {
     const { port, t } = await start();
