@@ -161,6 +161,53 @@ export function httpServerRows(result: unknown): Row[] {
 }
 
 /**
+ * Rows of `bench/fastify.bench.ts` (issue 17): each variant against the baseline it names (serve()
+ * and Fastify alone against bare node:http, the Fastify stacks against Fastify alone), plus one
+ * row judging the target: the plugin's cost over Fastify no more than serve()'s over bare.
+ */
+export function fastifyRows(result: unknown): Row[] {
+  if (!Array.isArray(result)) return genericRows('fastify', result);
+  const items = result.filter(isRec);
+  const byVariant = new Map(items.map((r) => [str(r.variant), r]));
+  const rows = items.map((r): Row => {
+    const rps = num(r.requestsPerSecond);
+    const cpu = num(r.cpuMicrosPerRequest);
+    const rel = num(r.relative);
+    const cpuRel = num(r.relativeCpu);
+    const baseline = r.baseline === undefined ? undefined : byVariant.get(str(r.baseline));
+    return {
+      bench: 'fastify',
+      subject: str(r.name),
+      ...(rps !== undefined ? { throughput: `${int(rps)} req/s` } : {}),
+      ...(ms(num(r.p50Ms)) ? { p50: ms(num(r.p50Ms)) } : {}),
+      ...(ms(num(r.p99Ms)) ? { p99: ms(num(r.p99Ms)) } : {}),
+      ...(cpu !== undefined ? { cost: `${fixed(cpu)} µs CPU/req` } : {}),
+      vsBaseline:
+        baseline === undefined
+          ? 'baseline'
+          : `${rel !== undefined ? ratio(rel) : '?'} req/s, ${cpuRel !== undefined ? ratio(cpuRel) : '?'} CPU efficiency vs ${str(baseline.name)}`,
+      target: baseline === undefined ? 'baseline' : 'comparison',
+      met: '—',
+    };
+  });
+  const serve = byVariant.get('podkit');
+  const plugin = byVariant.get('fastify-podkit');
+  const [sRel, sCpu, pRel, pCpu] = [serve?.relative, serve?.relativeCpu, plugin?.relative, plugin?.relativeCpu].map(num);
+  if (sRel !== undefined && sCpu !== undefined && pRel !== undefined && pCpu !== undefined) {
+    const onRps = pRel >= sRel;
+    const onCpu = pCpu >= sCpu;
+    rows.push({
+      bench: 'fastify',
+      subject: 'podkit plugin cost over Fastify vs serve() cost over bare node:http',
+      vsBaseline: `plugin ${ratio(pRel)} req/s, ${ratio(pCpu)} CPU efficiency; serve() ${ratio(sRel)} req/s, ${ratio(sCpu)} CPU efficiency`,
+      target: 'plugin ratios ≥ serve() ratios (issue 17)',
+      met: onRps && onCpu ? 'yes' : !onRps && !onCpu ? 'no' : onRps ? 'on req/s only' : 'on CPU/call only',
+    });
+  }
+  return rows;
+}
+
+/**
  * Rows of `bench/http-client.bench.ts` (issue 5: podkit client ≥ 0.95× bare undici Pool.request).
  * Each result names the bare variant it is compared with (`baseline`, with `callsRatio` and
  * `cpuRatio` computed in the run); a result without one is a baseline.

@@ -117,7 +117,7 @@ afterAll(async () => {
 
 describe('docs/getting-started.md', () => {
   it('tells the reader to save the files it then runs', () => {
-    expect([...savedFiles().keys()].sort()).toEqual(['config.ts', 'main.ts', 'plain.ts', 'routes.ts', 'server.ts']);
+    expect([...savedFiles().keys()].sort()).toEqual(['config.ts', 'fastify.ts', 'main.ts', 'plain.ts', 'routes.ts', 'server.ts']);
   });
 
   it('part 1: the Express service serves, probes, counts by route template, logs the request id, and exits 0 on SIGTERM', async () => {
@@ -127,8 +127,27 @@ describe('docs/getting-started.md', () => {
     for (const probe of ['/health', '/ready', '/startup']) expect((await fetch(`${orders.url}${probe}`)).status).toBe(200);
     expect(await (await fetch(`${orders.url}/metrics`)).text()).toMatch(/http_requests_total\{[^}]*route="\/orders\/:id"/);
     expect(orders.output()).toMatch(/"request_id":"demo-1"[^\n]*"msg":"loading order"/);
+    // The recipe's last line, the error handler: a problem without the stack, one JSON error line.
+    const failed = await fetch(`${orders.url}/orders/42/invoice`, { headers: { 'x-request-id': 'demo-err' } });
+    expect(failed.status).toBe(500);
+    expect(failed.headers.get('content-type')).toBe('application/problem+json');
+    expect(await failed.text()).not.toMatch(/ at |refused/);
+    await orders.waitFor('"msg":"request handler failed"');
+    expect(orders.output().match(/"level":"error"[^\n]*"request_id":"demo-err"[^\n]*"msg":"request handler failed"|"request_id":"demo-err"[^\n]*"level":"error"[^\n]*"msg":"request handler failed"/)).not.toBeNull();
+    expect(orders.output()).not.toMatch(/^\s+at /m);
     expect(await orders.stop()).toBe(0);
     expect(orders.output()).toContain('"msg":"shutdown complete"');
+  }, 60_000);
+
+  it('part 1: the Fastify app serves, probes, counts by route template, logs the request id, and exits 0 on SIGTERM', async () => {
+    const catalog = await start('fastify.ts');
+    const res = await fetch(`${catalog.url}/items/7`, { headers: { 'x-request-id': 'demo-f' } });
+    expect(await res.json()).toEqual({ id: '7' });
+    for (const probe of ['/health', '/ready', '/startup']) expect((await fetch(`${catalog.url}${probe}`)).status).toBe(200);
+    expect(await (await fetch(`${catalog.url}/metrics`)).text()).toMatch(/http_requests_total\{[^}]*route="\/items\/:id"/);
+    expect(catalog.output()).toMatch(/"request_id":"demo-f"[^\n]*"msg":"loading item"/);
+    expect(await catalog.stop()).toBe(0);
+    expect(catalog.output()).toContain('"msg":"shutdown complete"');
   }, 60_000);
 
   it('part 1: the plain node:http handler', async () => {

@@ -51,8 +51,10 @@ export function problem(status: number, detail?: string, errors?: readonly Probl
 }
 
 /**
- * Writes `p` as an `application/problem+json` response. If headers were already sent the
- * response is ended (the status cannot change any more).
+ * Writes `p` as an `application/problem+json` response. If headers were already sent the status
+ * cannot change any more: the connection is cut (`res.destroy()`), so the client sees a truncated
+ * response, never a complete-looking one whose body is silently short. A response already ended
+ * is left alone.
  *
  * A 5xx sent while serving a request one of whose podkit client calls failed (breaker open,
  * retries or budget exhausted, upstream deadline) carries `x-podkit-no-retry` (see
@@ -62,7 +64,7 @@ export function problem(status: number, detail?: string, errors?: readonly Probl
  */
 export function sendProblem(res: ServerResponse, p: Problem, headers?: Readonly<Record<string, string>>): void {
   if (res.headersSent) {
-    if (!res.writableEnded) res.end();
+    if (!res.writableEnded) res.destroy();
     return;
   }
   const body = JSON.stringify({ type: 'about:blank', ...p });

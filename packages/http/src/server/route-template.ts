@@ -8,14 +8,15 @@ interface RouteCarrier {
 /**
  * Records the route template (`/posts/:id`, never the raw path) that handled this request, for
  * metrics labels, the access log and the span name. The podkit router does this itself; Express
- * templates are picked up automatically. Call it from other frameworks (a Fastify `onRequest`
- * hook, a Koa middleware) with the framework's template.
+ * templates are picked up automatically, and `@podkit/fastify` records Fastify's. Call it from
+ * other frameworks (a Koa middleware, a Hono handler) with the framework's template; leave it
+ * unset for unmatched requests (they count under one `unmatched` route).
  *
  * @example
  * ```ts
- * fastify.addHook('onRequest', (request, reply, done) => {
- *   setRouteTemplate(reply.raw, request.routeOptions.url ?? 'unmatched');
- *   done();
+ * router.get('/posts/:id', async (ctx, next) => {
+ *   setRouteTemplate(ctx.res, '/posts/:id');
+ *   await next();
  * });
  * ```
  */

@@ -1,0 +1,176 @@
+// Fastify side by side, in one run (issue 17): bare node:http, podkit's serve(), Fastify alone,
+// Fastify + the podkit plugin (serveFastify, podkit's defaults: metrics, request id, trace
+// context, access log), and Fastify + its pino logger + prom-client (the tuned stack). Each variant
+// is its own process pinned to core 0, autocannon on core 1 (taskset); req/s and p50/p99 at full
+// load, then the server's CPU time per request at a fixed rate. Target: the plugin costs Fastify
+// no more than serve() costs bare node:http. Run: node bench/fastify.bench.ts
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** One measured variant. */
+export interface FastifyBenchResult {
+  readonly variant: FastifyVariant;
+  readonly name: string;
+  /** Requests/s with `connections` keep-alive connections, as fast as possible. */
+  readonly requestsPerSecond: number;
+  /** Median latency in ms at full load. */
+  readonly p50Ms: number;
+  /** 99th percentile latency in ms at full load. */
+  readonly p99Ms: number;
+  /** Server CPU time (user + system) per request in µs at the fixed rate. */
+  readonly cpuMicrosPerRequest: number;
+  /** The variant this one is compared with (`bare` for serve(), `fastify` for the Fastify stacks). */
+  readonly baseline: FastifyVariant | undefined;
+  /** Requests/s relative to the baseline. */
+  readonly relative: number | undefined;
+  /** The baseline's CPU per request divided by this variant's (1 = as cheap as the baseline). */
+  readonly relativeCpu: number | undefined;
+}
+
+/** Options of {@link run}. */
+export interface FastifyBenchOptions {
+  /** Seconds of full-load measurement per variant. @default 3 */
+  readonly seconds?: number;
+  /** Keep-alive connections. @default 50 */
+  readonly connections?: number;
+  /** Fixed request rate (req/s) for the CPU-per-request figure. @default 10000 */
+  readonly fixedRate?: number;
+  /** Rounds; variants are interleaved each round and the median of each figure is reported. @default 2 */
+  readonly rounds?: number;
+  /** Variants to run, each after its baseline. @default the five of the issue, and `fastify-serve` */
+  readonly variants?: readonly FastifyVariant[];
+}
+
+/** The variants, in the order they run and are reported. */
+export type FastifyVariant = 'bare' | 'podkit' | 'fastify' | 'fastify-podkit' | 'fastify-podkit-nolog' | 'fastify-serve' | 'fastify-pino-prom';
+
+// fastify-serve (serve(app.routing) without the plugin) splits the plugin's cost from serve()'s.
+const VARIANTS: readonly FastifyVariant[] = ['bare', 'podkit', 'fastify', 'fastify-serve', 'fastify-podkit', 'fastify-pino-prom'];
+const LABELS: Record<FastifyVariant, string> = {
+  bare: 'bare node:http',
+  podkit: "podkit serve() (defaults, access log on)",
+  fastify: 'Fastify 5 alone (no logger)',
+  'fastify-podkit': 'Fastify 5 + podkit plugin (serveFastify, defaults)',
+  'fastify-podkit-nolog': 'Fastify 5 + podkit plugin, without fastifyOptions()',
+  'fastify-serve': 'Fastify 5 on serve(app.routing), no plugin, no logger bridge',
+  'fastify-pino-prom': 'Fastify 5 + pino logger + prom-client',
+};
+const BASELINE: Record<FastifyVariant, FastifyVariant | undefined> = {
+  bare: undefined,
+  podkit: 'bare',
+  fastify: 'bare',
+  'fastify-podkit': 'fastify',
+  'fastify-podkit-nolog': 'fastify',
+  'fastify-serve': 'fastify',
+  'fastify-pino-prom': 'fastify',
+};
+
+const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
+const target = fileURLToPath(new URL('./fastify-target.ts', import.meta.url));
+const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+
+function pinned(core: number, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
+  return hasTaskset ? spawn('taskset', ['-c', String(core), ...args], options) : spawn(args[0]!, args.slice(1), options);
+}
+
+interface Cannon {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  non2xx: number;
+}
+
+async function autocannon(url: string, args: string[]): Promise<Cannon> {
+  const child = pinned(1, [process.execPath, autocannonBin, '--json', '--no-progress', ...args, url], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  await once(child, 'exit');
+  return JSON.parse(out) as Cannon;
+}
+
+async function cpuOf(server: ChildProcess): Promise<number> {
+  server.send('cpu');
+  const [usage] = (await once(server, 'message')) as [NodeJS.CpuUsage];
+  return usage.user + usage.system;
+}
+
+type Sample = Pick<FastifyBenchResult, 'requestsPerSecond' | 'p50Ms' | 'p99Ms' | 'cpuMicrosPerRequest'>;
+
+async function measure(variant: FastifyVariant, o: Required<FastifyBenchOptions>): Promise<Sample> {
+  const server = pinned(0, [process.execPath, '--conditions=@podkit/source', target, variant], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  try {
+    const [line] = (await once(server.stdout!, 'data')) as [Buffer];
+    const url = `http://127.0.0.1:${line.toString().trim()}/hello`;
+    await autocannon(url, ['-c', String(o.connections), '-d', '1']); // warm-up (JIT)
+    const full = await autocannon(url, ['-c', String(o.connections), '-d', String(o.seconds)]);
+    const before = await cpuOf(server);
+    const fixed = await autocannon(url, ['-c', String(o.connections), '-d', String(Math.min(o.seconds, 3)), '-R', String(o.fixedRate)]);
+    const after = await cpuOf(server);
+    if (full.errors + full.non2xx + fixed.errors + fixed.non2xx > 0) throw new Error(`${variant}: errors or non-2xx responses during the run`);
+    return {
+      requestsPerSecond: Math.round(full.requests.average),
+      p50Ms: full.latency.p50,
+      p99Ms: full.latency.p99,
+      cpuMicrosPerRequest: Math.round(((after - before) / fixed.requests.total) * 10) / 10,
+    };
+  } finally {
+    server.kill('SIGKILL');
+  }
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/** Runs every variant `rounds` times (interleaved) and returns the median figures with ratios. */
+export async function run(options: FastifyBenchOptions = {}): Promise<FastifyBenchResult[]> {
+  const o: Required<FastifyBenchOptions> = {
+    seconds: options.seconds ?? 3,
+    connections: options.connections ?? 50,
+    fixedRate: options.fixedRate ?? 10_000,
+    rounds: options.rounds ?? 2,
+    variants: options.variants ?? VARIANTS,
+  };
+  const variants = o.variants;
+  const samples = new Map<FastifyVariant, Sample[]>(variants.map((v) => [v, []]));
+  for (let round = 0; round < o.rounds; round++) {
+    for (const variant of variants) samples.get(variant)!.push(await measure(variant, o));
+  }
+  const medians = new Map<FastifyVariant, Sample>(
+    variants.map((v) => {
+      const list = samples.get(v)!;
+      const pick = (f: (s: Sample) => number): number => median(list.map(f));
+      return [v, { requestsPerSecond: pick((s) => s.requestsPerSecond), p50Ms: pick((s) => s.p50Ms), p99Ms: pick((s) => s.p99Ms), cpuMicrosPerRequest: pick((s) => s.cpuMicrosPerRequest) }];
+    }),
+  );
+  return variants.map((variant) => {
+    const m = medians.get(variant)!;
+    const baseline = BASELINE[variant];
+    const b = baseline === undefined ? undefined : medians.get(baseline);
+    return {
+      variant,
+      name: LABELS[variant],
+      ...m,
+      baseline,
+      relative: b === undefined ? undefined : round2(m.requestsPerSecond / b.requestsPerSecond),
+      relativeCpu: b === undefined ? undefined : round2(b.cpuMicrosPerRequest / m.cpuMicrosPerRequest),
+    };
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const options: FastifyBenchOptions = {
+    seconds: Number(process.env.BENCH_SECONDS ?? 3),
+    rounds: Number(process.env.BENCH_ROUNDS ?? 2),
+    // e.g. BENCH_VARIANTS=bare,podkit,fastify,fastify-podkit,fastify-podkit-nolog (each after its baseline)
+    ...(process.env.BENCH_VARIANTS ? { variants: process.env.BENCH_VARIANTS.split(',') as FastifyVariant[] } : {}),
+  };
+  const results = await run(options);
+  console.log(`node ${process.version}, ${hasTaskset ? 'server on core 0, autocannon on core 1' : 'NOT pinned (taskset missing)'}, median of ${options.rounds} interleaved rounds`);
+  for (const r of results) {
+    const vs = r.baseline === undefined ? 'baseline' : `${r.relative?.toFixed(2)}× req/s, ${r.relativeCpu?.toFixed(2)}× CPU efficiency vs ${r.baseline}`;
+    console.log(`${r.name.padEnd(52)} ${String(r.requestsPerSecond).padStart(8)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  ${r.cpuMicrosPerRequest.toFixed(1).padStart(6)} µs CPU/req  ${vs}`);
+  }
+}
