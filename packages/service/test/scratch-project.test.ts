@@ -4,7 +4,8 @@
  * directory outside the repository, and the files of docs/getting-started.md Part 2 saved there
  * verbatim. The service then runs as a process (Node resolves the packages' `dist/`, no source
  * condition): it starts, serves, applies a `log.level` change from a kubelet-style `..data` swap
- * of its ConfigMap directory, and exits 0 on SIGTERM.
+ * of its ConfigMap directory, exports its spans to an OTLP/HTTP receiver (the test's) when
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` is set, and exits 0 on SIGTERM.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -17,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGES } from '../../../scripts/packages/fresh-pack.ts';
 import { installScratch } from '../../../scripts/packages/scratch-install.ts';
+import { startOtlpReceiver, type OtlpReceiver } from '../../otel/test/helpers/otlp-receiver.ts';
 import { KubeletVolume } from './helpers/kubelet.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -42,9 +44,11 @@ async function freePort(): Promise<number> {
 
 let out: string;
 let scratch: string;
+let receiver: OtlpReceiver;
 let child: ChildProcess | undefined;
 
-beforeAll(() => {
+beforeAll(async () => {
+  receiver = await startOtlpReceiver();
   out = mkdtempSync(path.join(tmpdir(), 'podkit-service-pack-'));
   scratch = mkdtempSync(path.join(tmpdir(), 'podkit-service-scratch-'));
   const npm = { encoding: 'utf8', stdio: 'pipe' } as const;
@@ -64,6 +68,7 @@ afterAll(async () => {
     child.kill('SIGKILL');
     await once(child, 'exit');
   }
+  await receiver.close();
   rmSync(out, { recursive: true, force: true });
   rmSync(scratch, { recursive: true, force: true });
 });
@@ -73,13 +78,13 @@ describe('docs Part 2 against the npm pack tarballs', () => {
     expect([...part2Files().keys()].sort()).toEqual([...PART_2].sort());
   });
 
-  it('starts, serves, reloads log.level on a ..data swap, and exits 0 on SIGTERM', async () => {
+  it('starts, serves, reloads log.level on a ..data swap, exports spans over OTLP, and exits 0 on SIGTERM', async () => {
     const volume = new KubeletVolume({ 'log.level': 'info' });
     try {
       const port = await freePort();
       const proc = spawn(process.execPath, ['main.ts'], {
         cwd: scratch,
-        env: { PATH: process.env.PATH ?? '', API_KEY: 'dev-key-123', PORT: String(port), QUOTES_URL: 'http://127.0.0.1:1', PODKIT_CONFIG_DIR: volume.dir },
+        env: { PATH: process.env.PATH ?? '', API_KEY: 'dev-key-123', PORT: String(port), QUOTES_URL: 'http://127.0.0.1:1', PODKIT_CONFIG_DIR: volume.dir, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = proc;
@@ -126,6 +131,10 @@ describe('docs Part 2 against the npm pack tarballs', () => {
       expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
       // at log.level warn the shutdown's info lines are off: the exit status tells it went well
       expect(JSON.stringify(lines)).not.toContain('dev-key-123');
+      // the telemetry hook flushed the spans: the greeting's server span, with its trace id in the log
+      const greeting = lines.find((l) => l.request_id === 'before-reload' && l.msg === 'greeting');
+      const spans = receiver.spans.filter((sp) => sp.traceId === greeting?.trace_id);
+      expect(spans.map((sp) => [sp.kind, sp.serviceName])).toContainEqual([2, 'greeter']);
     } finally {
       volume.remove();
     }

@@ -187,6 +187,6 @@ describe('docs/getting-started.md', () => {
 
     expect(await greeter.stop()).toBe(0);
     const hooks = [...greeter.output().matchAll(/"hook":"([^"]+)"[^\n]*"msg":"shutdown hook done"/g)].map((m) => m[1]);
-    expect(hooks.filter((h) => !h!.endsWith('-admin'))).toEqual(['upstream-clients', 'config-watch', 'health-checks']);
+    expect(hooks.filter((h) => !h!.endsWith('-admin'))).toEqual(['upstream-clients', 'config-watch', 'telemetry', 'health-checks']);
   }, 90_000);
 });
