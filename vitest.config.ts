@@ -22,6 +22,7 @@ export default defineConfig({
       { extends: true, test: { name: 'config', root: 'packages/config', include: ['test/**/*.test.ts'] } },
       { extends: true, test: { name: 'core', root: 'packages/core', include: ['test/**/*.test.ts'] } },
       { extends: true, test: { name: 'http', root: 'packages/http', include: ['test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'testing', root: 'packages/testing', include: ['test/**/*.test.ts'] } },
       {
         extends: true,
         test: { name: 'blog-platform', root: 'examples/blog-platform', include: ['test/**/*.test.ts'] },

@@ -1,0 +1,68 @@
+// The rollout simulator on a real podkit service (child processes, real SIGTERM): a service that
+// drains correctly rolls with no failed request; one without a propagation delay loses requests
+// to the endpoint lag; one whose grace period is shorter than its shutdown is SIGKILLed.
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { simulateRollout, type SimulateRolloutOptions } from '../src/index.ts';
+
+const fixture = fileURLToPath(new URL('./fixtures/service.ts', import.meta.url));
+const manifest = fileURLToPath(new URL('./fixtures/deployment.yaml', import.meta.url));
+
+const base: SimulateRolloutOptions = {
+  name: 'fixture',
+  start: { module: fixture, nodeArgs: ['--conditions=@podkit/source'] },
+  manifest,
+  // the manifest's periods, shortened for a test
+  overrides: { probes: { periodSeconds: 0.2, timeoutSeconds: 1 } },
+  endpointLagMs: 300,
+  load: {
+    concurrency: 4,
+    pauseMs: 2,
+    requests: [{ path: '/items' }, { method: 'POST', path: '/items', body: { name: 'x' }, expect: (status) => status === 201 }],
+  },
+  warmupRequests: 100,
+  cooldownRequests: 100,
+};
+
+describe('simulateRollout', () => {
+  it('reports no failed request and a clean exit for a service whose propagation delay covers the endpoint lag', { timeout: 90_000 }, async () => {
+    const report = await simulateRollout({ ...base, env: { DELAY_MS: '1500', GRACE_MS: '10000' } });
+    expect(report.failures).toEqual([]);
+    expect(report.requests.total).toBe(report.requests.ok);
+    expect(report.requests.total).toBeGreaterThanOrEqual(200);
+    const old = report.pods.filter((p) => p.revision === 1);
+    const fresh = report.pods.filter((p) => p.revision === 2);
+    expect(old).toHaveLength(2);
+    expect(fresh).toHaveLength(2);
+    for (const p of old) {
+      expect(p).toMatchObject({ exitCode: 0, signal: null, killed: false, restarts: 0, gracePeriodMs: 10_000 });
+      expect(p.exitAfterMs).toBeGreaterThanOrEqual(1500);
+      expect(p.exitAfterMs).toBeLessThan(p.gracePeriodMs);
+    }
+    expect({ sigkills: report.sigkills, restarts: report.restarts, liveness: report.probeFailures.liveness }).toEqual({ sigkills: 0, restarts: 0, liveness: 0 });
+  });
+
+  it('reports the failed requests of a service with no propagation delay', { timeout: 90_000 }, async () => {
+    const report = await simulateRollout({ ...base, endpointLagMs: 1500, env: { DELAY_MS: '0', GRACE_MS: '10000' } });
+    expect(report.requests.ok).toBeGreaterThan(0);
+    expect(report.requests.refused + report.requests.reset).toBeGreaterThan(0);
+    expect(report.failures.length).toBeGreaterThan(0);
+    expect(report.failures.every((f) => f.pod === undefined || f.pod.startsWith('fixture-r1-'))).toBe(true);
+  });
+
+  it('reports the SIGKILL of a pod whose shutdown outlasts terminationGracePeriodSeconds', { timeout: 90_000 }, async () => {
+    // the service believes it has 10 s (delay 3 s); the pod gets 1 s
+    const report = await simulateRollout({
+      ...base,
+      overrides: { ...base.overrides, terminationGracePeriodSeconds: 1 },
+      env: { DELAY_MS: '3000', GRACE_MS: '10000' },
+    });
+    const old = report.pods.filter((p) => p.revision === 1);
+    expect(old.map((p) => ({ killed: p.killed, signal: p.signal }))).toEqual([
+      { killed: true, signal: 'SIGKILL' },
+      { killed: true, signal: 'SIGKILL' },
+    ]);
+    expect(report.sigkills).toBe(2);
+    for (const p of old) expect(p.exitAfterMs).toBeGreaterThanOrEqual(1000);
+  });
+});
