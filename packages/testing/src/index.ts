@@ -17,7 +17,7 @@ export type { Cluster, ClusterOptions } from './rollout/cluster.ts';
 export { SimulatedDeployment } from './rollout/deployment.ts';
 export type { DeploymentContext, DeploymentSpec, RolloutOptions } from './rollout/deployment.ts';
 export { OUTCOMES } from './rollout/load.ts';
-export type { LoadOptions, LoadReport, LoadRequest, LoadRequests, Outcome, OutcomeCounts, RequestFailure, RouteLookup, RunningLoad } from './rollout/load.ts';
+export type { LoadOptions, LoadReport, LoadRequest, LoadRequests, Outcome, OutcomeCounts, ConnectionRouter, RequestFailure, RunningLoad } from './rollout/load.ts';
 export { readPodSettings } from './rollout/manifest.ts';
 export type { ManifestSource, PodOverrides, PodSettings, ProbeSettings, ProbeTarget, ReadPodSettingsOptions } from './rollout/manifest.ts';
 export { SimulatedPod } from './rollout/pod.ts';

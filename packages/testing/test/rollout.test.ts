@@ -3,7 +3,7 @@
 // to the endpoint lag; one whose grace period is shorter than its shutdown is SIGKILLed.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { simulateRollout, type SimulateRolloutOptions } from '../src/index.ts';
+import { simulateRollout, type RolloutReport, type SimulateRolloutOptions } from '../src/index.ts';
 
 const fixture = fileURLToPath(new URL('./fixtures/service.ts', import.meta.url));
 const manifest = fileURLToPath(new URL('./fixtures/deployment.yaml', import.meta.url));
@@ -17,16 +17,22 @@ const base: SimulateRolloutOptions = {
   endpointLagMs: 300,
   load: {
     concurrency: 4,
-    pauseMs: 2,
-    requests: [{ path: '/items' }, { method: 'POST', path: '/items', body: { name: 'x' }, expect: (status) => status === 201 }],
+    pauseMs: 0,
+    requests: [{ path: '/items' }, { method: 'POST', path: '/items', headers: { 'idempotency-key': 'k' }, body: { name: 'x' }, expect: (status) => status === 201 }],
   },
   warmupRequests: 100,
   cooldownRequests: 100,
 };
 
+function summary(label: string, r: RolloutReport): void {
+  const pods = r.pods.map((p) => `${p.name}: ${p.signal ?? String(p.exitCode)} after ${String(p.exitAfterMs)} ms`).join('; ');
+  console.info(`${label}: ${JSON.stringify(r.requests)}; sigkills ${String(r.sigkills)}; ${pods}; ${String(r.durationMs)} ms`);
+}
+
 describe('simulateRollout', () => {
   it('reports no failed request and a clean exit for a service whose propagation delay covers the endpoint lag', { timeout: 90_000 }, async () => {
     const report = await simulateRollout({ ...base, env: { DELAY_MS: '1500', GRACE_MS: '10000' } });
+    summary('clean rollout', report);
     expect(report.failures).toEqual([]);
     expect(report.requests.total).toBe(report.requests.ok);
     expect(report.requests.total).toBeGreaterThanOrEqual(200);
@@ -44,6 +50,7 @@ describe('simulateRollout', () => {
 
   it('reports the failed requests of a service with no propagation delay', { timeout: 90_000 }, async () => {
     const report = await simulateRollout({ ...base, endpointLagMs: 1500, env: { DELAY_MS: '0', GRACE_MS: '10000' } });
+    summary('no propagation delay', report);
     expect(report.requests.ok).toBeGreaterThan(0);
     expect(report.requests.refused + report.requests.reset).toBeGreaterThan(0);
     expect(report.failures.length).toBeGreaterThan(0);
@@ -51,18 +58,23 @@ describe('simulateRollout', () => {
   });
 
   it('reports the SIGKILL of a pod whose shutdown outlasts terminationGracePeriodSeconds', { timeout: 90_000 }, async () => {
-    // the service believes it has 10 s (delay 3 s); the pod gets 1 s
+    // the service believes it has 10 s (delay 3 s); the pod gets 1 s. A client that never
+    // retries sees the requests the SIGKILL cut.
     const report = await simulateRollout({
       ...base,
+      load: { ...base.load, retryReusedConnectionResets: false },
       overrides: { ...base.overrides, terminationGracePeriodSeconds: 1 },
       env: { DELAY_MS: '3000', GRACE_MS: '10000' },
     });
+    summary('grace too short', report);
     const old = report.pods.filter((p) => p.revision === 1);
     expect(old.map((p) => ({ killed: p.killed, signal: p.signal }))).toEqual([
       { killed: true, signal: 'SIGKILL' },
       { killed: true, signal: 'SIGKILL' },
     ]);
     expect(report.sigkills).toBe(2);
+    expect(report.requests.reset).toBeGreaterThan(0);
+    expect(report.failures.filter((f) => f.outcome === 'reset').every((f) => f.pod?.startsWith('fixture-r1-'))).toBe(true);
     for (const p of old) expect(p.exitAfterMs).toBeGreaterThanOrEqual(1000);
   });
 });

@@ -89,8 +89,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       await Promise.all(names.map((n) => get(n).rollout(o)));
     },
     async startLoad(target, o) {
-      const p = await proxy(target);
-      return startLoad(p.port, o, p);
+      return startLoad(o, await proxy(target));
     },
     report(load) {
       return buildReport([...deployments.values()].flatMap((d) => d.pods), load, performance.now() - started);

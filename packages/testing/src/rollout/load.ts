@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { connect, Socket } from 'node:net';
 import { TestingOptionsError } from '../errors.ts';
 
 /** How one request of the load ended. */
@@ -38,6 +39,15 @@ export interface LoadOptions {
   readonly pauseMs?: number;
   /** A request still unanswered after this counts as `timeout`. @default 5000 */
   readonly timeoutMs?: number;
+  /**
+   * Retry once, on a new connection, a replayable request (GET, HEAD, OPTIONS, PUT, DELETE, or
+   * one with an `Idempotency-Key` header) that failed on a reused keep-alive connection before
+   * any response byte: what Go's `net/http`, browsers and most proxies do, since a server may
+   * close an idle keep-alive connection while a request is on its way. Counted in
+   * `requests.retried`. `false` models a client that never retries (Node's `http.Agent`).
+   * @default true
+   */
+  readonly retryReusedConnectionResets?: boolean;
 }
 
 /** One failed request, for the report. */
@@ -52,8 +62,15 @@ export interface RequestFailure {
   readonly pod?: string;
 }
 
-/** Requests by outcome. */
-export type OutcomeCounts = Record<Outcome, number> & { total: number };
+/** Requests by outcome (`total` is their sum; `retried` counts the reused-connection retries). */
+export type OutcomeCounts = Record<Outcome, number> & { total: number; retried: number };
+
+const REPLAYABLE = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+function replayable(req: LoadRequest): boolean {
+  if (REPLAYABLE.has((req.method ?? 'GET').toUpperCase())) return true;
+  return Object.keys(req.headers ?? {}).some((h) => h.toLowerCase() === 'idempotency-key' || h.toLowerCase() === 'x-idempotency-key');
+}
 
 /** What the load saw. */
 export interface LoadReport {
@@ -62,9 +79,9 @@ export interface LoadReport {
   readonly failures: readonly RequestFailure[];
 }
 
-/** Where connections went, as the Service saw them. @internal */
-export interface RouteLookup {
-  routeOf(clientPort: number): string | null | undefined;
+/** Picks the endpoint of a new connection (the Service's endpoint list now). @internal */
+export interface ConnectionRouter {
+  pick(): { readonly pod: string; readonly port: number } | undefined;
 }
 
 /** A running load; {@link RunningLoad.stop} ends it. */
@@ -77,8 +94,15 @@ export interface RunningLoad {
   readonly stop: () => Promise<LoadReport>;
 }
 
-/** Starts the load against `port` on 127.0.0.1. @internal */
-export function startLoad(port: number, options: LoadOptions, routes: RouteLookup): RunningLoad {
+/** A connection attempt to a Service with no endpoint: refused, as kube-proxy rejects it. */
+function refusedSocket(): Socket {
+  const socket = new Socket();
+  process.nextTick(() => socket.destroy(Object.assign(new Error('connect ECONNREFUSED (no endpoint)'), { code: 'ECONNREFUSED' })));
+  return socket;
+}
+
+/** Starts the load through `router`: each new connection goes straight to the endpoint it picks. @internal */
+export function startLoad(options: LoadOptions, router: ConnectionRouter): RunningLoad {
   const concurrency = options.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new TestingOptionsError(`load.concurrency must be an integer >= 1, got ${String(concurrency)}`);
   const timeoutMs = options.timeoutMs ?? 5000;
@@ -86,13 +110,22 @@ export function startLoad(port: number, options: LoadOptions, routes: RouteLooku
   const list = options.requests;
   if (Array.isArray(list) && list.length === 0) throw new TestingOptionsError('load.requests is empty');
   const pick = typeof list === 'function' ? list : (n: number): LoadRequest => (list as readonly LoadRequest[])[n % (list as readonly LoadRequest[]).length]!;
-  const counts: OutcomeCounts = { total: 0, ok: 0, '5xx': 0, reset: 0, refused: 0, timeout: 0, unexpected: 0, error: 0 };
+  const retry = options.retryReusedConnectionResets ?? true;
+  const counts: OutcomeCounts = { total: 0, retried: 0, ok: 0, '5xx': 0, reset: 0, refused: 0, timeout: 0, unexpected: 0, error: 0 };
   const failures: RequestFailure[] = [];
   const started = performance.now();
   let running = true;
   let n = 0;
   let waiters: { at: number; resolve: () => void }[] = [];
   const agents: Agent[] = [];
+  const podOf = new WeakMap<object, string>();
+  const createConnection = (): Socket => {
+    const endpoint = router.pick();
+    if (endpoint === undefined) return refusedSocket();
+    const socket = connect(endpoint.port, '127.0.0.1');
+    podOf.set(socket, endpoint.pod);
+    return socket;
+  };
 
   const record = (outcome: Outcome, req: LoadRequest, detail: Omit<RequestFailure, 'outcome' | 'request' | 'at'>): void => {
     counts.total++;
@@ -107,22 +140,20 @@ export function startLoad(port: number, options: LoadOptions, routes: RouteLooku
     });
   };
 
-  const send = (agent: Agent, req: LoadRequest): Promise<void> =>
+  const send = (agent: Agent, req: LoadRequest, attempt = 1): Promise<void> =>
     new Promise((resolve) => {
-      let clientPort = 0;
+      let pod: string | undefined;
       let done = false;
       const finish = (outcome: Outcome, detail: { status?: number; error?: string } = {}): void => {
         if (done) return;
         done = true;
-        const route = clientPort === 0 ? undefined : routes.routeOf(clientPort);
-        const refused = outcome === 'reset' && route === null;
-        record(refused ? 'refused' : outcome, req, { ...detail, ...(typeof route === 'string' ? { pod: route } : {}) });
+        record(outcome, req, { ...detail, ...(pod === undefined ? {} : { pod }) });
         resolve();
       };
       const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
       const headers: Record<string, string> = { ...(body !== undefined && typeof req.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...req.headers };
       if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-      const r = request({ host: '127.0.0.1', port, method: req.method ?? 'GET', path: req.path, headers, agent }, (res) => {
+      const r = request({ method: req.method ?? 'GET', path: req.path, headers, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -134,19 +165,24 @@ export function startLoad(port: number, options: LoadOptions, routes: RouteLooku
         res.on('error', (err) => finish('reset', { status: res.statusCode ?? 0, error: err.message }));
         res.on('aborted', () => finish('reset', { status: res.statusCode ?? 0, error: 'response aborted' }));
       });
-      r.on('socket', (socket) => {
-        const note = (): void => void (clientPort = socket.localPort ?? 0);
-        if (socket.localPort !== undefined) note();
-        else socket.once('connect', note);
-      });
+      r.on('socket', (socket) => void (pod = podOf.get(socket)));
       r.setTimeout(timeoutMs, () => {
         finish('timeout', { error: `no answer in ${String(timeoutMs)} ms` });
         r.destroy();
       });
+      let responded = false;
+      r.on('response', () => void (responded = true));
       r.on('error', (err: NodeJS.ErrnoException) => {
         const code = err.code ?? '';
+        const resetLike = code === 'ECONNRESET' || code === 'EPIPE' || err.message === 'socket hang up';
+        if (!done && retry && attempt === 1 && resetLike && !responded && r.reusedSocket && replayable(req)) {
+          done = true;
+          counts.retried++;
+          void send(agent, req, 2).then(resolve);
+          return;
+        }
         if (code === 'ECONNREFUSED') finish('refused', { error: code });
-        else if (code === 'ECONNRESET' || code === 'EPIPE' || err.message === 'socket hang up') finish('reset', { error: code || err.message });
+        else if (resetLike) finish('reset', { error: code || err.message });
         else finish('error', { error: code || err.message });
       });
       r.end(body);
@@ -154,6 +190,7 @@ export function startLoad(port: number, options: LoadOptions, routes: RouteLooku
 
   const worker = async (w: number): Promise<void> => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    agent.createConnection = createConnection;
     agents.push(agent);
     while (running) {
       await send(agent, pick(n++, w));

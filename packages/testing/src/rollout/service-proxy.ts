@@ -11,6 +11,9 @@ export interface Endpoint {
  * A Kubernetes Service as kube-proxy implements it: balancing per connection, not per request.
  * A new connection goes to one of the endpoints listed now (round robin) and stays on that pod
  * for its life, whatever happens to the endpoint list; with no endpoint it is reset at once.
+ * Other processes (a gateway calling this Service) reach it through this TCP relay; the
+ * simulator's own load skips the relay and connects straight to the endpoint {@link pick}
+ * chooses, as iptables DNAT does, so no extra hop widens any race.
  * @internal
  */
 export class ServiceProxy {
@@ -61,6 +64,12 @@ export class ServiceProxy {
     return this.#routes.get(port);
   }
 
+  /** The endpoint a new connection goes to now (round robin), as kube-proxy picks it at connect time. */
+  pick(): Endpoint | undefined {
+    if (this.#endpoints.length === 0) return undefined;
+    return this.#endpoints[this.#next++ % this.#endpoints.length];
+  }
+
   async close(): Promise<void> {
     for (const s of this.#sockets) s.destroy();
     this.#server.close();
@@ -72,12 +81,12 @@ export class ServiceProxy {
     client.on('close', () => this.#sockets.delete(client));
     client.on('error', () => undefined);
     const clientPort = client.remotePort ?? 0;
-    if (this.#endpoints.length === 0) {
+    const endpoint = this.pick();
+    if (endpoint === undefined) {
       this.#routes.set(clientPort, null);
       client.resetAndDestroy();
       return;
     }
-    const endpoint = this.#endpoints[this.#next++ % this.#endpoints.length]!;
     this.#routes.set(clientPort, endpoint.pod);
     const upstream = connect(endpoint.port, '127.0.0.1');
     this.#sockets.add(upstream);
