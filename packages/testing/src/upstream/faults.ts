@@ -95,7 +95,10 @@ export function resetMidHead(): Fault {
   };
 }
 
-/** Sends the head (with a `content-length` of `totalBytes`) and `bytes` of the body, then resets. */
+/**
+ * Sends the head (with a `content-length` of `totalBytes`) and `bytes` of the body, then closes
+ * the connection: the client sees the body cut short (`aborted` / `ECONNRESET`) after the head.
+ */
 export function resetMidBody(options: { readonly bytes?: number; readonly totalBytes?: number; readonly status?: number } = {}): Fault {
   const total = options.totalBytes ?? 1024;
   const sent = Math.min(options.bytes ?? 16, total - 1);
@@ -104,7 +107,7 @@ export function resetMidBody(options: { readonly bytes?: number; readonly totalB
     name: 'reset-mid-body',
     apply: ({ req, res }) => {
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': total });
-      res.write('{"items":['.padEnd(sent, ' ').slice(0, sent), () => void req.socket.resetAndDestroy());
+      res.write('{"items":['.padEnd(sent, ' ').slice(0, sent), () => void req.socket.end());
     },
   };
 }
