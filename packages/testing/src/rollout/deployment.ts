@@ -73,7 +73,7 @@ export class SimulatedDeployment {
   #env: Readonly<Record<string, string | undefined>> = {};
   #index = 0;
 
-  /** Use `cluster.deploy()`. */
+  /** Use `cluster.deploy()`. @internal */
   constructor(spec: DeploymentSpec, proxy: ServiceProxy, ctx: DeploymentContext) {
     this.name = spec.name;
     this.#spec = spec;

@@ -109,7 +109,7 @@ export function startLoad(options: LoadOptions, router: ConnectionRouter): Runni
   const pauseMs = options.pauseMs ?? 5;
   const list = options.requests;
   if (Array.isArray(list) && list.length === 0) throw new TestingOptionsError('load.requests is empty');
-  const pick = typeof list === 'function' ? list : (n: number): LoadRequest => (list as readonly LoadRequest[])[n % (list as readonly LoadRequest[]).length]!;
+  const pick = typeof list === 'function' ? list : (n: number): LoadRequest => (list)[n % (list).length]!;
   const retry = options.retryReusedConnectionResets ?? true;
   const counts: OutcomeCounts = { total: 0, retried: 0, ok: 0, '5xx': 0, reset: 0, refused: 0, timeout: 0, unexpected: 0, error: 0 };
   const failures: RequestFailure[] = [];

@@ -65,7 +65,7 @@ function obj(v: unknown): Json | undefined {
 }
 
 function loadDeployment(source: ManifestSource, name: string | undefined): { origin: string; deployment: Json } {
-  if (typeof source !== 'string') return { origin: 'inline manifest', deployment: source as Json };
+  if (typeof source !== 'string') return { origin: 'inline manifest', deployment: source };
   const isText = source.includes('\n') || source.includes('apiVersion:');
   const origin = isText ? 'inline manifest' : source;
   let text: string;
@@ -139,7 +139,7 @@ function pick(probe: Json | undefined): Partial<ProbeSettings> {
   if (probe === undefined) return {};
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(PROBE_DEFAULTS)) if (probe[k] !== undefined) out[k] = probe[k];
-  return out as Partial<ProbeSettings>;
+  return out;
 }
 
 /** Options for {@link readPodSettings}. */

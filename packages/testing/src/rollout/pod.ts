@@ -109,7 +109,7 @@ export class SimulatedPod {
   #timers = new Set<NodeJS.Timeout>();
   #exited: Promise<void> = Promise.resolve();
 
-  /** @param init - see {@link PodInit} */
+  /** Use `cluster.deploy()`: a deployment creates its pods. @internal */
   constructor(init: PodInit) {
     this.#o = init;
     this.name = init.name;
@@ -222,7 +222,7 @@ export class SimulatedPod {
       if (!this.terminating) {
         // restartPolicy: Always
         this.restarts++;
-        this.#after(o.restartDelayMs, () => this.#run(), this.#generation);
+        this.#after(o.restartDelayMs, () => void this.#run(), this.#generation);
       }
       this.#o.onChange(this);
     });

@@ -24,6 +24,10 @@ export interface RecordedRequest {
 /** Chooses the fault for a request that no script step is left for. */
 export type FaultChooser = (req: RecordedRequest) => Fault;
 
+function chooser(f: Fault | FaultChooser): FaultChooser {
+  return typeof f === 'function' ? f : () => f;
+}
+
 /** Options for {@link startFaultUpstream}. */
 export interface FaultUpstreamOptions {
   /** What requests get when the script is empty. @default respond() (200 `{ ok: true }`) */
@@ -48,14 +52,14 @@ export class FaultUpstream {
   readonly #sockets = new Set<Socket>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #script: Fault[] = [];
-  #fallback: Fault | FaultChooser;
+  #fallback: FaultChooser;
   #port = 0;
   #closed = false;
   #waiters: { count: number; resolve: () => void }[] = [];
 
   /** Use {@link startFaultUpstream}. @param options - see {@link FaultUpstreamOptions} */
   constructor(options: FaultUpstreamOptions = {}) {
-    this.#fallback = options.fallback ?? respond();
+    this.#fallback = chooser(options.fallback ?? respond());
     this.#random = options.random ?? Math.random;
     this.#host = options.host ?? '127.0.0.1';
     this.#server = createServer((req, res) => this.#handle(req, res));
@@ -92,7 +96,7 @@ export class FaultUpstream {
 
   /** Sets what requests get once the script is used up. */
   fallback(fault: Fault | FaultChooser): this {
-    this.#fallback = fault;
+    this.#fallback = chooser(fault);
     return this;
   }
 
@@ -143,8 +147,7 @@ export class FaultUpstream {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const base = { n: this.requests.length + 1, method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: body.toString('utf8'), at };
-      const scripted = this.#script.shift();
-      const fault: Fault = scripted ?? (typeof this.#fallback === 'function' ? this.#fallback({ ...base, fault: '' }) : this.#fallback);
+      const fault = this.#script.shift() ?? this.#fallback({ ...base, fault: '' });
       this.requests.push({ ...base, fault: fault.name });
       this.#waiters = this.#waiters.filter((w) => {
         if (this.requests.length < w.count) return true;

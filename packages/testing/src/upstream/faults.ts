@@ -53,7 +53,7 @@ export function respond(options: RespondOptions = {}): Fault {
   const status = checkStatus(options.status ?? 200);
   const raw = options.body ?? { ok: true };
   const isRaw = typeof raw === 'string' || Buffer.isBuffer(raw);
-  const body = isRaw ? Buffer.from(raw as string | Buffer) : Buffer.from(JSON.stringify(raw));
+  const body = isRaw ? Buffer.from(raw) : Buffer.from(JSON.stringify(raw));
   const type = isRaw ? 'text/plain; charset=utf-8' : 'application/json';
   return {
     name: `respond-${String(status)}`,
