@@ -25,7 +25,7 @@ export interface RecordedRequest {
 export type FaultChooser = (req: RecordedRequest) => Fault;
 
 function chooser(f: Fault | FaultChooser): FaultChooser {
-  return typeof f === 'function' ? f : () => f;
+  return typeof f === 'function' ? (f as FaultChooser) : () => f;
 }
 
 /** Options for {@link startFaultUpstream}. */
