@@ -102,7 +102,7 @@ describe('rolling every service of the platform (simulated cluster, their own ma
           return { path: '/api/posts?limit=5', expect: (s) => s === 200 };
       }
     };
-    const load = await cluster.startLoad('gateway', { requests, concurrency: 4, pauseMs: 5 });
+    const load = await cluster.startLoad('gateway', { requests, concurrency: 4, pauseMs: 20 });
     await load.waitFor(100);
     const started = performance.now();
     await cluster.rollout();
@@ -111,7 +111,8 @@ describe('rolling every service of the platform (simulated cluster, their own ma
     const report = cluster.report(await load.stop());
     console.info(
       `platform rollout (${String(services.length)} services × 2 replicas, endpoint lag 1 s, propagation delay 5 s): rolled in ${rolledMs.toFixed(0)} ms; ` +
-        `requests ${JSON.stringify(report.requests)}; old pods exited after ${report.pods.filter((p) => p.revision === 1).map((p) => String(p.exitAfterMs)).join('/')} ms`,
+        `requests ${JSON.stringify(report.requests)}; old pods exited after ${report.pods.filter((p) => p.revision === 1).map((p) => String(p.exitAfterMs)).join('/')} ms; ` +
+        `new pods Ready after ${report.pods.filter((p) => p.revision === 2).map((p) => `${p.name} ${String(p.readyAfterMs)}`).join(', ')} ms`,
     );
     expect(report.failures).toEqual([]);
     expect(report.requests.total).toBe(report.requests.ok);

@@ -100,6 +100,8 @@ export class SimulatedPod {
   exit: PodExit | undefined;
   /** ms from SIGTERM to exit. */
   exitAfterMs: number | undefined;
+  /** ms from the first spawn to the first time it was Ready (`undefined` until then). */
+  readyAfterMs: number | undefined;
   /** Why the last start failed, if it did. */
   lastError: Error | undefined;
   readonly #o: PodInit;
@@ -108,6 +110,7 @@ export class SimulatedPod {
   #termAt = 0;
   #timers = new Set<NodeJS.Timeout>();
   #exited: Promise<void> = Promise.resolve();
+  #spawnedAt = 0;
 
   /** Use `cluster.deploy()`: a deployment creates its pods. @internal */
   constructor(init: PodInit) {
@@ -129,6 +132,7 @@ export class SimulatedPod {
 
   /** Spawns the container's process. */
   start(): void {
+    this.#spawnedAt = performance.now();
     void this.#run();
   }
 
@@ -316,6 +320,7 @@ export class SimulatedPod {
   #setReady(ready: boolean): void {
     if (this.ready === ready) return;
     this.ready = ready;
+    if (ready && this.readyAfterMs === undefined) this.readyAfterMs = performance.now() - this.#spawnedAt;
     this.#o.onChange(this);
   }
 

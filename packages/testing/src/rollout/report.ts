@@ -6,6 +6,8 @@ export interface PodReport {
   readonly name: string;
   readonly deployment: string;
   readonly revision: number;
+  /** ms from spawn to first Ready (startup time; `undefined` if it never was). */
+  readonly readyAfterMs: number | undefined;
   /** Exit code of its last process (`null` when a signal ended it or it still runs). */
   readonly exitCode: number | null;
   /** Signal that ended its last process (`SIGKILL` after the grace period), if any. */
@@ -48,6 +50,7 @@ export function buildReport(pods: readonly SimulatedPod[], load: LoadReport, dur
       name: p.name,
       deployment: p.deployment,
       revision: p.revision,
+      readyAfterMs: p.readyAfterMs === undefined ? undefined : Math.round(p.readyAfterMs),
       exitCode: p.exit?.code ?? null,
       signal: p.exit?.signal ?? null,
       killed: p.killed,

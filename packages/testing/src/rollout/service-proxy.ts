@@ -100,6 +100,7 @@ export class ServiceProxy {
     });
     upstream.on('close', (hadError) => {
       this.#sockets.delete(upstream);
+      if (client.destroyed) return;
       if (hadError) client.resetAndDestroy();
       else client.end();
     });
