@@ -3,7 +3,7 @@
 // to the endpoint lag; one whose grace period is shorter than its shutdown is SIGKILLed.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { simulateRollout, type RolloutReport, type SimulateRolloutOptions } from '../src/index.ts';
+import { createCluster, RolloutTimeoutError, simulateRollout, type RolloutReport, type SimulateRolloutOptions } from '../src/index.ts';
 
 const fixture = fileURLToPath(new URL('./fixtures/service.ts', import.meta.url));
 const manifest = fileURLToPath(new URL('./fixtures/deployment.yaml', import.meta.url));
@@ -76,5 +76,41 @@ describe('simulateRollout', () => {
     expect(report.requests.reset).toBeGreaterThan(0);
     expect(report.failures.filter((f) => f.outcome === 'reset').every((f) => f.pod?.startsWith('fixture-r1-'))).toBe(true);
     for (const p of old) expect(p.exitAfterMs).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+describe('createCluster', () => {
+  it('restarts a container whose liveness probe fails, and counts the probe failures and the restart', { timeout: 90_000 }, async () => {
+    const cluster = createCluster({ endpointLagMs: 100 });
+    try {
+      const d = await cluster.deploy({
+        name: 'stuck',
+        start: base.start,
+        manifest,
+        overrides: { replicas: 1, probes: { periodSeconds: 0.1 }, terminationGracePeriodSeconds: 6 },
+        env: { DELAY_MS: '0', GRACE_MS: '5000', LIVENESS_FAILS_AFTER_MS: '3000' },
+        restartDelayMs: 0,
+      }, { timeoutMs: 60_000 });
+      const pod = d.pods[0]!;
+      await expect.poll(() => pod.restarts, { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(1);
+      expect(pod.probeFailures.liveness).toBeGreaterThanOrEqual(3);
+      const report = cluster.report({ requests: { total: 0, retried: 0, ok: 0, '5xx': 0, reset: 0, refused: 0, timeout: 0, unexpected: 0, error: 0 }, failures: [] });
+      expect(report.restarts).toBeGreaterThanOrEqual(1);
+      expect(report.pods[0]?.logTail.length).toBeGreaterThan(0); // a restarted pod's last output is kept
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  it('fails a deploy whose pods crash-loop with RolloutTimeoutError, quoting their state', { timeout: 60_000 }, async () => {
+    const cluster = createCluster();
+    try {
+      // a grace period the service's own shutdown budget cannot fit: it exits 78 at startup
+      const deploy = cluster.deploy({ name: 'crash', start: base.start, manifest, env: { DELAY_MS: '0', GRACE_MS: '2000' }, restartDelayMs: 100 }, { timeoutMs: 5_000 });
+      await expect(deploy).rejects.toThrow(RolloutTimeoutError);
+      await expect(deploy).rejects.toThrow(/deployment crash: crash-r1-1 starting \(\d+ restarts\).* not done after 5000 ms/);
+    } finally {
+      await cluster.close();
+    }
   });
 });
