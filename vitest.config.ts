@@ -27,6 +27,7 @@ export default defineConfig({
       { extends: true, test: { name: 'consumers', root: 'packages/consumers', include: ['test/**/*.test.ts'] } },
       { extends: true, test: { name: 'doctor', root: 'packages/doctor', include: ['test/**/*.test.ts'] } },
       { extends: true, test: { name: 'fastify', root: 'packages/fastify', include: ['test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'testing', root: 'packages/testing', include: ['test/**/*.test.ts'] } },
       {
         extends: true,
         test: { name: 'blog-platform', root: 'examples/blog-platform', include: ['test/**/*.test.ts'] },

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The published packages, in dependency order. */
-export const PACKAGES: readonly string[] = ['packages/config', 'packages/core', 'packages/http', 'packages/otel', 'packages/service', 'packages/consumers', 'packages/doctor', 'packages/fastify'];
+export const PACKAGES: readonly string[] = ['packages/config', 'packages/core', 'packages/http', 'packages/otel', 'packages/service', 'packages/consumers', 'packages/doctor', 'packages/fastify', 'packages/testing'];
 
 /** A packed tarball and the paths it contains. */
 export interface Packed {

@@ -14,7 +14,7 @@ import {
 } from '@podkit/config';
 import { resolveLoadOptions } from '../src/options.ts';
 import { checkMounts } from '../src/sources/mount-check.ts';
-import { KubeletVolume } from './helpers/kubelet.ts';
+import { KubeletVolume } from '@podkit/testing';
 import { tempDir } from './helpers/tmp.ts';
 
 const definition = defineConfig(

@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { z } from 'zod';
 import { ConfigError, ConfigSchemaError, ConfigValidationError, defineConfig, isConfigError, secret } from '@podkit/config';
-import { KubeletVolume } from './helpers/kubelet.ts';
+import { KubeletVolume } from '@podkit/testing';
 import { isolated } from './helpers/tmp.ts';
 
 const schema = z.object({

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { z } from 'zod';
 import { configSources, defineConfig, DEFAULT_PRECEDENCE } from '@podkit/config';
-import { KubeletVolume } from './helpers/kubelet.ts';
+import { KubeletVolume } from '@podkit/testing';
 import { tempDir } from './helpers/tmp.ts';
 
 const schema = z.object({

@@ -11,7 +11,7 @@ import {
   secret,
   secretValues,
 } from '@podkit/config';
-import { KubeletVolume } from './helpers/kubelet.ts';
+import { KubeletVolume } from '@podkit/testing';
 import { isolated } from './helpers/tmp.ts';
 
 const schema = z.object({

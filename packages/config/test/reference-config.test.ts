@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from 'vitest';
 import { z } from 'zod';
 import { configSources, defineConfig, duration, secret } from '@podkit/config';
-import { KubeletVolume } from './helpers/kubelet.ts';
+import { KubeletVolume } from '@podkit/testing';
 
 // The blog platform's reference ConfigMap and Secret, exactly as written in its design:
 //   data:

@@ -61,7 +61,7 @@ test('ConfigMap and Secret YAML skeletons parse back to exactly the keys and str
 });
 
 test('the generated ConfigMap values load back into the schema', async () => {
-  const { KubeletVolume } = await import('./helpers/kubelet.ts');
+  const { KubeletVolume } = await import('@podkit/testing');
   const data = (parseAllDocuments(configMapYaml(definition))[0]!.toJS() as { data: Record<string, string> }).data;
   const volume = new KubeletVolume({ ...data, 'database.host': 'db' });
   try {

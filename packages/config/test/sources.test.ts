@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { z } from 'zod';
 import { configSources, configWarnings, defineConfig, isConfigError, secret, type ConfigValidationError } from '@podkit/config';
-import { KubeletVolume } from './helpers/kubelet.ts';
+import { KubeletVolume } from '@podkit/testing';
 import { isolated, tempDir } from './helpers/tmp.ts';
 
 const schema = z.object({

@@ -12,7 +12,7 @@ import {
   type ConfigError,
   type ConfigWatcher,
 } from '@podkit/config';
-import { KubeletVolume } from './helpers/kubelet.ts';
+import { KubeletVolume } from '@podkit/testing';
 import { tempDir } from './helpers/tmp.ts';
 
 const schema = z.object({
