@@ -58,13 +58,16 @@ describe('simulateRollout', () => {
   });
 
   it('reports the SIGKILL of a pod whose shutdown outlasts terminationGracePeriodSeconds', { timeout: 90_000 }, async () => {
-    // the service believes it has 10 s (delay 3 s); the pod gets 1 s. A client that never
-    // retries sees the requests the SIGKILL cut.
+    // the service believes it has 10 s (delay 3 s); the pod gets 1 s, and its requests take
+    // 1.5 s. podkit's own drain moves idle keep-alive clients off in time, so what fails are the
+    // requests still running at the SIGKILL: a client that never retries sees them cut.
     const report = await simulateRollout({
       ...base,
-      load: { ...base.load, retryReusedConnectionResets: false },
+      load: { ...base.load, concurrency: 8, retryReusedConnectionResets: false },
+      warmupRequests: 8,
+      cooldownRequests: 8,
       overrides: { ...base.overrides, terminationGracePeriodSeconds: 1 },
-      env: { DELAY_MS: '3000', GRACE_MS: '10000' },
+      env: { DELAY_MS: '3000', GRACE_MS: '10000', WORK_MS: '1500' },
     });
     summary('grace too short', report);
     const old = report.pods.filter((p) => p.revision === 1);
