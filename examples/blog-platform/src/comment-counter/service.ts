@@ -27,7 +27,7 @@ export const commentCounterService: ServiceDefinition<typeof configSchema> = {
     // the same migrations as comments (under its advisory lock): either may start first
     await migrate(db, migrations);
     const events = await openCommentEvents({ amqpUrl: config.amqp.url, queue: config.events.queue, logger });
-    await startCommentCounter(service, { db, events, prefetch: config.events.prefetch });
+    await startCommentCounter(service, { db, events, prefetch: config.events.prefetch, applyDelayMs: config.events.applyDelay });
     // the public port has no API: every request there is a 404 problem
     return createRouter();
   },

@@ -1,4 +1,4 @@
-import { defineConfig, url } from '@podkit/config';
+import { defineConfig, duration, url } from '@podkit/config';
 import { z } from 'zod';
 import { commonConfig, DEFAULT_ADMIN_PORTS, DEFAULT_PORTS, distinctAdminPort, upstreamUrl } from '../shared/config.ts';
 
@@ -15,6 +15,9 @@ export const commentEventsConfig = {
   events: z.object({
     queue: z.string().regex(/^[a-z0-9._-]{1,200}$/).default('comment-events').describe('RabbitMQ queue of comment events (its dead letters: <queue>.dead)'),
     prefetch: z.number().int().min(1).max(1_000).default(16).describe('comment events handled at once by the worker'),
+    applyDelay: duration()
+      .default(0)
+      .describe('TEST ONLY: artificial delay before each comment event is applied, so tests can SIGTERM the worker mid-stream. Keep 0 in production.'),
   }),
 };
 

@@ -34,7 +34,7 @@ export const commentsService: ServiceDefinition<typeof configSchema> = {
       // embedded: the queue lives in this process; events published but never applied (the
       // last run stopped with them queued) are published again
       await db.query(`UPDATE comment_events SET published_at = NULL WHERE published_at IS NOT NULL AND id NOT IN (SELECT event_id FROM applied_comment_events)`);
-      await startCommentCounter(service, { db, events, prefetch: config.events.prefetch });
+      await startCommentCounter(service, { db, events, prefetch: config.events.prefetch, applyDelayMs: config.events.applyDelay });
       logger.info('comment-counter worker runs in this process (no AMQP_URL: in-process queue)');
     }
     const relay = startOutboxRelay({ db, publish: (e) => events.publish(e), logger });
