@@ -1,12 +1,7 @@
 import { defineConfig } from '@podkit/config';
 import { z } from 'zod';
-import { commonConfig, distinctAdminPort } from '../shared/config.ts';
+import { commonConfig, DEFAULT_ADMIN_PORTS, DEFAULT_PORTS, distinctAdminPort } from '../shared/config.ts';
 import { commentEventsConfig } from '../comments/config.ts';
-
-/** Local port (bound by `@podkit/service`, answers 404: the worker has no API) and admin port. */
-export const COUNTER_PORT = 8085;
-/** Local admin port: probes and `/metrics`. */
-export const COUNTER_ADMIN_PORT = 9085;
 
 /**
  * Configuration of the comment-counter worker: the comments database (schema `comments`: the
@@ -15,7 +10,7 @@ export const COUNTER_ADMIN_PORT = 9085;
  * without `AMQP_URL` the worker exits 78 with a configuration error.
  */
 export const configSchema = z.object({
-  ...commonConfig('comments', COUNTER_PORT, COUNTER_ADMIN_PORT),
+  ...commonConfig('comments', DEFAULT_PORTS['comment-counter'], DEFAULT_ADMIN_PORTS['comment-counter']),
   ...commentEventsConfig,
 }).superRefine(distinctAdminPort);
 

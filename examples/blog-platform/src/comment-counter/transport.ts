@@ -1,3 +1,4 @@
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import type { Logger } from '@podkit/core';
 import type { Consumer, ConsumerService, HandlerContext } from '@podkit/consumers';
 import type { CommentEvent } from '../comments/events.ts';
@@ -46,7 +47,7 @@ export async function openCommentEvents(o: { readonly amqpUrl?: string | undefin
   const url = o.amqpUrl;
   const { default: amqplib } = await import('amqplib');
   const { consumeAmqp } = await import('@podkit/consumers/amqp');
-  const connect = async () => {
+  const connect = async (): Promise<ChannelModel> => {
     const connection = await amqplib.connect(url);
     const setup = await connection.createChannel();
     await setup.assertExchange(DEAD, 'fanout', { durable: true });
@@ -56,8 +57,8 @@ export async function openCommentEvents(o: { readonly amqpUrl?: string | undefin
     await setup.close();
     return connection;
   };
-  let publisher: Awaited<ReturnType<typeof connect>> | undefined;
-  let channel: import('amqplib').ConfirmChannel | undefined;
+  let publisher: ChannelModel | undefined;
+  let channel: ConfirmChannel | undefined;
   return {
     kind: 'amqp',
     async publish(event) {

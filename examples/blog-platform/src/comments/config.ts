@@ -1,4 +1,4 @@
-import { defineConfig, duration, url } from '@podkit/config';
+import { defineConfig, duration, secret, url } from '@podkit/config';
 import { z } from 'zod';
 import { commonConfig, DEFAULT_ADMIN_PORTS, DEFAULT_PORTS, distinctAdminPort, upstreamUrl } from '../shared/config.ts';
 
@@ -9,8 +9,8 @@ import { commonConfig, DEFAULT_ADMIN_PORTS, DEFAULT_PORTS, distinctAdminPort, up
  */
 export const commentEventsConfig = {
   amqp: z.object({
-    // url(): the password in it is masked in every log line
-    url: url({ protocols: ['amqp', 'amqps'] }).optional().describe('RabbitMQ URL for comment events; unset → in-process queue, worker inside comments'),
+    // a Secret (Secret key amqp-url: it carries the password); url() masks it in every log line
+    url: secret(url({ protocols: ['amqp', 'amqps'] }).optional()).describe('RabbitMQ URL for comment events; unset → in-process queue, worker inside comments'),
   }),
   events: z.object({
     queue: z.string().regex(/^[a-z0-9._-]{1,200}$/).default('comment-events').describe('RabbitMQ queue of comment events (its dead letters: <queue>.dead)'),

@@ -84,7 +84,7 @@ export async function consumeMemory<T>(service: ConsumerService, options: Memory
   return wire({
     name,
     service,
-    runner: runner as Runner<never>,
+    runner,
     check: () => {
       if (closed) throw new Error('consumer closed');
     },

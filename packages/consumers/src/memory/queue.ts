@@ -130,11 +130,11 @@ export function createMemoryQueue<T>(name: string): MemoryQueue<T> {
       dead.push({ message, reason });
     },
   };
-  internals.set(queue as MemoryQueue<unknown>, queue as MemoryQueueInternals<unknown>);
+  internals.set(queue, queue);
   return queue;
 }
 
 /** The internals of a queue made by {@link createMemoryQueue}, `undefined` for anything else. */
 export function internalsOf<T>(queue: MemoryQueue<T>): MemoryQueueInternals<T> | undefined {
-  return internals.get(queue as MemoryQueue<unknown>) as MemoryQueueInternals<T> | undefined;
+  return internals.get(queue) as MemoryQueueInternals<T> | undefined;
 }
