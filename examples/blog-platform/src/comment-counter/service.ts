@@ -1,5 +1,4 @@
 import { ConfigurationError } from '@podkit/core';
-import { createRouter } from '@podkit/http';
 import type { ServiceDefinition } from '../shared/bootstrap.ts';
 import { migrate } from '../shared/db/migrate.ts';
 import { PLATFORM_VERSION } from '../shared/version.ts';
@@ -28,7 +27,7 @@ export const commentCounterService: ServiceDefinition<typeof configSchema> = {
     await migrate(db, migrations);
     const events = await openCommentEvents({ amqpUrl: config.amqp.url, queue: config.events.queue, logger });
     await startCommentCounter(service, { db, events, prefetch: config.events.prefetch, applyDelayMs: config.events.applyDelay });
-    // the public port has no API: every request there is a 404 problem
-    return createRouter();
+    // no API: @podkit/service answers every request on the public port with a 404 problem
+    return undefined;
   },
 };

@@ -69,7 +69,13 @@ export async function openCommentEvents(o: { readonly amqpUrl?: string | undefin
           channel = undefined;
           publisher = undefined;
         });
-        channel = await publisher.createConfirmChannel();
+        const opened = await publisher.createConfirmChannel();
+        // a closed channel (or a channel error) is replaced on the next publish; the outbox keeps the event meanwhile
+        opened.on('error', (err: Error) => o.logger.warn({ err: { message: err.message } }, 'AMQP publisher channel error'));
+        opened.on('close', () => {
+          if (channel === opened) channel = undefined;
+        });
+        channel = opened;
       }
       const ch = channel;
       await new Promise<void>((resolve, reject) => {
@@ -80,6 +86,11 @@ export async function openCommentEvents(o: { readonly amqpUrl?: string | undefin
     },
     async consume(service, handler, { prefetch }) {
       const connection = await connect();
+      connection.on('error', (err: Error) => o.logger.error({ err: { message: err.message } }, 'AMQP consumer connection error'));
+      // the adapter does not reconnect: drain what can still finish and exit, so the pod restarts
+      connection.on('close', (err?: Error) => {
+        if (err !== undefined) void service.lifecycle.shutdown('RabbitMQ connection lost', 1);
+      });
       return consumeAmqp(service, {
         name: CONSUMER,
         connection,
