@@ -5,8 +5,11 @@
  * (NetworkPolicies, Ingress, Secrets) against it, so topology and policy cannot drift apart.
  */
 
-/** Names of the five services, as used for Deployments, Services and `<NAME>_URL` variables. */
-export type ServiceName = 'gateway' | 'auth' | 'posts' | 'comments' | 'images';
+/**
+ * Names of the five services and the worker, as used for Deployments, Services and `<NAME>_URL`
+ * variables (`comment-counter` is a queue worker: a Deployment without a Service).
+ */
+export type ServiceName = 'gateway' | 'auth' | 'posts' | 'comments' | 'images' | 'comment-counter';
 
 /** CPU and memory for one container (Kubernetes quantities). */
 export interface Resources {
@@ -25,14 +28,16 @@ export interface DeployedService {
    * NetworkPolicies admit Prometheus on this port alone).
    */
   readonly adminPort: number;
-  /** `app.kubernetes.io/component`. */
-  readonly component: 'api-gateway' | 'backend';
+  /** `app.kubernetes.io/component`: a `worker` has no Service and no `http` container port. */
+  readonly component: 'api-gateway' | 'backend' | 'worker';
   /** One line for humans (a manifest comment and the keys reference). */
   readonly description: string;
   /** Services this one calls (becomes `<NAME>_URL` env vars and egress rules). */
   readonly calls: readonly ServiceName[];
   readonly usesPostgres: boolean;
   readonly usesRedis: boolean;
+  /** Publishes to or consumes from RabbitMQ (the URL, with its credentials, is the Secret key `amqp-url`). @default false */
+  readonly usesRabbitmq?: boolean;
   /** Secret keys this service reads from /etc/secrets (projected from the Secrets below). */
   readonly secretKeys: readonly SecretKey[];
   /**
@@ -62,11 +67,17 @@ export const SECRETS: readonly { readonly name: string; readonly keys: readonly 
     purpose: 'password of the PostgreSQL role `blog` (PostgreSQL itself and every service that uses it)',
   },
   { name: 'auth-signing-key', keys: ['jwt-signing-key'], purpose: 'Ed25519 private key (PEM, PKCS#8) auth signs JWTs with' },
+  {
+    name: 'rabbitmq-credentials',
+    keys: ['amqp-url', 'rabbitmq-password'],
+    purpose: 'RabbitMQ: the password of its user `blog`, and the URL comments and comment-counter connect with (`amqp://blog:<password>@rabbitmq:5672`)',
+  },
   { name: 'blog-platform-tls', keys: ['tls.crt', 'tls.key'], purpose: 'TLS certificate of the Ingress host' },
 ];
 
 const databasePassword: SecretKey = { secret: 'postgres-credentials', key: 'database-password' };
 const signingKey: SecretKey = { secret: 'auth-signing-key', key: 'jwt-signing-key' };
+const amqpUrl: SecretKey = { secret: 'rabbitmq-credentials', key: 'amqp-url' };
 
 /** The platform's Kubernetes namespace. */
 export const NAMESPACE = 'blog-platform';
@@ -86,7 +97,7 @@ export const ADMIN_PORT_NAME = 'admin';
 export const CONFIG_DIR = '/etc/config';
 export const SECRETS_DIR = '/etc/secrets';
 
-/** The five services. */
+/** The five services and the worker. */
 export const SERVICES: readonly DeployedService[] = [
   {
     name: 'gateway',
@@ -131,11 +142,12 @@ export const SERVICES: readonly DeployedService[] = [
     port: 8083,
     adminPort: 9083,
     component: 'backend',
-    description: 'comments per post; checks the post exists through a podkit client to posts',
+    description: 'comments per post; checks the post exists through a podkit client to posts; publishes comment events (outbox)',
     calls: ['auth', 'posts'],
     usesPostgres: true,
     usesRedis: false,
-    secretKeys: [databasePassword],
+    usesRabbitmq: true,
+    secretKeys: [databasePassword, amqpUrl],
     resources: { requests: { cpu: '250m', memory: '448Mi' }, limits: { cpu: '1', memory: '704Mi' } },
   },
   {
@@ -149,6 +161,21 @@ export const SERVICES: readonly DeployedService[] = [
     usesRedis: false,
     secretKeys: [databasePassword],
     resources: { requests: { cpu: '250m', memory: '448Mi' }, limits: { cpu: '2', memory: '704Mi' } },
+  },
+  {
+    name: 'comment-counter',
+    port: 8085,
+    adminPort: 9085,
+    component: 'worker',
+    description: 'queue worker: consumes comment events from RabbitMQ, keeps each post\'s comment count (comments schema)',
+    calls: [],
+    usesPostgres: true,
+    usesRedis: false,
+    usesRabbitmq: true,
+    secretKeys: [databasePassword, amqpUrl],
+    // the comments schema: the worker writes the projection the comments service reads
+    config: { 'database.schema': 'comments' },
+    resources: { requests: { cpu: '100m', memory: '384Mi' }, limits: { cpu: '1', memory: '576Mi' } },
   },
 ];
 

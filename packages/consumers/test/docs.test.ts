@@ -22,7 +22,7 @@ describe('docs/queue-consumers.md', () => {
   });
 
   it('gives the defaults the code uses', () => {
-    const sources = ['amqp/consumer.ts', 'nats/consumer.ts'].map((f) => readFileSync(new URL(`../src/${f}`, import.meta.url), 'utf8')).join('\n');
+    const sources = ['amqp/consumer.ts', 'nats/consumer.ts', 'memory/consumer.ts'].map((f) => readFileSync(new URL(`../src/${f}`, import.meta.url), 'utf8')).join('\n');
     const defaults = [...sources.matchAll(/intOption\('(\w+)', options\.\w+, (\d[\d_]*),/g)].map((m) => [m[1]!, m[2]!.replaceAll('_', '')]);
     expect(defaults.length).toBeGreaterThanOrEqual(6);
     for (const [option, value] of defaults) expect(page, option).toMatch(new RegExp(`\\| \`${option}\` \\| [^|]+ \\| \`${value}\` \\|`));

@@ -113,9 +113,11 @@ export interface ServiceDefinition<S extends z.ZodObject> {
   /**
    * Startup work (migrations, keys, connections) and the handler: a podkit `Router` or any
    * request listener. Runs as the `setup` startup task once the server listens: meanwhile the
-   * probes answer (`/startup` and `/ready` down) and requests get a 503 problem.
+   * probes answer (`/startup` and `/ready` down) and requests get a 503 problem. A worker with
+   * no API (a queue consumer) returns `undefined`: the public port then answers every request
+   * with a 404 problem, and the probes and `/metrics` stay on the admin port.
    */
-  setup(ctx: ServiceContext<Config<S>>): Router | RequestHandler | Promise<Router | RequestHandler>;
+  setup(ctx: ServiceContext<Config<S>>): Router | RequestHandler | undefined | Promise<Router | RequestHandler | undefined>;
   /** One access log line per request, unless the config has an `accessLog` key. @default true */
   readonly accessLog?: boolean;
   /** Starts a telemetry SDK first, closed last at shutdown. @default no telemetry */

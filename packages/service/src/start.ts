@@ -152,8 +152,11 @@ export async function startService<S extends z.ZodObject>(definition: ServiceDef
       handler = built.listener;
     } else if (typeof built === 'function') {
       handler = built;
+    } else if (built === undefined) {
+      // a worker: no API on the public port (probes and /metrics are on the admin port)
+      handler = (_req: IncomingMessage, res: ServerResponse) => sendProblem(res, problem(404, `${name} serves no API on this port`));
     } else {
-      throw new ServiceDefinitionError('setup', `must return a Router or a request listener (got ${describe(built)})`);
+      throw new ServiceDefinitionError('setup', `must return a Router, a request listener or undefined (got ${describe(built)})`);
     }
   } catch (err) {
     if (isConfigurationError(err) || isConfigError(err)) {

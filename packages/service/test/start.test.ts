@@ -252,7 +252,17 @@ describe('startService: shutdown', () => {
   });
 
   it('a setup returning neither a router nor a listener is a definition error', async () => {
-    await expect(startService(greeter({ setup: () => ({}) as never }), harness().options)).rejects.toThrow(/setup must return a Router or a request listener \(got an object\)/);
+    await expect(startService(greeter({ setup: () => ({}) as never }), harness().options)).rejects.toThrow(/setup must return a Router, a request listener or undefined \(got an object\)/);
+  });
+
+  it('a setup returning undefined (a worker) answers 404 problems on the public port; the admin port serves probes and /metrics', async () => {
+    const running = await started(greeter({ setup: () => undefined }), harness({ ADMIN_PORT: '0' }));
+    const pub = await fetch(`http://127.0.0.1:${String(running.port)}/greet/Ada`);
+    expect(pub.status).toBe(404);
+    expect(pub.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await pub.json()) as { detail?: string }).detail).toBe('greeter serves no API on this port');
+    expect((await fetch(`http://127.0.0.1:${String(running.adminPort)}/ready`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${String(running.adminPort)}/metrics`)).status).toBe(200);
   });
 
   it('a taken port releases the watcher and the telemetry and rejects with ListenError', async () => {

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { ServiceName } from '../platform.ts';
 
 /** The compiled config definition of one service. */
-export async function loadServiceConfig(name: ServiceName): Promise<ConfigDefinition<z.ZodObject>> {
+export async function loadServiceConfig(name: ServiceName | 'comment-counter'): Promise<ConfigDefinition<z.ZodObject>> {
   const mod = (await import(`../../src/${name}/config.ts`)) as { configSchema?: z.ZodObject };
   if (mod.configSchema === undefined) throw new Error(`src/${name}/config.ts does not export configSchema`);
   return defineConfig(mod.configSchema);

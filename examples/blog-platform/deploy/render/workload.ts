@@ -139,8 +139,9 @@ function deployment(svc: DeployedService): K8sObject {
               image: `${SERVICE_IMAGE}:${APP_VERSION}`,
               imagePullPolicy: 'IfNotPresent',
               args: [svc.name],
+              // a worker's public port has no API and no Service: only the admin port is declared
               ports: [
-                { name: HTTP_PORT_NAME, containerPort: svc.port, protocol: 'TCP' },
+                ...(svc.component === 'worker' ? [] : [{ name: HTTP_PORT_NAME, containerPort: svc.port, protocol: 'TCP' }]),
                 { name: ADMIN_PORT_NAME, containerPort: svc.adminPort, protocol: 'TCP' },
               ],
               env: env(svc),
@@ -167,13 +168,11 @@ function deployment(svc: DeployedService): K8sObject {
   };
 }
 
-/** Every workload object of one service, in apply order. */
+/** Every workload object of one service, in apply order (a worker has no Service: nothing calls it). */
 export function renderWorkload(svc: DeployedService): K8sObject[] {
   const labels = serviceLabels(svc);
   const meta = { name: svc.name, namespace: NAMESPACE, labels };
-  return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta, automountServiceAccountToken: false },
-    deployment(svc),
+  const service: K8sObject[] = svc.component === 'worker' ? [] : [
     {
       apiVersion: 'v1',
       kind: 'Service',
@@ -185,6 +184,11 @@ export function renderWorkload(svc: DeployedService): K8sObject[] {
         ports: [{ name: HTTP_PORT_NAME, port: SERVICE_PORT, targetPort: HTTP_PORT_NAME, protocol: 'TCP' }],
       },
     },
+  ];
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta, automountServiceAccountToken: false },
+    deployment(svc),
+    ...service,
     {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',

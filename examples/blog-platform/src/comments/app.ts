@@ -16,6 +16,8 @@ export interface CommentsAppOptions {
   readonly verifier: TokenVerifier;
   readonly postExists: PostExists;
   readonly logger: Logger;
+  /** Called after a comment was created or deleted (kicks the outbox relay). @default none */
+  readonly onChange?: () => void;
 }
 
 /** Migrates the comments schema and builds the routes. */
@@ -26,6 +28,7 @@ export async function createCommentsApp(o: CommentsAppOptions): Promise<{ router
     postExists: o.postExists,
     authenticate: createAuthenticate(o.verifier, o.logger),
     logger: o.logger,
+    ...(o.onChange === undefined ? {} : { onChange: o.onChange }),
   });
   return { router };
 }

@@ -13,16 +13,21 @@ export interface CommentsRoutesDeps {
   readonly postExists: PostExists;
   readonly authenticate: Authenticate;
   readonly logger: Logger;
+  /** Called after a comment was created or deleted (kicks the outbox relay). @default none */
+  readonly onChange?: () => void;
 }
 
 const NewComment = z.strictObject({ postId: z.uuid(), body: text().trim().min(1).max(5_000) });
 const ListQuery = z.object({ postId: z.uuid(), ...pageQuery });
+const CountQuery = z.object({ postId: z.uuid() });
 
 /** The comments API (paths as the gateway exposes them: `/api/comments/...`). */
 export function commentsRoutes(deps: CommentsRoutesDeps): Router {
   const { store, postExists, authenticate, logger } = deps;
   return createRouter({ bodyLimitBytes: 16 * 1024 })
     .get('/api/comments', { query: ListQuery }, async ({ query }) => store.listByPost(query.postId, query.limit, cursorFrom(query.cursor)))
+    // projected by the comment-counter worker from the comment events: eventually consistent
+    .get('/api/comments/count', { query: CountQuery }, async ({ query }) => ({ postId: query.postId, commentCount: await store.commentCount(query.postId) }))
     .post('/api/comments', { body: NewComment }, async ({ body, req }) => {
       const me = await authenticate(req);
       if (!(await postExists(body.postId))) throw problems.notFound(`post ${body.postId} does not exist`);
@@ -30,6 +35,7 @@ export function commentsRoutes(deps: CommentsRoutesDeps): Router {
         .create({ postId: body.postId, authorId: me.userId, authorName: me.displayName, body: body.body, idempotencyKey: idempotencyKey(req.headers) })
         .catch(idempotencyProblem);
       logger.info({ commentId: comment.id, postId: comment.postId }, 'comment created');
+      deps.onChange?.();
       return reply(201, comment);
     })
     .delete('/api/comments/:id', { params: idParams }, async ({ params, req }) => {
@@ -38,6 +44,7 @@ export function commentsRoutes(deps: CommentsRoutesDeps): Router {
       if (comment === undefined) throw problems.notFound(`comment ${params.id} does not exist`);
       if (comment.authorId !== me.userId) throw problems.forbidden('only the author may delete this comment');
       await store.delete(params.id);
+      deps.onChange?.();
       return undefined;
     });
 }

@@ -3,6 +3,7 @@ import type { Database } from '../shared/db/database.ts';
 import type { Cursor } from '../shared/db/cursor.ts';
 import { encodeCursor } from '../shared/db/cursor.ts';
 import { IdempotencyKeyReusedError, payloadFingerprint } from '../shared/db/idempotency.ts';
+import { recordCommentEvent } from './events.ts';
 
 /** A comment as the API shows it. */
 export interface Comment {
@@ -52,6 +53,8 @@ export interface CommentStore {
   get(id: string): Promise<Comment | undefined>;
   listByPost(postId: string, limit: number, after?: Cursor): Promise<CommentPage>;
   delete(id: string): Promise<boolean>;
+  /** The post's comment count as the comment-counter worker last projected it (0 before any). */
+  commentCount(postId: string): Promise<number>;
 }
 
 /** The comment store over a service database. */
@@ -62,13 +65,18 @@ export function createCommentStore(db: Database): CommentStore {
       const fingerprint = key === null ? null : payloadFingerprint([input.postId, input.body]);
       // twice at most: the comment first created with this key may be deleted between the two statements
       for (let attempt = 0; ; attempt++) {
-        const { rows } = await db.query<Row>(
-          `INSERT INTO comments (id, post_id, author_id, author_name, body, idempotency_key, idempotency_fingerprint)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (author_id, idempotency_key) DO NOTHING RETURNING *`,
-          [randomUUID(), input.postId, input.authorId, input.authorName, input.body, key, fingerprint],
-        );
-        if (rows[0] !== undefined) return toComment(rows[0]);
+        // the comment and its event commit together (the outbox): no comment without its event
+        const created = await db.transaction(async (tx) => {
+          const { rows } = await tx.query<Row>(
+            `INSERT INTO comments (id, post_id, author_id, author_name, body, idempotency_key, idempotency_fingerprint)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (author_id, idempotency_key) DO NOTHING RETURNING *`,
+            [randomUUID(), input.postId, input.authorId, input.authorName, input.body, key, fingerprint],
+          );
+          if (rows[0] !== undefined) await recordCommentEvent(tx, 'comment.created', rows[0].id, rows[0].post_id);
+          return rows[0];
+        });
+        if (created !== undefined) return toComment(created);
         const first = await db.query<Row & { idempotency_fingerprint: string | null }>(
           `SELECT * FROM comments WHERE author_id = $1 AND idempotency_key = $2`,
           [input.authorId, key],
@@ -105,8 +113,16 @@ export function createCommentStore(db: Database): CommentStore {
     },
     async delete(id) {
       if (!UUID.test(id)) return false;
-      const { rowCount } = await db.query(`DELETE FROM comments WHERE id = $1`, [id]);
-      return rowCount > 0;
+      return db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ post_id: string }>(`DELETE FROM comments WHERE id = $1 RETURNING post_id`, [id]);
+        if (rows[0] !== undefined) await recordCommentEvent(tx, 'comment.deleted', id, rows[0].post_id);
+        return rows[0] !== undefined;
+      });
+    },
+    async commentCount(postId) {
+      if (!UUID.test(postId)) return 0;
+      const { rows } = await db.query<{ comment_count: number }>(`SELECT comment_count FROM post_comment_counts WHERE post_id = $1`, [postId]);
+      return rows[0]?.comment_count ?? 0;
     },
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { spawnService, type ServiceProcess } from './child.ts';
-import { DEPENDENCIES, FIXED_ADMIN_PORTS, FIXED_PORTS, isAvailable, START_WAVES, type ServiceName } from './services.ts';
+import { DEPENDENCIES, FIXED_ADMIN_PORTS, FIXED_PORTS, isAvailable, NEEDS_ENV, schemaOf, START_WAVES, type ServiceName } from './services.ts';
 
 /** Options for {@link startPlatform}. */
 export interface PlatformOptions {
@@ -23,7 +23,11 @@ export interface PlatformOptions {
   readonly isolate?: string;
   /** Called for every output line of every process. */
   readonly onLine?: (id: string, line: string, stream: 'stdout' | 'stderr') => void;
-  /** Which services to start. @default all five (images only when its code is present) */
+  /**
+   * Which services to start. @default all five (images only when its code is present), and the
+   * comment-counter worker when the environment has `AMQP_URL` (it then needs `DATABASE_URL` too:
+   * it shares the comments database)
+   */
   readonly services?: readonly ServiceName[];
 }
 
@@ -58,7 +62,16 @@ function envName(service: ServiceName): string {
  * processes got, read from their ready message.
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
-  const wanted = new Set((options.services ?? START_WAVES.flat()).filter(isAvailable));
+  const baseEnv = { ...process.env, ...options.env };
+  const wanted = new Set(
+    (options.services ?? START_WAVES.flat()).filter((s) => {
+      const needs = NEEDS_ENV[s];
+      return isAvailable(s) && (needs === undefined || (baseEnv[needs] ?? '') !== '');
+    }),
+  );
+  if (wanted.has('comment-counter') && (baseEnv.DATABASE_URL ?? '') === '') {
+    throw new Error('AMQP_URL is set but DATABASE_URL is not: the comment-counter worker shares the comments database, so run PostgreSQL (or unset AMQP_URL for the in-process queue)');
+  }
   const processes = new Map<string, ServiceProcess>();
   const ports = new Map<string, number>();
   const logs: Record<string, string[]> = {};
@@ -71,8 +84,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const env: Record<string, string | undefined> = { ...process.env, ...options.env, PORT: String(port), ADMIN_PORT: String(adminPort) };
     for (const dep of DEPENDENCIES[service]) if (urls[dep] !== undefined) env[envName(dep)] = urls[dep];
     if (isolate !== undefined) {
-      env.DATABASE_SCHEMA = `${service}_${isolate}`;
+      env.DATABASE_SCHEMA = `${schemaOf(service)}_${isolate}`;
       env.REDIS_PREFIX = `blog:${isolate}:${service}:`;
+      env.EVENTS_QUEUE = `comment-events.${isolate}`;
       env.DATABASE_DATA_DIR ??= 'memory://';
     }
     Object.assign(env, options.serviceEnv?.[service]);

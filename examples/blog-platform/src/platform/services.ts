@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-/** The services of the platform, in start order. */
-export const SERVICE_NAMES = ['auth', 'posts', 'comments', 'images', 'gateway'] as const;
+/**
+ * The services of the platform, in start order. `comment-counter` is the queue worker: it runs
+ * as its own process only with a broker (`AMQP_URL`); embedded, it runs inside comments.
+ */
+export const SERVICE_NAMES = ['auth', 'posts', 'comments', 'images', 'comment-counter', 'gateway'] as const;
 /** A service name. */
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -13,6 +16,7 @@ export const FIXED_PORTS: Readonly<Record<ServiceName, number>> = Object.freeze(
   posts: 8082,
   comments: 8083,
   images: 8084,
+  'comment-counter': 8085,
 });
 
 /** Fixed local admin ports (`npm start`): probes and `/metrics`, the public port + 1000. */
@@ -22,6 +26,7 @@ export const FIXED_ADMIN_PORTS: Readonly<Record<ServiceName, number>> = Object.f
   posts: 9082,
   comments: 9083,
   images: 9084,
+  'comment-counter': 9085,
 });
 
 /** Which services each one calls (its `<NAME>_URL` variables), so it starts after them. */
@@ -30,11 +35,20 @@ export const DEPENDENCIES: Readonly<Record<ServiceName, readonly ServiceName[]>>
   posts: ['auth'],
   comments: ['auth', 'posts'],
   images: ['auth'],
+  'comment-counter': [],
   gateway: ['auth', 'posts', 'comments', 'images'],
 });
 
-/** Start waves: auth → posts → comments and images together → gateway. */
-export const START_WAVES: readonly (readonly ServiceName[])[] = [['auth'], ['posts'], ['comments', 'images'], ['gateway']];
+/** Start waves: auth → posts → comments, images (and comment-counter) together → gateway. */
+export const START_WAVES: readonly (readonly ServiceName[])[] = [['auth'], ['posts'], ['comments', 'images', 'comment-counter'], ['gateway']];
+
+/** Services that run as their own process only when the environment has this variable (workers on a broker). */
+export const NEEDS_ENV: Readonly<Partial<Record<ServiceName, string>>> = Object.freeze({ 'comment-counter': 'AMQP_URL' });
+
+/** The database schema a service uses: the worker writes the comments schema's projection. */
+export function schemaOf(name: ServiceName): string {
+  return name === 'comment-counter' ? 'comments' : name;
+}
 
 /** The source directory (`examples/blog-platform/src`). */
 export const SRC_DIR: string = path.resolve(import.meta.dirname, '..');

@@ -20,8 +20,8 @@ export interface ServiceContext<C> extends PodkitContext<C> {
 
 /** A service of the platform: a `@podkit/service` definition whose setup also gets the openers. */
 export interface ServiceDefinition<S extends z.ZodObject> extends Omit<PodkitDefinition<S>, 'setup' | 'telemetry'> {
-  /** Startup work (migrations, keys) and the handler; probes answer meanwhile (startup: down). */
-  setup(ctx: ServiceContext<Config<S>>): Promise<Router | RequestHandler>;
+  /** Startup work (migrations, keys) and the handler (`undefined` for a worker: no API); probes answer meanwhile (startup: down). */
+  setup(ctx: ServiceContext<Config<S>>): Promise<Router | RequestHandler | undefined>;
 }
 
 /** The OpenTelemetry SDK from the `OTEL_*` variables (`@podkit/otel`), flushed by the last hook. */

@@ -73,11 +73,11 @@ export function upstreamUrl(defaultPort: number) {
   return z.string().min(1).default(`http://127.0.0.1:${defaultPort}`);
 }
 
-/** Default local ports of the five services. */
-export const DEFAULT_PORTS = Object.freeze({ gateway: 8080, auth: 8081, posts: 8082, comments: 8083, images: 8084 });
+/** Default local ports of the five services and the worker (whose public port has no API). */
+export const DEFAULT_PORTS = Object.freeze({ gateway: 8080, auth: 8081, posts: 8082, comments: 8083, images: 8084, 'comment-counter': 8085 });
 
-/** Default local admin ports (probes and `/metrics`) of the five services: the public port + 1000. */
-export const DEFAULT_ADMIN_PORTS = Object.freeze({ gateway: 9080, auth: 9081, posts: 9082, comments: 9083, images: 9084 });
+/** Default local admin ports (probes and `/metrics`) of the five services and the worker: the public port + 1000. */
+export const DEFAULT_ADMIN_PORTS = Object.freeze({ gateway: 9080, auth: 9081, posts: 9082, comments: 9083, images: 9084, 'comment-counter': 9085 });
 
 /** The database settings as loaded. */
 export interface DatabaseSettings {

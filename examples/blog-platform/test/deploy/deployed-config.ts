@@ -37,7 +37,8 @@ export async function loadDeployedConfig(base: readonly Loaded[], svc: DeployedS
     const cm = find(base, 'ConfigMap', `${svc.name}-config`);
     const configDir = kubeletVolume(path.join(scratch, 'config'), cm['data'] as Record<string, string>);
     const secrets: Record<string, string> = {};
-    for (const { key } of svc.secretKeys) secrets[key] = `placeholder-${key}`;
+    // a URL-valued Secret key gets a URL placeholder
+    for (const { key } of svc.secretKeys) secrets[key] = key === 'amqp-url' ? 'amqp://blog:placeholder@rabbitmq:5672' : `placeholder-${key}`;
     const secretsDir = kubeletVolume(path.join(scratch, 'secrets'), secrets);
     const [container] = podSpec(find(base, 'Deployment', svc.name)).containers;
     const env: Record<string, string> = {};

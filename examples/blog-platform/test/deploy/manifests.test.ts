@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROBE_PATHS } from '../../deploy/render/probes.ts';
-import { SECRETS, SERVICE_PORT, SERVICE_UID, SERVICES } from '../../deploy/platform.ts';
+import { SECRETS, service, SERVICE_PORT, SERVICE_UID, SERVICES, type ServiceName } from '../../deploy/platform.ts';
 import type { Json, Loaded, Manifest } from './load.ts';
 import { deployDir, find, loadBase, parseYamlFile, podSpec, selects, WORKLOAD_KINDS } from './load.ts';
 import { validateManifest } from './validate.ts';
@@ -126,7 +126,9 @@ describe('the set is consistent', () => {
       expect(sa['automountServiceAccountToken']).toBe(false);
       expect(podSpec(deployment).serviceAccountName).toBe(name);
       expect(podSpec(deployment).automountServiceAccountToken).toBe(false);
-      expect(find(base, 'Service', name).spec.ports[0].port).toBe(SERVICE_PORT);
+      // a worker has no Service: nothing calls it
+      if (service(name as ServiceName).component === 'worker') expect(base.some((l) => l.object.kind === 'Service' && l.object.metadata.name === name)).toBe(false);
+      else expect(find(base, 'Service', name).spec.ports[0].port).toBe(SERVICE_PORT);
       expect(find(base, 'PodDisruptionBudget', name).spec.maxUnavailable).toBe(1);
       const hpa = find(base, 'HorizontalPodAutoscaler', name);
       expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([2, 10]);
@@ -184,7 +186,7 @@ describe('the set is consistent', () => {
       const [c] = pod.containers;
       expect(c.args).toEqual([svc.name]);
       expect(c.ports).toEqual([
-        { name: 'http', containerPort: svc.port, protocol: 'TCP' },
+        ...(svc.component === 'worker' ? [] : [{ name: 'http', containerPort: svc.port, protocol: 'TCP' }]),
         { name: 'admin', containerPort: svc.adminPort, protocol: 'TCP' },
       ]);
       expect(c.env.find((e: Json) => e.name === 'PORT').value).toBe(String(svc.port));

@@ -57,8 +57,10 @@ describe('Prometheus configuration (shape)', () => {
     expect(alertNames.sort()).toEqual(
       [
         'BlogPlatformCircuitBreakerOpen',
+        'BlogPlatformConsumerStuck',
         'BlogPlatformHigh5xxRatio',
         'BlogPlatformLatencyP95AboveObjective',
+        'BlogPlatformMessagesDeadLettered',
         'BlogPlatformPodCrashLooping',
         'BlogPlatformReadinessFlapping',
       ].sort(),

@@ -117,6 +117,7 @@ function expectedEdges(): Set<string> {
     for (const callee of s.calls) edges.add(`${s.name}->${callee}`);
     if (s.usesPostgres) edges.add(`${s.name}->postgres`);
     if (s.usesRedis) edges.add(`${s.name}->redis`);
+    if (s.usesRabbitmq === true) edges.add(`${s.name}->rabbitmq`);
   }
   return edges;
 }

@@ -87,13 +87,19 @@ describe.each(SERVICES.map((s) => [s.name, s] as const))('the admin port of %s, 
   it('the service listens where the container ports say: port = http, admin.port = admin (from the Deployment env)', async () => {
     const c = container(name);
     const { config } = await loadDeployedConfig(base, svc);
-    expect(config.port).toBe(containerPort(c, HTTP_PORT_NAME));
+    // a worker declares no http port (its public port has no API); the env still sets PORT
+    expect(config.port).toBe(svc.component === 'worker' ? svc.port : containerPort(c, HTTP_PORT_NAME));
     expect(config.admin.port).toBe(containerPort(c, ADMIN_PORT_NAME));
     expect(config.admin.port).toBe(svc.adminPort);
     expect(config.admin.port).not.toBe(config.port);
   });
 
   it('its Service exposes the public port only: no other pod and no Ingress can address the admin port', () => {
+    if (svc.component === 'worker') {
+      // nothing calls a worker: no Service at all
+      expect(base.some((l) => l.object.kind === 'Service' && l.object.metadata.name === name)).toBe(false);
+      return;
+    }
     const service = find(base, 'Service', name);
     const c = container(name);
     for (const p of service.spec.ports as Json[]) {

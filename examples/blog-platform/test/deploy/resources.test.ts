@@ -13,7 +13,7 @@ const base = loadBase();
 const doc = readFileSync(path.join(deployDir, 'MEASUREMENTS.md'), 'utf8');
 const table = doc.slice(doc.indexOf('<!-- machine-read'));
 const rows = new Map(
-  [...table.matchAll(/^\| (\w+) \| ([\d.]+) \| (\S+) \| (\S+) \| (\S+) \| (\S+) \|$/gm)].map((m) => [
+  [...table.matchAll(/^\| ([\w-]+) \| ([\d.]+) \| (\S+) \| (\S+) \| (\S+) \| (\S+) \|$/gm)].map((m) => [
     m[1]!,
     { peakMiB: Number(m[2]), request: m[3]!, limit: m[4]!, cpuRequest: m[5]!, cpuLimit: m[6]! },
   ]),

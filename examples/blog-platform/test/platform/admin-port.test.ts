@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVICES } from '../../deploy/platform.ts';
+import { SERVICES as ALL_SERVICES } from '../../deploy/platform.ts';
 import { PROBE_PATHS } from '../../deploy/render/probes.ts';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 
@@ -14,6 +14,8 @@ import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
  * front end whose SPA fallback answers `index.html` to any path without an extension: it must
  * not turn `/metrics` into a 200 either.
  */
+/** The embedded platform's processes: the worker runs only with a broker (test/comment-counter/comment-count.test.ts checks its ports). */
+const SERVICES = ALL_SERVICES.filter((s) => s.component !== 'worker');
 const PATHS = [PROBE_PATHS.liveness, PROBE_PATHS.readiness, PROBE_PATHS.startup, PROBE_PATHS.metrics];
 const SPA_INDEX = '<!doctype html><title>spa</title>';
 

@@ -1,0 +1,4 @@
+import { main } from '../shared/main.ts';
+import { commentCounterService } from './service.ts';
+
+main(commentCounterService);
