@@ -14,7 +14,9 @@ import { uniqueId } from '../helpers/backends.ts';
 import { NO_CONFIG_DIR } from '../helpers/no-config.ts';
 
 const servicesDir = path.resolve(import.meta.dirname, '../../deploy/base/services');
-const services = SERVICE_NAMES.filter(isAvailable);
+// The five HTTP services; the comment-counter worker runs only with a broker (AMQP_URL) and has
+// its own SIGTERM test (test/comment-counter/sigterm.test.ts).
+const services = SERVICE_NAMES.filter((s) => s !== 'comment-counter' && isAvailable(s));
 const isolate = uniqueId();
 
 /** One keep-alive connection for the setup calls, so register and login reach the same auth pod. */
