@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { call } from '../helpers/http.ts';
-import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver.ts';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../../../packages/otel/test/helpers/otlp-receiver.ts';
 import { jsonLines, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 
 /** OTLP span kinds (`SPAN_KIND_SERVER`, `SPAN_KIND_CLIENT`). */
