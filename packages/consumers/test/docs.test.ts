@@ -28,6 +28,13 @@ describe('docs/queue-consumers.md', () => {
     for (const [option, value] of defaults) expect(page, option).toMatch(new RegExp(`\\| \`${option}\` \\| [^|]+ \\| \`${value}\` \\|`));
   });
 
+  it('gives the reconnection backoff defaults the code uses', () => {
+    const source = readFileSync(new URL('../src/amqp/reconnect.ts', import.meta.url), 'utf8');
+    const found = Object.fromEntries([...source.matchAll(/intOption\('reconnect\.(\w+)', options\?\.\w+, (\d[\d_]*),/g)].map((m) => [m[1]!, m[2]!.replaceAll('_', '')]));
+    expect(Object.keys(found)).toEqual(['initialDelayMs', 'maxDelayMs']);
+    expect(page).toContain(`| \`reconnect\` | RabbitMQ | \`{ initialDelayMs: ${found.initialDelayMs!}, maxDelayMs: ${found.maxDelayMs!} }\` |`);
+  });
+
   it('names every message outcome', () => {
     const types = readFileSync(new URL('../src/types.ts', import.meta.url), 'utf8');
     const outcomes = /export type MessageOutcome = (.+);/.exec(types)![1]!.match(/'(\w+)'/g)!.map((o) => o.slice(1, -1));

@@ -19,6 +19,7 @@ export { PROBLEM_CONTENT_TYPE, problem, sendProblem } from './server/problem.ts'
 export type { Problem, ProblemFieldError } from './server/problem.ts';
 export { setRouteTemplate } from './server/route-template.ts';
 export { expressErrorHandler } from './server/express-error-handler.ts';
+export { expressNotFound } from './server/express-not-found.ts';
 export type { ExpressErrorHandlerOptions } from './server/express-error-handler.ts';
 export { REQUEST_ID_HEADER } from './server/request-id.ts';
 export { DEFAULT_DURATION_BUCKETS, OTHER_METHOD, OVERFLOW_ROUTE, UNMATCHED_ROUTE } from './server/http-metrics.ts';

@@ -85,15 +85,11 @@ export async function openCommentEvents(o: { readonly amqpUrl?: string | undefin
       });
     },
     async consume(service, handler, { prefetch }) {
-      const connection = await connect();
-      connection.on('error', (err: Error) => o.logger.error({ err: { message: err.message } }, 'AMQP consumer connection error'));
-      // the adapter does not reconnect: drain what can still finish and exit, so the pod restarts
-      connection.on('close', (err?: Error) => {
-        if (err !== undefined) void service.lifecycle.shutdown('RabbitMQ connection lost', 1);
-      });
       return consumeAmqp(service, {
         name: CONSUMER,
-        connection,
+        // the consumer owns its connections: a lost one (broker restart) is reopened with a
+        // backoff, the topology declared again, and readiness is down meanwhile
+        connect,
         queue: QUEUE,
         prefetch,
         maxDeliveries: MAX_DELIVERIES,

@@ -20,6 +20,14 @@ export interface CommentsRoutesDeps {
 const NewComment = z.strictObject({ postId: z.uuid(), body: text().trim().min(1).max(5_000) });
 const ListQuery = z.object({ postId: z.uuid(), ...pageQuery });
 const CountQuery = z.object({ postId: z.uuid() });
+/** Most posts one counts request may name: a page of the post list is 10. */
+export const MAX_COUNTED_POSTS = 50;
+const CountsQuery = z.object({
+  postIds: z
+    .string()
+    .transform((list) => [...new Set(list.split(','))])
+    .pipe(z.array(z.uuid()).min(1).max(MAX_COUNTED_POSTS)),
+});
 
 /** The comments API (paths as the gateway exposes them: `/api/comments/...`). */
 export function commentsRoutes(deps: CommentsRoutesDeps): Router {
@@ -28,6 +36,8 @@ export function commentsRoutes(deps: CommentsRoutesDeps): Router {
     .get('/api/comments', { query: ListQuery }, async ({ query }) => store.listByPost(query.postId, query.limit, cursorFrom(query.cursor)))
     // projected by the comment-counter worker from the comment events: eventually consistent
     .get('/api/comments/count', { query: CountQuery }, async ({ query }) => ({ postId: query.postId, commentCount: await store.commentCount(query.postId) }))
+    // the same for a page of the post list at once: `?postIds=<uuid>,<uuid>,...` (at most 50)
+    .get('/api/comments/counts', { query: CountsQuery }, async ({ query }) => ({ counts: await store.commentCounts(query.postIds) }))
     .post('/api/comments', { body: NewComment }, async ({ body, req }) => {
       const me = await authenticate(req);
       if (!(await postExists(body.postId))) throw problems.notFound(`post ${body.postId} does not exist`);

@@ -55,6 +55,8 @@ export interface CommentStore {
   delete(id: string): Promise<boolean>;
   /** The post's comment count as the comment-counter worker last projected it (0 before any). */
   commentCount(postId: string): Promise<number>;
+  /** {@link CommentStore.commentCount} for several posts at once (ids with no count get 0). */
+  commentCounts(postIds: readonly string[]): Promise<Record<string, number>>;
 }
 
 /** The comment store over a service database. */
@@ -123,6 +125,17 @@ export function createCommentStore(db: Database): CommentStore {
       if (!UUID.test(postId)) return 0;
       const { rows } = await db.query<{ comment_count: number }>(`SELECT comment_count FROM post_comment_counts WHERE post_id = $1`, [postId]);
       return rows[0]?.comment_count ?? 0;
+    },
+    async commentCounts(postIds) {
+      const counts: Record<string, number> = Object.create(null) as Record<string, number>;
+      for (const id of postIds) counts[id] = 0;
+      const valid = postIds.filter((id) => UUID.test(id));
+      if (valid.length === 0) return counts;
+      // one parameter per id (works the same on PostgreSQL and PGlite, no array types involved)
+      const marks = valid.map((_, i) => `$${String(i + 1)}`).join(', ');
+      const { rows } = await db.query<{ post_id: string; comment_count: number }>(`SELECT post_id, comment_count FROM post_comment_counts WHERE post_id IN (${marks})`, valid);
+      for (const row of rows) counts[row.post_id] = row.comment_count;
+      return counts;
     },
   };
 }

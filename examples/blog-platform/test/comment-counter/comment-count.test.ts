@@ -1,6 +1,6 @@
 /**
  * The comment-counter worker end to end through the gateway: creating and deleting comments
- * changes `GET /api/comments/count?postId=`, on the embedded default (in-process queue, the
+ * changes `GET /api/comments/count?postId=` (and the batch `counts?postIds=`), on the embedded default (in-process queue, the
  * worker inside the comments process, as `npm start` runs it) and on RabbitMQ (the worker as its
  * own process, as deployed).
  */
@@ -39,10 +39,18 @@ async function commentFlow(platform: TestPlatform, user: string): Promise<void> 
   await countBecomes(gw, postId, 3);
   expect((await call(`${gw}/comments/${ids[0]!}`, 'DELETE', { token })).status).toBe(204);
   await countBecomes(gw, postId, 2);
+  // the batch form the post list uses: this post, an unknown one (0), a duplicate
+  const other = '00000000-0000-4000-8000-000000000000';
+  const counts = await call(`${gw}/comments/counts?postIds=${postId},${other},${postId}`, 'GET');
+  expect(counts.status).toBe(200);
+  expect(counts.body).toEqual({ counts: { [postId]: 2, [other]: 0 } });
   // bad input is a 400 problem, not a 500
-  const bad = await call(`${gw}/comments/count?postId=not-a-uuid`, 'GET');
-  expect(bad.status).toBe(400);
-  expect(bad.headers.get('content-type')).toContain('application/problem+json');
+  const tooMany = Array.from({ length: 51 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`).join(',');
+  for (const path of ['count?postId=not-a-uuid', 'counts?postIds=not-a-uuid', 'counts?postIds=', 'counts', `counts?postIds=${postId},`, `counts?postIds=${tooMany}`]) {
+    const bad = await call(`${gw}/comments/${path}`, 'GET');
+    expect(bad.status, path).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+  }
 }
 
 describe('comment count, embedded (in-process queue, worker inside comments)', () => {

@@ -130,6 +130,15 @@ describe.skipIf(!browserAvailable)('the blog in Chromium', () => {
     await page.getByRole('link', { name: 'Back to all posts' }).click();
     await page.getByRole('heading', { level: 1, name: 'Latest posts' }).waitFor();
     expect(await page.getByRole('article').first().getByRole('heading', { level: 2 }).textContent()).toBe(title);
+    // Its comment count comes from the comment-counter worker's projection (eventually consistent):
+    // reload until the worker has counted the comment.
+    for (let i = 0; !(await page.getByRole('article').first().textContent())?.includes('· 1 comment'); i++) {
+      expect(i, 'the post list shows "1 comment" once the worker counted it').toBeLessThan(50);
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'Latest posts' }).waitFor();
+      await page.getByRole('article').first().waitFor();
+    }
+    await screenshot(page, 'list-with-comment-count');
 
     // Log out.
     await page.getByRole('button', { name: 'Log out' }).click();

@@ -104,6 +104,10 @@ function cases(ids: { post: string; comment: string; image: string }): { c: Case
     for (const q of ['limit=1&limit=2', 'cursor=a&cursor=b', 'limit[]=1', 'cursor[a]=b', '%00=1', 'limit=%ZZ']) add({ service, method: 'GET', path: `${prefix}${q}` });
   }
   for (const postId of [...BAD_IDS, '']) add({ service: 'comments', method: 'GET', path: `/api/comments?postId=${postId}` });
+  for (const postId of [...BAD_IDS, '']) add({ service: 'comments', method: 'GET', path: `/api/comments/count?postId=${postId}` });
+  for (const postIds of [...BAD_IDS, '', `${ids.post},${BAD_IDS[0]!}`, Array(60).fill(ids.post).join(','), `${ids.post}&postIds=${ids.post}`]) {
+    add({ service: 'comments', method: 'GET', path: `/api/comments/counts?postIds=${postIds}` });
+  }
   add({ service: 'comments', method: 'GET', path: '/api/comments?postId=a&postId=b' });
   // image uploads: wrong types, bytes that are not the declared image, empty, too large
   for (const [type, body] of [

@@ -58,6 +58,26 @@ describe('post list', () => {
     expect(window.location.search).toBe('');
   });
 
+  it('shows each post\'s comment count from the projection, and just leaves it out when counts fail', async () => {
+    blog = createFakeBlog(3);
+    const at = new Date().toISOString();
+    for (const id of ['c1', 'c2']) blog.comments.push({ id, postId: 'p3', body: 'x', authorId: 'u', authorName: 'U', createdAt: at });
+    blog.comments.push({ id: 'c3', postId: 'p2', body: 'x', authorId: 'u', authorName: 'U', createdAt: at });
+    renderAt('/');
+    const article = async (title: string): Promise<HTMLElement> => (await screen.findByRole('link', { name: title })).closest('article')!;
+    await waitFor(async () => expect((await article('Post number 3')).textContent).toContain('· 2 comments'));
+    expect((await article('Post number 2')).textContent).toContain('· 1 comment');
+    expect((await article('Post number 1')).textContent).toContain('· no comments');
+    cleanup();
+
+    blog.countsDown = true;
+    renderAt('/');
+    expect(await screen.findByRole('link', { name: 'Post number 3' })).toBeTruthy();
+    expect(screen.getAllByRole('article')).toHaveLength(3);
+    expect(screen.queryByText(/comments?\b/)).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('says when the service is slow, then gives up with a clear message when it times out', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     blog = createFakeBlog(3);

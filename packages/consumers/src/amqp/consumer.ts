@@ -1,16 +1,32 @@
-import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { ConsumerStartError } from '../errors.ts';
+import type { ChannelModel, ConsumeMessage } from 'amqplib';
+import { ConsumerOptionsError, ConsumerStartError } from '../errors.ts';
 import { intOption, requireFunction, requireName } from '../internal/options.ts';
 import { createRunner } from '../internal/runner.ts';
-import type { Delivery, Runner } from '../internal/runner.ts';
+import type { Runner } from '../internal/runner.ts';
 import { wire } from '../internal/wire.ts';
 import type { Consumer, ConsumerOptions, ConsumerService } from '../types.ts';
-import { RETRIES_HEADER, deliveryCount } from './delivery-count.ts';
+import { createReconnector } from './reconnect.ts';
+import type { ReconnectOptions } from './reconnect.ts';
+import { openSession } from './session.ts';
+import type { Session, SessionEvents } from './session.ts';
 
 /** Options of {@link consumeAmqp}. */
 export interface AmqpConsumerOptions extends ConsumerOptions<ConsumeMessage> {
-  /** An open amqplib connection (`await amqplib.connect(url)`). The consumer opens its own channel on it. */
-  readonly connection: ChannelModel;
+  /**
+   * An open amqplib connection (`await amqplib.connect(url)`); the consumer opens its own channel
+   * on it. A consumer given a connection cannot reconnect: when it dies, readiness stays down.
+   * Give `connect` instead to have the consumer reconnect. Exactly one of the two.
+   */
+  readonly connection?: ChannelModel;
+  /**
+   * Opens a connection (`() => amqplib.connect(url)`): the consumer owns the connections it opens
+   * and, when one is lost, reconnects with a backoff (see `reconnect`), readiness down meanwhile.
+   * The first connection must succeed, or {@link consumeAmqp} rejects. Exactly one of
+   * `connection` and `connect`.
+   */
+  readonly connect?: () => Promise<ChannelModel>;
+  /** Backoff between reconnection attempts (with `connect` only). */
+  readonly reconnect?: ReconnectOptions;
   /** The queue to consume. It must exist (declare it, with its dead-letter exchange, at deploy time or before). */
   readonly queue: string;
   /**
@@ -20,41 +36,6 @@ export interface AmqpConsumerOptions extends ConsumerOptions<ConsumeMessage> {
   readonly prefetch?: number;
 }
 
-/** Properties a retried copy keeps (not `userId`, which the broker checks against the connection). */
-const COPIED_PROPERTIES = ['contentType', 'contentEncoding', 'deliveryMode', 'priority', 'correlationId', 'replyTo', 'expiration', 'messageId', 'timestamp', 'type', 'appId'] as const;
-
-/** The message id for logs: `messageId` when the publisher set one, else queue and delivery tag. */
-function idOf(queue: string, message: ConsumeMessage): string {
-  const id: unknown = message.properties.messageId;
-  return typeof id === 'string' && id !== '' ? id : `${queue}#${String(message.fields.deliveryTag)}`;
-}
-
-/** Settles a message on the consumer's confirm channel. */
-function delivery(channel: ConfirmChannel, queue: string, message: ConsumeMessage): Delivery {
-  const deliveries = deliveryCount(message);
-  return {
-    messageId: idOf(queue, message),
-    deliveries,
-    ack: () => channel.ack(message),
-    async retry(): Promise<void> {
-      // Classic queues keep no delivery count: republish a copy carrying ours (confirmed by the
-      // broker), then ack the original. A crash in between means one extra delivery, never a loss.
-      const properties = message.properties as unknown as Record<string, unknown>;
-      const options: Record<string, unknown> = {
-        headers: { ...(properties.headers as Record<string, unknown> | undefined), [RETRIES_HEADER]: deliveries },
-      };
-      for (const key of COPIED_PROPERTIES) if (properties[key] !== undefined) options[key] = properties[key];
-      await new Promise<void>((resolve, reject) => {
-        channel.sendToQueue(queue, message.content, options, (err: unknown) => (err ? reject(err instanceof Error ? err : new Error('publish nacked by the broker')) : resolve()));
-      });
-      channel.ack(message);
-    },
-    // Rejected without requeue: the broker routes it to the queue's dead-letter exchange, if any.
-    deadLetter: () => channel.nack(message, false, false),
-    release: () => channel.nack(message, false, true),
-  };
-}
-
 /**
  * Consumes a RabbitMQ queue with at most `prefetch` messages in flight, acking each message only
  * after its handler finished. On SIGTERM it cancels the consumer at once, lets in-flight
@@ -62,7 +43,8 @@ function delivery(channel: ConfirmChannel, queue: string, message: ConsumeMessag
  * closes the channel and connection as a shutdown hook. A failing handler is logged with the
  * message id and the message is redelivered up to `maxDeliveries`, then rejected without requeue
  * (so the queue's dead-letter exchange gets it). Readiness (`consumer:<name>`) is down while the
- * connection or channel is closed or the broker cancelled the consumer.
+ * connection or channel is closed or the broker cancelled the consumer. With `connect`, a lost
+ * connection (broker restart, network cut) is reopened with a backoff and consuming resumes.
  *
  * @example
  * ```ts
@@ -72,9 +54,9 @@ function delivery(channel: ConfirmChannel, queue: string, message: ConsumeMessag
  *
  * await runMain(async () => {
  *   const service = createService({ name: 'thumbnailer', version: '1.0.0' });
- *   const connection = await amqplib.connect(process.env.AMQP_URL ?? 'amqp://localhost');
  *   await consumeAmqp(service, {
- *     name: 'thumbnails', connection, queue: 'thumbnails', prefetch: 10,
+ *     name: 'thumbnails', queue: 'thumbnails', prefetch: 10,
+ *     connect: () => amqplib.connect(process.env.AMQP_URL ?? 'amqp://localhost'),
  *     handler: async (msg, { signal }) => render(JSON.parse(msg.content.toString()), signal),
  *   });
  *   await service.start();
@@ -87,53 +69,84 @@ export async function consumeAmqp(service: ConsumerService, options: AmqpConsume
   const handler = requireFunction('handler', options.handler);
   const prefetch = intOption('prefetch', options.prefetch, 10, 1, 65_535);
   const maxDeliveries = intOption('maxDeliveries', options.maxDeliveries, 5, 1, 1_000_000);
-  const connection = options.connection;
-  if (typeof connection?.createConfirmChannel !== 'function') requireFunction('connection.createConfirmChannel', undefined);
-  const channel = await connection.createConfirmChannel();
+  const { connection, connect } = options;
+  if ((connection === undefined) === (connect === undefined)) {
+    throw new ConsumerOptionsError('connection', 'give exactly one of `connection` (an open amqplib connection) and `connect` (a function that opens one, to reconnect)');
+  }
+  if (connect !== undefined) requireFunction('connect', connect);
+  else if (typeof connection?.createConfirmChannel !== 'function') requireFunction('connection.createConfirmChannel', undefined);
+  if (options.reconnect !== undefined && connect === undefined) {
+    throw new ConsumerOptionsError('reconnect', 'needs `connect`: a consumer given an open `connection` cannot open another one');
+  }
+  const owned = connect !== undefined;
+  const closeConnection = owned || options.closeConnection !== false;
+
+  let session: Session | undefined;
   let down: string | undefined;
-  let channelOpen = true;
-  let connectionOpen = true;
-  let consumerTag: string | undefined = undefined;
+  let closed = false;
   const runner: Runner<ConsumeMessage> = createRunner({
     name,
     service,
     handler,
     maxDeliveries,
     stopIntake: async () => {
-      if (consumerTag !== undefined && channelOpen) await channel.cancel(consumerTag);
+      reconnector?.stop();
+      if (session?.open === true) await session.cancel();
     },
   });
-  const onConnectionClose = (): void => {
-    connectionOpen = false;
-    down ??= 'connection closed';
+  const events: SessionEvents = {
+    message: (delivery, message) => runner.accept(delivery, message),
+    error: (err) => runner.log.error({ err }, 'RabbitMQ connection or channel error'),
+    lost: (reason, err) => {
+      const lostSession = session;
+      session = undefined;
+      // An owned connection whose channel died is still open: close it before opening another.
+      if (owned) void lostSession?.close(true);
+      if (closed || runner.stopped) {
+        down ??= reason;
+        return;
+      }
+      if (reconnector === undefined) {
+        down ??= reason;
+        runner.log.error({ err, queue }, `RabbitMQ consumer lost (${reason}); it does not reconnect (pass \`connect\` to reconnect)`);
+        return;
+      }
+      down = `${reason}; reconnecting`;
+      runner.log.warn({ err, queue }, `RabbitMQ consumer lost (${reason}); reconnecting`);
+      reconnector.start();
+    },
   };
-  connection.on('close', onConnectionClose);
-  channel.on('close', () => {
-    channelOpen = false;
-    down ??= 'channel closed';
-  });
-  channel.on('error', (err: Error) => runner.log.error({ err }, 'channel error'));
-  let reply: { consumerTag: string };
+
+  async function open(conn: ChannelModel): Promise<Session> {
+    try {
+      return await openSession(conn, queue, prefetch, events);
+    } catch (err) {
+      if (owned) await conn.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  const reconnector = owned
+    ? createReconnector(options.reconnect, {
+        attempt: async () => {
+          const conn = await connect();
+          if (closed || runner.stopped) {
+            await conn.close().catch(() => undefined);
+            return;
+          }
+          session = await open(conn);
+          down = undefined;
+          runner.log.info({ queue, prefetch }, 'reconnected; consuming again');
+        },
+        failed: (err, attempt, delayMs) => runner.log.warn({ err, queue, attempt, delayMs }, 'RabbitMQ reconnection failed; retrying'),
+      })
+    : undefined;
+
   try {
-    await channel.prefetch(prefetch);
-    reply = await channel.consume(
-      queue,
-      (message) => {
-        if (message === null) {
-          down = 'consumer cancelled by the broker';
-          runner.log.error({ queue }, 'the broker cancelled the consumer (queue deleted?)');
-          return;
-        }
-        runner.accept(delivery(channel, queue, message), message);
-      },
-      { noAck: false },
-    );
+    session = await open(connection ?? (await connect!()));
   } catch (err) {
-    connection.off('close', onConnectionClose);
-    if (channelOpen) await channel.close().catch(() => undefined);
     throw new ConsumerStartError(name, `consume queue "${queue}"`, err);
   }
-  consumerTag = reply.consumerTag;
   runner.log.info({ queue, prefetch, maxDeliveries }, 'consuming');
   return wire({
     name,
@@ -143,9 +156,10 @@ export async function consumeAmqp(service: ConsumerService, options: AmqpConsume
       if (down !== undefined) throw new Error(down);
     },
     close: async () => {
+      closed = true;
       down ??= 'closed';
-      if (channelOpen) await channel.close();
-      if (options.closeConnection !== false && connectionOpen) await connection.close();
+      reconnector?.stop();
+      await session?.close(closeConnection);
     },
   });
 }

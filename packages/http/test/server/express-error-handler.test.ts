@@ -8,7 +8,7 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { ProblemError, expressErrorHandler, serve } from '../../src/index.ts';
+import { ProblemError, expressErrorHandler, expressNotFound, serve } from '../../src/index.ts';
 import type { PodkitServer } from '../../src/index.ts';
 import { send } from './helpers/http.ts';
 import { createTestService } from './helpers/service.ts';
@@ -61,6 +61,10 @@ async function start() {
     throw Object.assign(new Error('pool exhausted: postgres://app:s3cret@db'), { status: 503 });
   });
   app.post('/json', express.json(), (req, res) => res.json(req.body));
+  const admin = express.Router();
+  admin.get('/users', (_req, res) => res.json([]));
+  app.use('/admin', admin);
+  app.use(expressNotFound());
   app.use(expressErrorHandler(t.service));
   const server = await serve(t.service, app, { port: 0, host: '127.0.0.1' });
   servers.push(server);
@@ -124,5 +128,24 @@ describe('expressErrorHandler()', () => {
     await expect(send(port, { path: '/started' })).rejects.toThrow();
     await vi.waitFor(() => expect(t.lines.find((l) => l.msg === 'request aborted' || l.msg === 'request completed')).toBeDefined());
     expect(t.lines.filter((l) => l.msg === 'request handler failed')).toHaveLength(1);
+  });
+
+  it('answers an unmatched route with a 404 problem (not Express\' HTML page), also inside a mounted router', async () => {
+    const { port, t } = await start();
+    for (const path of ['/nope?secret=1', '/admin/nope']) {
+      const res = await send(port, { path });
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toBe('application/problem+json');
+      expect(res.json()).toEqual({ type: 'about:blank', title: 'Not Found', status: 404, detail: `no route for GET ${path.split('?')[0]!}` });
+    }
+    const head = await send(port, { method: 'HEAD', path: '/nope' });
+    expect(head.status).toBe(404);
+    expect(head.text).toBe('');
+    expect(t.lines.filter((l) => l.msg === 'request completed').map((l) => [l.status, l.route])).toEqual([
+      [404, 'unmatched'],
+      [404, 'unmatched'],
+      [404, 'unmatched'],
+    ]);
+    expect(t.lines.filter((l) => l.level === 'error')).toEqual([]);
   });
 });

@@ -22,6 +22,8 @@ export interface BlogApi {
   updatePost(id: string, input: Partial<PostInput>, signal?: AbortSignal): Promise<Post>;
   deletePost(id: string, signal?: AbortSignal): Promise<void>;
   listComments(query: { postId: string; limit?: number; cursor?: string | null }, signal?: AbortSignal): Promise<Page<Comment>>;
+  /** Comment counts of several posts, as the comment-counter worker projected them (eventually consistent). */
+  commentCounts(postIds: readonly string[], signal?: AbortSignal): Promise<Record<string, number>>;
   createComment(input: { postId: string; body: string }, signal?: AbortSignal, idempotencyKey?: string): Promise<Comment>;
   deleteComment(id: string, signal?: AbortSignal): Promise<void>;
   uploadImage(file: Blob, signal?: AbortSignal): Promise<Image>;
@@ -48,6 +50,10 @@ export function createBlogApi(client: ApiClient): BlogApi {
     updatePost: (id, input, signal) => client.request('PATCH', `/api/posts/${enc(id)}`, { json: input, signal }),
     deletePost: (id, signal) => client.request('DELETE', `/api/posts/${enc(id)}`, { signal }),
     listComments: (query, signal) => client.request('GET', `/api/comments${queryString(query)}`, { signal }),
+    commentCounts: (postIds, signal) =>
+      client
+        .request<{ counts: Record<string, number> }>('GET', `/api/comments/counts${queryString({ postIds: postIds.join(',') })}`, { signal })
+        .then((r) => r.counts),
     createComment: (input, signal, key) =>
       client.request('POST', '/api/comments', { json: input, signal, headers: keyHeader(key) }),
     deleteComment: (id, signal) => client.request('DELETE', `/api/comments/${enc(id)}`, { signal }),

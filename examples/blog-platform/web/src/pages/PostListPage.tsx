@@ -19,6 +19,12 @@ export function PostListPage(): ReactNode {
   const posts = useResource(`posts:${position.cursor ?? ''}`, (signal) =>
     api.listPosts({ limit: PAGE_SIZE, cursor: position.cursor }, signal),
   );
+  const ids = posts.status === 'ready' ? posts.data.items.map((p) => p.id) : [];
+  // Counts are a projection (the comment-counter worker): nice to have, so a failure shows none.
+  const counts = useResource<Record<string, number>>(`comment-counts:${ids.join(',')}`, (signal) =>
+    ids.length === 0 ? Promise.resolve({}) : api.commentCounts(ids, signal),
+  );
+  const countOf = (id: string): number | undefined => (counts.status === 'ready' ? counts.data[id] : undefined);
   const number = pageNumber(position);
   const heading = position.cursor === null ? 'Latest posts' : number ? `Posts, page ${number}` : 'Older posts';
 
@@ -47,6 +53,7 @@ export function PostListPage(): ReactNode {
                       {post.imageIds.length > 0
                         ? ` · ${post.imageIds.length} image${post.imageIds.length === 1 ? '' : 's'}`
                         : ''}
+                      <CommentCount count={countOf(post.id)} />
                     </p>
                     <p>{excerpt(post.body)}</p>
                   </article>
@@ -59,6 +66,11 @@ export function PostListPage(): ReactNode {
       ) : null}
     </>
   );
+}
+
+function CommentCount({ count }: { count: number | undefined }): ReactNode {
+  if (count === undefined) return null;
+  return <> · {count === 0 ? 'no comments' : `${count} comment${count === 1 ? '' : 's'}`}</>;
 }
 
 function Pagination({ newer, older }: ReturnType<typeof pageLinks>): ReactNode {

@@ -11,6 +11,8 @@ export interface FakeBlog {
   users: Map<string, { user: User; password: string }>;
   /** When set, every posts call fails with this status (a service that is down). */
   postsDown: number | null;
+  /** When true, the comment counts call fails (the list shows no counts, nothing else changes). */
+  countsDown: boolean;
   /** How many times the app asked the server to revoke its token. */
   logouts: number;
 }
@@ -42,6 +44,7 @@ export function createFakeBlog(count = 0): FakeBlog {
     images: new Map(),
     users: new Map(),
     postsDown: null,
+    countsDown: false,
     logouts: 0,
     api: undefined as unknown as BlogApi,
   };
@@ -98,6 +101,10 @@ export function createFakeBlog(count = 0): FakeBlog {
     },
     listComments: ({ postId }) =>
       Promise.resolve({ items: blog.comments.filter((c) => c.postId === postId), nextCursor: null }),
+    commentCounts: (postIds) =>
+      blog.countsDown
+        ? Promise.reject(new Error('comments unavailable'))
+        : Promise.resolve(Object.fromEntries(postIds.map((id) => [id, blog.comments.filter((c) => c.postId === id).length]))),
     async createComment({ postId, body }) {
       await postsUp();
       const comment = { id: `c${blog.comments.length + 1}`, postId, body, authorId: 'u-me', authorName: 'Me', createdAt: new Date().toISOString() };
