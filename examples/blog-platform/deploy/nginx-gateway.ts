@@ -124,8 +124,8 @@ function launch(bin: string, prefix: string, confFile: string, onLine: (line: st
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const started = new Promise<void>((resolve, reject) => {
     const tail: string[] = [];
-    createInterface({ input: child.stdout! }).on('line', (l) => onLine(l, 'stdout'));
-    createInterface({ input: child.stderr! }).on('line', (l) => {
+    createInterface({ input: child.stdout }).on('line', (l) => onLine(l, 'stdout'));
+    createInterface({ input: child.stderr }).on('line', (l) => {
       tail.push(l);
       onLine(l, 'stderr');
       // the master binds every listen socket before it starts the worker
