@@ -278,7 +278,7 @@ describe.skipIf(!nginxPresent)('the podkit gateway and the nginx gateway, side b
         expect(res.status, p).toBe(200);
         expect(JSON.parse(res.body), p).toEqual({ url: p });
       }
-      for (const p of ['/api/nothing', '/api/postsx', '/api/']) {
+      for (const p of ['/api/nothing', '/api/postsx', '/api/', '/health', '/ready?verbose=1', '/startup', '/metrics']) {
         const res = await send(`${g.url()}${p}`);
         expect(res.status, p).toBe(404);
         expect(res.headers['content-type'], p).toBe('application/problem+json');
