@@ -61,6 +61,12 @@ describe('overlay (offline)', () => {
     }
     expect(k['configMapGenerator']).toEqual([expect.objectContaining({ name: 'gateway-nginx', files: ['nginx.conf'] })]);
   });
+
+  it('is the overlay the README tells to apply', () => {
+    const readme = readFileSync(path.join(deployDir, '..', 'README.md'), 'utf8');
+    const [, dir] = /kubectl apply -k (examples\/blog-platform\/deploy\/overlays\/\S+)/.exec(readme) ?? [];
+    expect(dir && path.resolve(deployDir, '../../..', dir)).toBe(overlayDir);
+  });
 });
 
 describe.skipIf(!hasKubectl)('kubectl kustomize overlays/nginx-gateway', () => {
