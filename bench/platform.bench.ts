@@ -81,7 +81,7 @@ function p95(c: Cannon): number {
   return c.latency.p90 + ((c.latency.p97_5 - c.latency.p90) * (95 - 90)) / (97.5 - 90);
 }
 
-/** The measured processes: each service, and nginx's master and worker(s) as `nginx gateway`. */
+/** The measured processes now: each service, and nginx's master and worker(s) as `nginx gateway`. */
 function pidsOf(platform: Platform, nginx: LocalNginx | undefined): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const [id, proc] of platform.processes) if (proc.child.pid !== undefined) out.set(id, [proc.child.pid]);
@@ -156,7 +156,8 @@ export async function run(options: PlatformBenchOptions = {}): Promise<PlatformB
   try {
     if (nginxAvailable()) nginx = await startLocalNginx({ upstreams: platform.urls as Parameters<typeof startLocalNginx>[0]['upstreams'], webRoot: webDistDir, accessLogOff: true });
     else console.error('nginx not found (NGINX_BIN or /usr/sbin/nginx): the nginx gateway row is left out');
-    const pids = pidsOf(platform, nginx);
+    // read again at each use: nginx's worker may not be forked yet when its master reports it
+    const pids = (): Map<string, number[]> => pidsOf(platform, nginx);
     const gw = `${platform.gatewayUrl}/api`;
     const password = 'bench-password-1';
     await json(`${gw}/auth/register`, { username: 'bencher', password });
@@ -174,9 +175,9 @@ export async function run(options: PlatformBenchOptions = {}): Promise<PlatformB
       readonly cpu: Record<string, number>;
     }
     const round = async (url: string, args: string[], runSeconds: number): Promise<Round> => {
-      const before = cpuMicros(pids);
+      const before = cpuMicros(pids());
       const c = await autocannon(url, ['-c', String(connections), '-d', String(runSeconds), ...args]);
-      const after = cpuMicros(pids);
+      const after = cpuMicros(pids());
       const cpu: Record<string, number> = {};
       for (const id of Object.keys(after)) cpu[id] = after[id]! - (before[id] ?? 0);
       return { c, requests: c.requests.average * runSeconds, cpu };
@@ -240,7 +241,7 @@ export async function run(options: PlatformBenchOptions = {}): Promise<PlatformB
       ['-m', 'POST', '-H', 'content-type=application/json', '-H', `authorization=Bearer ${token}`, '-b', JSON.stringify({ postId: post.id, body: 'benchmark comment' })],
       'reference 1500 req/s at p95 30 ms',
     );
-    return { scenarios, peakRssMiB: peakRssMiB(pids) };
+    return { scenarios, peakRssMiB: peakRssMiB(pids()) };
   } finally {
     await nginx?.close();
     await platform.stop();
