@@ -6,11 +6,17 @@
 // Reference figures (issue 6): gateway 5000 req/s at p95 5 ms, posts 2000 req/s at p95 25 ms,
 // comments 1500 req/s at p95 30 ms. Target: a cached post read through the gateway at
 // ≥ 5000 req/s with p95 ≤ 5 ms, load generator, gateway, posts and cache on one 2-core machine.
+// The cached read is measured twice in the same run, against the same services: through the
+// podkit gateway and through the seed's nginx gateway (deploy/overlays/nginx-gateway/nginx.conf,
+// run by the local nginx, its access log off like the podkit gateway's; skipped without nginx).
+// The seed sized its nginx gateway at 50m CPU for 5000 req/s, i.e. 10 µs of CPU per request.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
+import { nginxAvailable, startLocalNginx, type LocalNginx } from '../examples/blog-platform/deploy/nginx-gateway.ts';
 import { startPlatform, type Platform } from '../examples/blog-platform/src/start.ts';
+import { webDistDir } from '../examples/blog-platform/web/build.ts';
 
 /** One measured scenario. */
 export interface PlatformScenario {
@@ -24,6 +30,8 @@ export interface PlatformScenario {
   readonly target: string;
   /** CPU time (user + system) per request of each service process during the run, in µs. */
   readonly cpuMicrosPerRequest: Record<string, number>;
+  /** How this row compares with another one of the same run (the nginx gateway vs the podkit gateway). */
+  readonly vsBaseline?: string;
 }
 
 /** What {@link run} returns. */
@@ -73,13 +81,34 @@ function p95(c: Cannon): number {
   return c.latency.p90 + ((c.latency.p97_5 - c.latency.p90) * (95 - 90)) / (97.5 - 90);
 }
 
-/** User + system CPU time of each service process so far, in µs (Linux /proc; empty elsewhere). */
-function cpuMicros(platform: Platform): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [id, proc] of platform.processes) {
+/** The measured processes now: each service, and nginx's master and worker(s) as `nginx gateway`. */
+function pidsOf(platform: Platform, nginx: LocalNginx | undefined): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const [id, proc] of platform.processes) if (proc.child.pid !== undefined) out.set(id, [proc.child.pid]);
+  const master = nginx?.child.pid;
+  if (master !== undefined) {
+    let workers: number[] = [];
     try {
-      const fields = readFileSync(`/proc/${proc.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      out[id] = ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // clock ticks at USER_HZ = 100
+      workers = readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      // not Linux
+    }
+    out.set('nginx gateway', [master, ...workers]);
+  }
+  return out;
+}
+
+/** User + system CPU time of each process group so far, in µs (Linux /proc; empty elsewhere). */
+function cpuMicros(pids: ReadonlyMap<string, number[]>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [id, list] of pids) {
+    try {
+      let ticks = 0;
+      for (const pid of list) {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]);
+      }
+      out[id] = (ticks * 1e6) / 100; // clock ticks at USER_HZ = 100
     } catch {
       // not Linux
     }
@@ -87,12 +116,13 @@ function cpuMicros(platform: Platform): Record<string, number> {
   return out;
 }
 
-function peakRssMiB(platform: Platform): Record<string, number> {
+/** Peak RSS (VmHWM) per process group, in MiB: the sum over nginx's master and worker. */
+function peakRssMiB(pids: ReadonlyMap<string, number[]>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [id, proc] of platform.processes) {
+  for (const [id, list] of pids) {
     try {
-      const status = readFileSync(`/proc/${proc.child.pid}/status`, 'utf8');
-      const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+      let kb = 0;
+      for (const pid of list) kb += Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
       if (Number.isFinite(kb)) out[id] = Math.round(kb / 1024);
     } catch {
       // not Linux: no figure
@@ -122,7 +152,12 @@ export async function run(options: PlatformBenchOptions = {}): Promise<PlatformB
       if (/"level":"(error|fatal)"/.test(line)) process.stderr.write(`${id}: ${line.slice(0, 600)}\n`);
     },
   });
+  let nginx: LocalNginx | undefined;
   try {
+    if (nginxAvailable()) nginx = await startLocalNginx({ upstreams: platform.urls as Parameters<typeof startLocalNginx>[0]['upstreams'], webRoot: webDistDir, accessLogOff: true });
+    else console.error('nginx not found (NGINX_BIN or /usr/sbin/nginx): the nginx gateway row is left out');
+    // read again at each use: nginx's worker may not be forked yet when its master reports it
+    const pids = (): Map<string, number[]> => pidsOf(platform, nginx);
     const gw = `${platform.gatewayUrl}/api`;
     const password = 'bench-password-1';
     await json(`${gw}/auth/register`, { username: 'bencher', password });
@@ -133,37 +168,82 @@ export async function run(options: PlatformBenchOptions = {}): Promise<PlatformB
     await fetch(postUrl).then((r) => r.text()); // fill the cache
 
     const scenarios: PlatformScenario[] = [];
-    const measure = async (name: string, url: string, args: string[], target: string): Promise<void> => {
-      await autocannon(url, ['-c', String(connections), '-d', '2', ...args]); // warm-up (JIT, pools)
-      const before = cpuMicros(platform);
-      const c = await autocannon(url, ['-c', String(connections), '-d', String(seconds), ...args]);
-      const after = cpuMicros(platform);
-      const total = c.requests.average * seconds;
+    /** One load run: the autocannon result, the requests it completed and the CPU each process used meanwhile. */
+    interface Round {
+      readonly c: Cannon;
+      readonly requests: number;
+      readonly cpu: Record<string, number>;
+    }
+    const round = async (url: string, args: string[], runSeconds: number): Promise<Round> => {
+      const before = cpuMicros(pids());
+      const c = await autocannon(url, ['-c', String(connections), '-d', String(runSeconds), ...args]);
+      const after = cpuMicros(pids());
       const cpu: Record<string, number> = {};
-      for (const id of Object.keys(after)) {
-        const used = after[id]! - (before[id] ?? 0);
+      for (const id of Object.keys(after)) cpu[id] = after[id]! - (before[id] ?? 0);
+      return { c, requests: c.requests.average * runSeconds, cpu };
+    };
+    const warmUp = (url: string, args: string[] = []): Promise<Cannon> => autocannon(url, ['-c', String(connections), '-d', '2', ...args]); // JIT, pools
+    /** A scenario from its rounds: req/s and latency percentiles averaged, CPU per request pooled. */
+    const scenarioOf = (name: string, target: string, rounds: readonly Round[]): PlatformScenario => {
+      const mean = (f: (c: Cannon) => number): number => rounds.reduce((sum, r) => sum + f(r.c), 0) / rounds.length;
+      const total = rounds.reduce((sum, r) => sum + r.requests, 0);
+      const cpu: Record<string, number> = {};
+      for (const id of Object.keys(rounds[0]!.cpu)) {
+        const used = rounds.reduce((sum, r) => sum + (r.cpu[id] ?? 0), 0);
         if (used > 0 && total > 0) cpu[id] = Math.round(used / total);
       }
-      scenarios.push({
+      return {
         name,
-        requestsPerSecond: Math.round(c.requests.average),
-        p50Ms: c.latency.p50,
-        p95Ms: Math.round(p95(c) * 100) / 100,
-        p99Ms: c.latency.p99,
-        failed: c.non2xx + c.errors + c.timeouts,
+        requestsPerSecond: Math.round(mean((c) => c.requests.average)),
+        p50Ms: Math.round(mean((c) => c.latency.p50) * 100) / 100,
+        p95Ms: Math.round(mean(p95) * 100) / 100,
+        p99Ms: Math.round(mean((c) => c.latency.p99) * 100) / 100,
+        failed: rounds.reduce((sum, r) => sum + r.c.non2xx + r.c.errors + r.c.timeouts, 0),
         target,
         cpuMicrosPerRequest: cpu,
-      });
+      };
     };
-    await measure('cached post read through the gateway', postUrl, [], '≥ 5000 req/s at p95 ≤ 5 ms');
+    const measure = async (name: string, url: string, args: string[], target: string): Promise<PlatformScenario> => {
+      await warmUp(url, args);
+      const scenario = scenarioOf(name, target, [await round(url, args, seconds)]);
+      scenarios.push(scenario);
+      return scenario;
+    };
+
+    const podkitName = 'cached post read through the gateway';
+    const podkitTarget = '≥ 5000 req/s at p95 ≤ 5 ms';
+    if (nginx === undefined) {
+      await measure(podkitName, postUrl, [], podkitTarget);
+    } else {
+      // Same services, same post, same load: only the gateway differs. Both are warmed up first,
+      // then measured in the order podkit, nginx, nginx, podkit (half the time each), so that a
+      // drift in the machine's load or the services' warm-up weighs on both alike.
+      const nginxUrl = `${nginx.url}/api/posts/${post.id}`;
+      await warmUp(postUrl);
+      await warmUp(nginxUrl);
+      const half = Math.max(1, Math.round(seconds / 2));
+      const a1 = await round(postUrl, [], half);
+      const b1 = await round(nginxUrl, [], half);
+      const b2 = await round(nginxUrl, [], half);
+      const a2 = await round(postUrl, [], half);
+      const podkitRead = scenarioOf(podkitName, podkitTarget, [a1, a2]);
+      const nginxRead = scenarioOf('cached post read through the nginx gateway', 'seed: 5000 req/s at p95 5 ms on 50m CPU', [b1, b2]);
+      const [pk, ng] = [podkitRead.cpuMicrosPerRequest.gateway, nginxRead.cpuMicrosPerRequest['nginx gateway']];
+      const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
+      scenarios.push(podkitRead, {
+        ...nginxRead,
+        vsBaseline: `${ratio(nginxRead.requestsPerSecond, podkitRead.requestsPerSecond)} req/s${pk !== undefined && ng !== undefined && ng > 0 ? `, gateway CPU/req ${ng} µs vs ${pk} µs (podkit ${ratio(pk, ng)})` : ''} vs the podkit gateway, same run`,
+      });
+    }
     await measure(
       'create a comment through the gateway',
       `${gw}/comments`,
       ['-m', 'POST', '-H', 'content-type=application/json', '-H', `authorization=Bearer ${token}`, '-b', JSON.stringify({ postId: post.id, body: 'benchmark comment' })],
       'reference 1500 req/s at p95 30 ms',
     );
-    return { scenarios, peakRssMiB: peakRssMiB(platform) };
+    return { scenarios, peakRssMiB: peakRssMiB(pids()) };
   } finally {
+    await nginx?.close();
     await platform.stop();
   }
 }
@@ -180,6 +260,7 @@ if (import.meta.main) {
       `${s.name.padEnd(40)} ${String(s.requestsPerSecond).padStart(6)} req/s  p50 ${s.p50Ms} ms  p95 ${s.p95Ms} ms  p99 ${s.p99Ms} ms  failed ${s.failed}   (${s.target})`,
     );
     console.log(`  CPU µs/request: ${Object.entries(s.cpuMicrosPerRequest).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    if (s.vsBaseline !== undefined) console.log(`  ${s.vsBaseline}`);
   }
   console.log(`peak RSS (MiB): ${Object.entries(result.peakRssMiB).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 }

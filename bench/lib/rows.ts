@@ -286,7 +286,7 @@ export function platformRows(result: unknown): Row[] {
       ...(ms(num(r.p50Ms)) ? { p50: ms(num(r.p50Ms)) } : {}),
       ...(ms(num(r.p99Ms)) ? { p99: ms(num(r.p99Ms)) } : {}),
       ...(costParts.length > 0 ? { cost: costParts.join(', ') } : {}),
-      vsBaseline: 'no bare baseline (whole platform, every hop)',
+      vsBaseline: typeof r.vsBaseline === 'string' ? r.vsBaseline : 'no bare baseline (whole platform, every hop)',
       target: typeof r.target === 'string' ? r.target : target ? `≥ ${int(target.rps)} req/s at p95 ≤ ${target.p95} ms` : 'report only',
       met,
     };
