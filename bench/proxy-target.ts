@@ -37,7 +37,7 @@ function minimalProxy(): RequestListener {
   const pool = new Pool(upstream, { connections: 128, keepAliveTimeout: 65_000 });
   return (req: IncomingMessage, res: ServerResponse) => {
     const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-    pool.request({ path: req.url ?? '/', method: (req.method ?? 'GET') as 'GET', headers: req.headers, body: hasBody ? req : null }).then(
+    pool.request({ path: req.url ?? '/', method: (req.method ?? 'GET'), headers: req.headers, body: hasBody ? req : null }).then(
       (up) => {
         if (res.destroyed) {
           up.body.resume(); // the caller went away (pipeline() would throw): drain the answer

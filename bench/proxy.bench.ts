@@ -257,7 +257,7 @@ async function measure(variant: ProxyVariant, backend: string, o: Required<Proxy
     if (bad > 0) throw new Error(`${variant}: ${bad} errors, timeouts or non-2xx responses during the run`);
     return {
       variant,
-      name: LABELS[variant],
+      name: LABELS[variant] ?? variant,
       requestsPerSecond: Math.round(full.requests.average),
       p50Ms: full.latency.p50,
       p99Ms: full.latency.p99,
@@ -298,7 +298,7 @@ export async function run(options: ProxyBenchOptions = {}): Promise<ProxyBenchRe
     const list = samples.get(variant)!;
     return {
       variant,
-      name: LABELS[variant],
+      name: LABELS[variant] ?? variant,
       requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
       p50Ms: median(list.map((r) => r.p50Ms)),
       p99Ms: median(list.map((r) => r.p99Ms)),
@@ -323,7 +323,8 @@ export async function run(options: ProxyBenchOptions = {}): Promise<ProxyBenchRe
  * went (self time per function, podkit's share, Node internals, GC).
  */
 export async function profile(variant: Exclude<ProxyVariant, 'nginx'>, options: ProxyBenchOptions = {}): Promise<ProfileSummary> {
-  const dir = mkdtempSync(join(tmpdir(), 'podkit-prof-'));
+  const keep = process.env.BENCH_PROFILE_KEEP; // a directory to keep the .cpuprofile in
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'podkit-prof-'));
   const backend = await nodeTarget(1, ['backend']);
   const proxy = await nodeTarget(0, [variant, backend.url], ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   try {
@@ -338,7 +339,7 @@ export async function profile(variant: Exclude<ProxyVariant, 'nginx'>, options: 
   } finally {
     await proxy.stop();
     await backend.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (keep === undefined) rmSync(dir, { recursive: true, force: true });
   }
 }
 
