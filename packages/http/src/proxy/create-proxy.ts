@@ -183,9 +183,11 @@ function readSmall(req: IncomingMessage): Promise<Buffer> {
  *   the client adds `X-Request-Id` and trace context from the request context;
  * - streams the request body (small bodies with a known length are read first, so the client
  *   may retry them; see {@link ProxyOptions.retryBufferBytes});
- * - passes the upstream's status, headers (minus hop-by-hop) and body back as they are, streamed
- *   — problem responses and an early 413 included; a 5xx gets `x-podkit-no-retry: upstream`
- *   (the client retried it as far as its policy allowed; callers must not retry it again);
+ * - passes the upstream's status, headers (minus hop-by-hop) and body back as they are — problem
+ *   responses and an early 413 included; a 5xx gets `x-podkit-no-retry: upstream` (the client
+ *   retried it as far as its policy allowed; callers must not retry it again). A body with a
+ *   declared `Content-Length` up to {@link ProxyOptions.responseBufferBytes} is collected and
+ *   sent with one `res.end()`; any other body streams as it arrives;
  * - sends the caller's remaining budget on (`x-podkit-timeout-ms`, less the client's margin):
  *   `serve()` puts the inbound budget in the request context and the client sends what is left;
  * - answers a failed call with a problem ({@link sendUpstreamProblem}): 503 breaker open,
@@ -195,10 +197,12 @@ function readSmall(req: IncomingMessage): Promise<Buffer> {
  *   connecting, uploading, waiting for the head) and drops an answer already coming, without
  *   throwing and without a log line.
  *
- * Bodies go through `pipe()`, not `pipeline()`: pipeline allocates an AbortController per call
+ * With podkit's own client, following the caller costs an object, not an `AbortController` (see
+ * `CallerAbort`). Bodies go through `pipe()`, not `pipeline()`: pipeline allocates an AbortController per call
  * and aborting it on finish builds a DOMException (a stack capture) for every response, which
  * measured at about half of a gateway's CPU per request.
  *
+ * @throws HttpOptionsError when `retryBufferBytes` or `responseBufferBytes` is not a whole number >= 0
  * @example
  * ```ts
  * const posts = createClient({ name: 'posts', baseUrl: process.env.POSTS_URL!, service });
