@@ -161,6 +161,43 @@ export function httpServerRows(result: unknown): Row[] {
 }
 
 /**
+ * Rows of `bench/proxy.bench.ts` (issue 18): each proxy's max req/s and CPU µs per request at the
+ * fixed rate, against the minimal undici proxy measured in the same run. podkit's row carries the
+ * issue's two targets: CPU/request ≤ 1.0× the minimal proxy's and ≤ 0.8× `@fastify/http-proxy`'s.
+ */
+export function proxyRows(result: unknown): Row[] {
+  if (!Array.isArray(result)) return genericRows('proxy', result);
+  const items = result.filter(isRec);
+  return items.map((r): Row => {
+    const variant = str(r.variant);
+    if (r.skipped !== undefined) return { bench: 'proxy', subject: str(r.name), vsBaseline: `skipped: ${str(r.skipped)}`, target: 'comparison', met: '—' };
+    const rps = num(r.requestsPerSecond);
+    const cpu = num(r.cpuMicrosPerRequest);
+    const vsMinimal = num(r.cpuVsMinimal);
+    const vsFastify = num(r.cpuVsFastify);
+    const parts = [vsMinimal !== undefined ? `${ratio(vsMinimal)} minimal's CPU/req` : undefined, vsFastify !== undefined ? `${ratio(vsFastify)} @fastify/http-proxy's` : undefined];
+    const isPodkit = variant === 'podkit';
+    let met = '—';
+    if (isPodkit) {
+      const okMinimal = vsMinimal !== undefined && vsMinimal <= 1.0;
+      const okFastify = vsFastify !== undefined && vsFastify <= 0.8;
+      met = okMinimal && okFastify ? 'yes' : !okMinimal && !okFastify ? 'no' : okMinimal ? 'vs minimal only' : 'vs @fastify/http-proxy only';
+    }
+    return {
+      bench: 'proxy',
+      subject: str(r.name),
+      ...(rps !== undefined ? { throughput: `${int(rps)} req/s max` } : {}),
+      ...(ms(num(r.p50Ms)) ? { p50: ms(num(r.p50Ms)) } : {}),
+      ...(ms(num(r.p99Ms)) ? { p99: ms(num(r.p99Ms)) } : {}),
+      ...(cpu !== undefined ? { cost: `${fixed(cpu)} µs CPU/req${num(r.fixedRateAchieved) !== undefined ? ` @ ${int(num(r.fixedRateAchieved)!)} req/s` : ''}` } : {}),
+      vsBaseline: variant === 'minimal' ? 'baseline' : parts.filter(Boolean).join(', ') || '—',
+      target: isPodkit ? 'CPU/req ≤ 1.00× minimal and ≤ 0.80× @fastify/http-proxy' : variant === 'minimal' ? 'baseline' : 'comparison',
+      met,
+    };
+  });
+}
+
+/**
  * Rows of `bench/fastify.bench.ts` (issue 17): each variant against the baseline it names (serve()
  * and Fastify alone against bare node:http, the Fastify stacks against Fastify alone), plus one
  * row judging the target: the plugin's cost over Fastify no more than serve()'s over bare.

@@ -74,7 +74,7 @@ export type { TimeoutKind } from './client/errors.ts';
 // --- end client ------------------------------------------------------------------
 
 // --- proxy (streaming reverse proxy onto a client) -------------------------------
-export { DEFAULT_PROXY_RETRY_BUFFER_BYTES, createProxy } from './proxy/create-proxy.ts';
+export { DEFAULT_PROXY_RESPONSE_BUFFER_BYTES, DEFAULT_PROXY_RETRY_BUFFER_BYTES, createProxy } from './proxy/create-proxy.ts';
 export type { ProxyHandler, ProxyOptions } from './proxy/create-proxy.ts';
 export { downstreamResponseHeaders, upstreamRequestHeaders } from './proxy/forwarded-headers.ts';
 export { sendUpstreamProblem } from './proxy/upstream-problem.ts';

@@ -82,6 +82,17 @@ export function createClient(options: ClientOptions): HttpClient {
 
 const sameOrigin = (origin: string): string => origin;
 
+/** The clients {@link buildClient} made (a brand: nothing is kept alive by it). */
+const podkitClients = new WeakSet<HttpClient>();
+
+/**
+ * Whether `client` was made by podkit's `createClient` (or the keyed client): its calls accept a
+ * `CallerAbort` as `signal` (see `caller-abort.ts`). @internal
+ */
+export function isPodkitClient(client: HttpClient): boolean {
+  return podkitClients.has(client);
+}
+
 /**
  * {@link createClient} with the `origin` metric label given by `originLabel` (the keyed client
  * caps it). @internal
@@ -140,7 +151,7 @@ export function buildClient(options: ClientOptions, originLabel: (origin: string
     (path: string, o?: MethodOptions): Promise<ClientResponse> =>
       engine.execute(o === undefined ? { method: m, path } : { ...o, method: m, path }, identity);
   let closing: Promise<void> | undefined;
-  return {
+  const client: HttpClient = {
     name,
     request,
     get: method('GET'),
@@ -169,4 +180,6 @@ export function buildClient(options: ClientOptions, originLabel: (origin: string
       return closing;
     },
   };
+  podkitClients.add(client);
+  return client;
 }

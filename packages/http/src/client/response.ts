@@ -224,6 +224,31 @@ export class BufferedResponse implements ClientResponse {
     if (this.#mode === UNREAD) void this.#startDrop(0, HIGH_WATER_MARK);
   }
 
+  /**
+   * The whole body as one `Buffer` (the received chunks, not copied) when it has already arrived
+   * and nobody read it yet, else `undefined` (nothing changes then). A proxy's small-body fast path.
+   * @internal
+   */
+  takeIfEnded(): Buffer | undefined {
+    if (this.#mode !== UNREAD || this.#state !== ENDED) return undefined;
+    this.#mode = COLLECT;
+    return this.#take();
+  }
+
+  /**
+   * Reads the whole body into one `Buffer` (the received chunks, not copied as `bytes()` does).
+   * @throws ResponseBodyUsedError when the body was already read
+   * @internal
+   */
+  collect(): Promise<Buffer> {
+    return this.#collect();
+  }
+
+  /** Aborts a body that is still arriving (its connection is closed); nothing once it ended. @internal */
+  abort(): void {
+    if (this.#state === OPEN) this.#controller.abort(new ResponseAbortedByClient('response abandoned by the caller'));
+  }
+
   // --- internals -------------------------------------------------------------------------------
 
   #collect(): Promise<Buffer> {
