@@ -1,6 +1,7 @@
 // Child process of bench/router-post.bench.ts: one server variant answering POST /posts (a 1 KiB
 // JSON body, validated, 201 JSON) on a free port, pinned to a core by the parent. Prints the port
 // on stdout; answers 'cpu' IPC messages with its CPU time. Run with --conditions=@podkit/source.
+// BENCH_SERVE_OPTIONS='{"accessLog":false}' adds serve() options to the serve-bare variant (to split serve()'s share).
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -81,6 +82,8 @@ async function start(): Promise<number> {
   switch (variant) {
     case 'bare':
       return listen(bare);
+    case 'serve-bare': // the bare handler under serve() with podkit's defaults: serve()'s own share
+      return (await serve(podkitService(), bare, { port: 0, host: '127.0.0.1', ...(JSON.parse(process.env.BENCH_SERVE_OPTIONS ?? '{}') as object) })).port;
     case 'router': // the router alone on node:http (no serve()): the body path's own cost
       return listen(podkitRouter().listener);
     case 'podkit': // serve() with podkit's defaults (metrics, request id, trace context, access log)

@@ -2,7 +2,8 @@
 // realistic post: title, body text, tags, nested author), validated, answered 201 JSON, side by
 // side in one run: bare node:http (JSON.parse + a hand check of the fields), Fastify 5 with a
 // JSON schema (body + response schema), the podkit router with a zod schema through serve() with
-// podkit's defaults, the same with the access log off, and the router alone on node:http. Each
+// podkit's defaults, the same with the access log off, the router alone on node:http, and the bare
+// handler under serve() (serve()'s own share). Each
 // variant is its own process pinned to core 0 (taskset), autocannon on core 1, rounds interleaved;
 // req/s at full load, then the server's CPU time per request at a fixed rate (8,000 req/s).
 // Run: node --conditions=@podkit/source bench/router-post.bench.ts
@@ -19,7 +20,7 @@ import { summariseProfile } from './lib/cpu-profile.ts';
 import type { ProfileSummary } from './lib/cpu-profile.ts';
 
 /** The server variants (Fastify first: the target is relative to it). */
-export type Variant = 'bare' | 'fastify' | 'podkit' | 'podkit-nolog' | 'router';
+export type Variant = 'bare' | 'fastify' | 'podkit' | 'podkit-nolog' | 'router' | 'serve-bare';
 
 const LABELS: Record<Variant, string> = {
   bare: 'bare node:http (JSON.parse + hand check)',
@@ -27,6 +28,7 @@ const LABELS: Record<Variant, string> = {
   podkit: 'podkit router + zod, serve() defaults',
   'podkit-nolog': 'podkit router + zod, serve() access log off',
   router: 'podkit router + zod alone on node:http',
+  'serve-bare': 'the bare handler under serve() defaults',
 };
 
 /** One measured variant. */
@@ -145,7 +147,7 @@ export async function run(options: RouterPostOptions = {}): Promise<RouterPostRe
     seconds: options.seconds ?? 3,
     connections: options.connections ?? 50,
     fixedRate: options.fixedRate ?? 8000,
-    variants: options.variants ?? ['bare', 'fastify', 'podkit', 'podkit-nolog', 'router'],
+    variants: options.variants ?? ['bare', 'fastify', 'podkit', 'podkit-nolog', 'router', 'serve-bare'],
     rounds: options.rounds ?? 2,
   };
   const samples = new Map<Variant, Measured[]>();
