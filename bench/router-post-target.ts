@@ -1,7 +1,9 @@
 // Child process of bench/router-post.bench.ts: one server variant answering POST /posts (a 1 KiB
 // JSON body, validated, 201 JSON) on a free port, pinned to a core by the parent. Prints the port
 // on stdout; answers 'cpu' IPC messages with its CPU time. Run with --conditions=@podkit/source.
-// BENCH_SERVE_OPTIONS='{"accessLog":false}' adds serve() options to the serve-bare variant (to split serve()'s share).
+// BENCH_SERVE_OPTIONS='{"accessLog":false}' adds serve() options to the podkit and serve-bare
+// variants (to split serve()'s share; e.g. callgrind counts the load shedder's 10 ms timers many
+// times over, the server running ~50× slower under valgrind).
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -74,6 +76,9 @@ function podkitService(): ServeService {
   };
 }
 
+/** Extra serve() options for the podkit and serve-bare variants, to split serve()'s share (none in the bench). */
+const extraServeOptions = JSON.parse(process.env.BENCH_SERVE_OPTIONS ?? '{}') as object;
+
 function podkitRouter() {
   return createRouter().post('/posts', { body: NewPost }, ({ body }) => reply(201, created(body)));
 }
@@ -83,11 +88,11 @@ async function start(): Promise<number> {
     case 'bare':
       return listen(bare);
     case 'serve-bare': // the bare handler under serve() with podkit's defaults: serve()'s own share
-      return (await serve(podkitService(), bare, { port: 0, host: '127.0.0.1', ...(JSON.parse(process.env.BENCH_SERVE_OPTIONS ?? '{}') as object) })).port;
+      return (await serve(podkitService(), bare, { port: 0, host: '127.0.0.1', ...extraServeOptions })).port;
     case 'router': // the router alone on node:http (no serve()): the body path's own cost
       return listen(podkitRouter().listener);
     case 'podkit': // serve() with podkit's defaults (metrics, request id, trace context, access log)
-      return (await serve(podkitService(), podkitRouter(), { port: 0, host: '127.0.0.1' })).port;
+      return (await serve(podkitService(), podkitRouter(), { port: 0, host: '127.0.0.1', ...extraServeOptions })).port;
     case 'podkit-nolog': // as podkit, access log off
       return (await serve(podkitService(), podkitRouter(), { port: 0, host: '127.0.0.1', accessLog: false })).port;
     case 'fastify': {

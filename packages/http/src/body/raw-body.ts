@@ -154,6 +154,7 @@ export function readBodyInto(req: IncomingMessage, res: ServerResponse, options:
   let first: Buffer | undefined;
   let chunks: Buffer[] | undefined;
   let received = 0;
+  let settled = false;
   const cleanup = (): void => {
     req.off('data', onData);
     req.off('end', onEnd);
@@ -173,11 +174,14 @@ export function readBodyInto(req: IncomingMessage, res: ServerResponse, options:
     else if (chunks === undefined) chunks = [first, chunk];
     else chunks.push(chunk);
   };
+  // After 'end' the listeners stay (an error after it is ignored): the request emits no more
+  // data, and removing four listeners cost ~3k instructions a request (callgrind, ~2 %).
   const onEnd = (): void => {
-    cleanup();
+    settled = true;
     done(undefined, chunks !== undefined ? Buffer.concat(chunks, received) : (first ?? EMPTY));
   };
   const onError = (err: Error): void => {
+    if (settled) return;
     cleanup();
     done(new ProblemError(problem(400, `request body could not be read: ${err.message}`)), undefined);
   };
