@@ -245,6 +245,38 @@ export function fastifyRows(result: unknown): Row[] {
 }
 
 /**
+ * Rows of `bench/router-post.bench.ts` (issue 18, part 2): a validated 1 KiB JSON POST, each
+ * variant's CPU per request against Fastify with a JSON schema (and against bare node:http); the
+ * target: the podkit router through `serve()` with its defaults ≤ 1.0× Fastify's CPU per request.
+ */
+export function routerPostRows(result: unknown): Row[] {
+  if (!Array.isArray(result)) return genericRows('router-post', result);
+  return result.filter(isRec).map((r): Row => {
+    const variant = str(r.variant);
+    const rps = num(r.requestsPerSecond);
+    const cpu = num(r.cpuMicrosPerRequest);
+    const vsFastify = num(r.cpuVsFastify);
+    const vsBare = num(r.cpuVsBare);
+    const rpsVsBare = num(r.rpsVsBare);
+    const judged = variant === 'podkit';
+    return {
+      bench: 'router-post',
+      subject: `${str(r.name)}: POST 1 KiB JSON, validated, 201`,
+      ...(rps !== undefined ? { throughput: `${int(rps)} req/s` } : {}),
+      ...(ms(num(r.p50Ms)) ? { p50: ms(num(r.p50Ms)) } : {}),
+      ...(ms(num(r.p99Ms)) ? { p99: ms(num(r.p99Ms)) } : {}),
+      ...(cpu !== undefined ? { cost: `${fixed(cpu)} µs CPU/req` } : {}),
+      vsBaseline:
+        variant === 'bare'
+          ? 'baseline'
+          : `CPU/req ${vsFastify !== undefined ? ratio(vsFastify) : '?'} Fastify's, ${vsBare !== undefined ? ratio(vsBare) : '?'} bare's; req/s ${rpsVsBare !== undefined ? ratio(rpsVsBare) : '?'} bare`,
+      target: judged ? '≤ 1.00× Fastify + JSON schema CPU/req (issue 18)' : variant === 'bare' ? 'baseline' : 'comparison',
+      met: judged ? (vsFastify === undefined ? '—' : vsFastify <= 1 ? 'yes' : 'no') : '—',
+    };
+  });
+}
+
+/**
  * Rows of `bench/http-client.bench.ts` (issue 5: podkit client ≥ 0.95× bare undici Pool.request).
  * Each result names the bare variant it is compared with (`baseline`, with `callsRatio` and
  * `cpuRatio` computed in the run); a result without one is a baseline.

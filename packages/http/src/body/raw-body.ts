@@ -121,6 +121,77 @@ export function refuseBody(req: IncomingMessage, res: ServerResponse, error: Err
   return discardRest(req, res, 0, discardLimit, error);
 }
 
+/** What {@link readBodyInto} calls back with: the body, or the error to answer with. @internal */
+export type BodyCallback = (err: Error | undefined, body: Buffer | undefined) => void;
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The reading behind {@link readRawBody}, with a callback instead of a promise (the router's JSON
+ * path parses and validates in the same tick the body ends, without promise hops). Same limits
+ * and 413 behaviour. A single-chunk body (most bodies up to ~64 KiB arrive that way) is passed on
+ * as is; several chunks are copied once into a buffer of the total length.
+ * @internal
+ */
+export function readBodyInto(req: IncomingMessage, res: ServerResponse, options: RawBodyOptions, done: BodyCallback): void {
+  const { limit } = options;
+  const cap = options.discardLimit ?? defaultDiscardLimit(limit);
+  const declared = Number(req.headers['content-length'] ?? -1);
+  const refused = (err: Error): void => done(err, undefined);
+  if (declared > limit) {
+    if (declared <= cap) {
+      discardRest(req, res, 0, cap, tooLarge(options)).catch(refused);
+      return;
+    }
+    closeAfterAnswer(req, res);
+    done(tooLarge(options), undefined);
+    return;
+  }
+  if (req.readableEnded) {
+    done(undefined, EMPTY);
+    return;
+  }
+  let first: Buffer | undefined;
+  let chunks: Buffer[] | undefined;
+  let received = 0;
+  let settled = false;
+  const cleanup = (): void => {
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('error', onError);
+    req.off('aborted', onAborted);
+  };
+  const onData = (chunk: Buffer): void => {
+    received += chunk.length;
+    if (received > limit) {
+      cleanup();
+      first = undefined;
+      chunks = undefined;
+      discardRest(req, res, received, cap, tooLarge(options)).catch(refused);
+      return;
+    }
+    if (first === undefined) first = chunk;
+    else if (chunks === undefined) chunks = [first, chunk];
+    else chunks.push(chunk);
+  };
+  // After 'end' the listeners stay (an error after it is ignored): the request emits no more
+  // data, and removing four listeners cost ~3k instructions a request (callgrind, ~2 %).
+  const onEnd = (): void => {
+    settled = true;
+    done(undefined, chunks !== undefined ? Buffer.concat(chunks, received) : (first ?? EMPTY));
+  };
+  const onError = (err: Error): void => {
+    if (settled) return;
+    cleanup();
+    done(new ProblemError(problem(400, `request body could not be read: ${err.message}`)), undefined);
+  };
+  const onAborted = (): void => onError(new Error('the client aborted the request'));
+  req.on('data', onData);
+  req.on('end', onEnd);
+  req.on('error', onError);
+  req.on('aborted', onAborted);
+}
+
 /**
  * Reads a raw request body into one `Buffer`, at most `limit` bytes. A declared
  * `Content-Length` over the limit is refused before a byte is kept; a chunked body is refused as
@@ -139,45 +210,7 @@ export function refuseBody(req: IncomingMessage, res: ServerResponse, error: Err
  * ```
  */
 export function readRawBody(req: IncomingMessage, res: ServerResponse, options: RawBodyOptions): Promise<Buffer> {
-  const { limit } = options;
-  const cap = options.discardLimit ?? defaultDiscardLimit(limit);
-  const declared = Number(req.headers['content-length'] ?? -1);
-  if (declared > limit) {
-    if (declared <= cap) return discardRest(req, res, 0, cap, tooLarge(options));
-    closeAfterAnswer(req, res);
-    return Promise.reject(tooLarge(options));
-  }
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let received = 0;
-    const cleanup = (): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('aborted', onAborted);
-    };
-    const onData = (chunk: Buffer): void => {
-      received += chunk.length;
-      if (received > limit) {
-        cleanup();
-        chunks.length = 0;
-        discardRest(req, res, received, cap, tooLarge(options)).catch(reject);
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received));
-    };
-    const onError = (err: Error): void => {
-      cleanup();
-      reject(new ProblemError(problem(400, `request body could not be read: ${err.message}`)));
-    };
-    const onAborted = (): void => onError(new Error('the client aborted the request'));
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('aborted', onAborted);
+    readBodyInto(req, res, options, (err, body) => (err === undefined ? resolve(body!) : reject(err)));
   });
 }

@@ -39,8 +39,20 @@ export function parseJsonSafely(text: string, maxDepth: number = DEFAULT_MAX_JSO
   return value;
 }
 
+/**
+ * Whether `text` holds at most `max` opening brackets (`{` or `[`, inside strings too): then no
+ * nesting can be deeper than `max`. Native `indexOf` scans, stopping at the first one over `max`:
+ * the cheap proof that spares most bodies the character-by-character scan.
+ */
+function fewOpenings(text: string, max: number): boolean {
+  let n = 0;
+  for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1)) if (++n > max) return false;
+  for (let i = text.indexOf('['); i !== -1; i = text.indexOf('[', i + 1)) if (++n > max) return false;
+  return true;
+}
+
 function checkDepth(text: string, maxDepth: number): void {
-  if (text.length <= maxDepth) return;
+  if (text.length <= maxDepth || fewOpenings(text, maxDepth)) return;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

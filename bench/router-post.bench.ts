@@ -1,0 +1,220 @@
+// The router's JSON body path (issue 18, part 2): POST /posts with the same 1 KiB JSON body (a
+// realistic post: title, body text, tags, nested author), validated, answered 201 JSON, side by
+// side in one run: bare node:http (JSON.parse + a hand check of the fields), Fastify 5 with a
+// JSON schema (body + response schema), the podkit router with a zod schema through serve() with
+// podkit's defaults, the same with the access log off, the router alone on node:http, and the bare
+// handler under serve() (serve()'s own share). Each
+// variant is its own process pinned to core 0 (taskset), autocannon on core 1, rounds interleaved;
+// req/s at full load, then the server's CPU time per request at a fixed rate (8,000 req/s).
+// Run: node --conditions=@podkit/source bench/router-post.bench.ts
+//      BENCH_PROFILE=podkit node --conditions=@podkit/source bench/router-post.bench.ts
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { summariseProfile } from './lib/cpu-profile.ts';
+import type { ProfileSummary } from './lib/cpu-profile.ts';
+
+/** The server variants (Fastify first: the target is relative to it). */
+export type Variant = 'bare' | 'fastify' | 'podkit' | 'podkit-nolog' | 'router' | 'serve-bare';
+
+const LABELS: Record<Variant, string> = {
+  bare: 'bare node:http (JSON.parse + hand check)',
+  fastify: 'Fastify 5 + JSON schema (body + response)',
+  podkit: 'podkit router + zod, serve() defaults',
+  'podkit-nolog': 'podkit router + zod, serve() access log off',
+  router: 'podkit router + zod alone on node:http',
+  'serve-bare': 'the bare handler under serve() defaults',
+};
+
+/** One measured variant. */
+export interface RouterPostResult {
+  readonly variant: Variant;
+  readonly name: string;
+  /** Requests/s at full load. */
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Server CPU time (user + system) per request in µs at the fixed rate. */
+  readonly cpuMicrosPerRequest: number;
+  /** This variant's CPU per request ÷ Fastify's (target for `podkit`: ≤ 1.0). */
+  readonly cpuVsFastify: number;
+  /** This variant's CPU per request ÷ bare node:http's. */
+  readonly cpuVsBare: number;
+  /** Requests/s ÷ bare node:http's. */
+  readonly rpsVsBare: number;
+}
+
+/** Options of {@link run}. */
+export interface RouterPostOptions {
+  /** Seconds of full-load measurement per variant. @default 3 */
+  readonly seconds?: number;
+  /** Keep-alive connections. @default 50 */
+  readonly connections?: number;
+  /** Fixed rate for the CPU figure (measured for min(seconds, 3) s). @default 8000 */
+  readonly fixedRate?: number;
+  /** Variants to run. @default all */
+  readonly variants?: readonly Variant[];
+  /** Rounds, interleaved; the median of each figure is reported. @default 2 */
+  readonly rounds?: number;
+}
+
+/** The request body every variant receives: 1 KiB of JSON, a realistic new post. */
+export const POST_BODY: string = (() => {
+  const post = {
+    title: 'Running Node.js services on Kubernetes without surprises',
+    body: '',
+    tags: ['kubernetes', 'nodejs', 'observability', 'typescript'],
+    author: { id: '6b1f8e0c-2d4a-4b7e-9f3c-1a2b3c4d5e6f', name: 'Ada Lovelace', email: 'ada@example.com' },
+  };
+  const prose = 'Readiness is not liveness: a pod that is busy should stop receiving traffic, not be restarted. ';
+  const base = Buffer.byteLength(JSON.stringify(post));
+  post.body = prose.repeat(Math.ceil(1024 / prose.length)).slice(0, 1024 - base); // ASCII: 1 char = 1 byte
+  return JSON.stringify(post);
+})();
+
+const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
+const target = fileURLToPath(new URL('./router-post-target.ts', import.meta.url));
+const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+
+function pinned(core: number, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
+  return hasTaskset ? spawn('taskset', ['-c', String(core), ...args], options) : spawn(args[0]!, args.slice(1), options);
+}
+
+interface Cannon {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  non2xx: number;
+}
+
+async function autocannon(url: string, args: string[]): Promise<Cannon> {
+  const post = ['-m', 'POST', '-H', 'content-type=application/json', '-b', POST_BODY];
+  const child = pinned(1, [process.execPath, autocannonBin, '--json', '--no-progress', ...post, ...args, url], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  await once(child, 'exit');
+  return JSON.parse(out) as Cannon;
+}
+
+async function cpuOf(server: ChildProcess): Promise<number> {
+  server.send('cpu');
+  const [usage] = (await once(server, 'message')) as [NodeJS.CpuUsage];
+  return usage.user + usage.system;
+}
+
+async function startServer(variant: Variant, nodeArgs: string[] = []): Promise<{ server: ChildProcess; url: string }> {
+  const server = pinned(0, [process.execPath, ...nodeArgs, '--conditions=@podkit/source', target, variant], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const [line] = (await once(server.stdout!, 'data')) as [Buffer];
+  return { server, url: `http://127.0.0.1:${line.toString().trim()}/posts` };
+}
+
+type Measured = Pick<RouterPostResult, 'variant' | 'name' | 'requestsPerSecond' | 'p50Ms' | 'p99Ms' | 'cpuMicrosPerRequest'>;
+
+async function measure(variant: Variant, o: Required<RouterPostOptions>): Promise<Measured> {
+  const { server, url } = await startServer(variant);
+  try {
+    const c = String(o.connections);
+    await autocannon(url, ['-c', c, '-d', '1']); // warm-up (JIT)
+    const full = await autocannon(url, ['-c', c, '-d', String(o.seconds)]);
+    const before = await cpuOf(server);
+    const fixed = await autocannon(url, ['-c', c, '-d', String(Math.min(o.seconds, 3)), '-R', String(o.fixedRate)]);
+    const after = await cpuOf(server);
+    if (full.errors + full.non2xx + fixed.errors + fixed.non2xx > 0) throw new Error(`${variant}: errors or non-2xx responses during the run`);
+    return {
+      variant,
+      name: LABELS[variant],
+      requestsPerSecond: Math.round(full.requests.average),
+      p50Ms: full.latency.p50,
+      p99Ms: full.latency.p99,
+      cpuMicrosPerRequest: Math.round(((after - before) / fixed.requests.total) * 10) / 10,
+    };
+  } finally {
+    server.kill('SIGKILL');
+  }
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/** Runs every variant `rounds` times (interleaved) and returns the median figures. */
+export async function run(options: RouterPostOptions = {}): Promise<RouterPostResult[]> {
+  const o: Required<RouterPostOptions> = {
+    seconds: options.seconds ?? 3,
+    connections: options.connections ?? 50,
+    fixedRate: options.fixedRate ?? 8000,
+    variants: options.variants ?? ['bare', 'fastify', 'podkit', 'podkit-nolog', 'router', 'serve-bare'],
+    rounds: options.rounds ?? 2,
+  };
+  const samples = new Map<Variant, Measured[]>();
+  for (let round = 0; round < o.rounds; round++) {
+    for (const variant of o.variants) samples.set(variant, [...(samples.get(variant) ?? []), await measure(variant, o)]);
+  }
+  const results = o.variants.map((variant) => {
+    const list = samples.get(variant)!;
+    return {
+      variant,
+      name: list[0]!.name,
+      requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
+      p50Ms: median(list.map((r) => r.p50Ms)),
+      p99Ms: median(list.map((r) => r.p99Ms)),
+      cpuMicrosPerRequest: median(list.map((r) => r.cpuMicrosPerRequest)),
+    };
+  });
+  const bare = results.find((r) => r.variant === 'bare');
+  const fastify = results.find((r) => r.variant === 'fastify');
+  return results.map((r) => ({
+    ...r,
+    cpuVsFastify: fastify ? round2(r.cpuMicrosPerRequest / fastify.cpuMicrosPerRequest) : Number.NaN,
+    cpuVsBare: bare ? round2(r.cpuMicrosPerRequest / bare.cpuMicrosPerRequest) : Number.NaN,
+    rpsVsBare: bare ? round2(r.requestsPerSecond / bare.requestsPerSecond) : Number.NaN,
+  }));
+}
+
+/** Runs one variant under `node --cpu-prof` at the fixed rate and summarises where its CPU went. */
+export async function profile(variant: Variant, options: RouterPostOptions = {}): Promise<ProfileSummary> {
+  const dir = mkdtempSync(join(tmpdir(), 'podkit-prof-'));
+  const { server, url } = await startServer(variant, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  try {
+    const c = String(options.connections ?? 50);
+    await autocannon(url, ['-c', c, '-d', '1']);
+    await autocannon(url, ['-c', c, '-d', String(options.seconds ?? 3), '-R', String(options.fixedRate ?? 8000)]);
+    const exited = once(server, 'exit');
+    server.kill('SIGTERM');
+    await exited;
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (file === undefined) throw new Error(`${variant}: no CPU profile was written`);
+    return summariseProfile(join(dir, file));
+  } finally {
+    server.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.env.BENCH_PROFILE) {
+    const variant = process.env.BENCH_PROFILE as Variant;
+    const summary = await profile(variant);
+    console.log(`CPU profile of "${LABELS[variant]}" at 8000 req/s (self time, % of busy CPU):`);
+    console.log(`  podkit sources ${summary.podkitPercent}%, node internals ${summary.nodeInternalsPercent}%, GC ${summary.gcPercent}%`);
+    for (const e of summary.top) console.log(`  ${e.selfPercent.toFixed(1).padStart(5)}%  ${e.where}`);
+  } else {
+    const options: RouterPostOptions = {
+      seconds: Number(process.env.BENCH_SECONDS ?? 3),
+      rounds: Number(process.env.BENCH_ROUNDS ?? 2),
+      ...(process.env.BENCH_VARIANTS ? { variants: process.env.BENCH_VARIANTS.split(',') as Variant[] } : {}),
+    };
+    console.log(`node ${process.version}, ${hasTaskset ? 'server on core 0, autocannon on core 1' : 'NOT pinned'}, body ${Buffer.byteLength(POST_BODY)} B`);
+    console.log(`${'variant'.padEnd(46)} ${'req/s'.padStart(7)} ${'p99'.padStart(4)} ${'µs CPU/req'.padStart(11)} ${'× Fastify'.padStart(10)} ${'× bare'.padStart(7)}`);
+    for (const r of await run(options)) {
+      console.log(
+        `${r.name.padEnd(46)} ${String(r.requestsPerSecond).padStart(7)} ${String(r.p99Ms).padStart(4)} ${r.cpuMicrosPerRequest.toFixed(1).padStart(11)} ` +
+          `${r.cpuVsFastify.toFixed(2).padStart(10)} ${r.cpuVsBare.toFixed(2).padStart(7)}`,
+      );
+    }
+  }
+}
