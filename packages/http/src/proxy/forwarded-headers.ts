@@ -69,7 +69,7 @@ export function upstreamRequestHeaders(req: IncomingMessage): Record<string, str
     if (v === undefined) continue;
     out[name] = Array.isArray(v) ? v.join(', ') : v;
   }
-  const peer = req.socket.remoteAddress ?? 'unknown';
+  const peer = peerAddress(req.socket.remoteAddress);
   const xff = src['x-forwarded-for'];
   out['x-forwarded-for'] = typeof xff === 'string' && xff !== '' ? `${xff}, ${peer}` : peer;
   out['x-real-ip'] = peer;
@@ -96,4 +96,15 @@ export function downstreamResponseHeaders(src: Readonly<Record<string, string | 
     if (v !== undefined) out[name] = v;
   }
   return out;
+}
+
+/**
+ * The caller's address as it goes into `X-Forwarded-For` and `X-Real-IP`: a server listening on
+ * `::` (dual stack, Node's default) sees IPv4 callers as IPv4-mapped IPv6 addresses
+ * (`::ffff:10.0.0.7`); they are forwarded as the IPv4 address (`10.0.0.7`), as nginx and Envoy
+ * do, so the upstream's allow lists and rate limiter keys do not depend on how the proxy listens.
+ */
+function peerAddress(address: string | undefined): string {
+  if (address === undefined) return 'unknown';
+  return address.startsWith('::ffff:') && address.includes('.', 7) ? address.slice(7) : address;
 }

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { request } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { createProxy, createRouter, readRawBody, reply } from '../../src/index.ts';
+import { createProxy, createRouter, readRawBody, reply, serve } from '../../src/index.ts';
+import { createTestService } from '../server/helpers/service.ts';
 import { send } from '../server/helpers/http.ts';
 import { FakeClock } from '../client/helpers/fake-clock.ts';
 import { plainServer, refusedOrigin, serveProxy, testClient, useCleanup } from './helpers.ts';
@@ -70,6 +71,24 @@ describe('createProxy', () => {
     const res = await send(port, { method: 'POST', path: '/upload', headers: { 'content-type': 'application/octet-stream' }, body });
     expect(res.status).toBe(200);
     expect(res.json()).toMatchObject({ bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') });
+  });
+
+  it('forwards an IPv4 caller of a dual-stack listener as IPv4, not as ::ffff:a.b.c.d', async () => {
+    const up = await plainServer((req, res) => {
+      req.resume();
+      json(res, 200, { ok: true });
+    });
+    const t = createTestService('proxy-dual-stack');
+    // host '::' is what a service listening on every interface gets: IPv4 callers appear IPv4-mapped
+    const server = await serve(t.service, createProxy({ client: testClient({ name: 'up', baseUrl: up.url }) }), { port: 0, host: '::' });
+    try {
+      expect((await send(server.port, { path: '/x', headers: { 'x-forwarded-for': '198.51.100.1' } })).status).toBe(200);
+      const seen = up.requests.at(-1)!;
+      expect(seen.headers['x-forwarded-for']).toBe('198.51.100.1, 127.0.0.1');
+      expect(seen.headers['x-real-ip']).toBe('127.0.0.1');
+    } finally {
+      await server.close();
+    }
   });
 
   it('strips hop-by-hop headers both ways and sets forwarded headers; the request id goes upstream', async () => {
