@@ -1,5 +1,6 @@
 // The blog platform through its gateway, every service on this machine: requests/s and p50/p95/p99
-// for a cached post read and for creating a comment, and each service's peak RSS (VmHWM).
+// for a cached post read and for creating a comment, and each service's RSS after startup (idle)
+// and peak RSS (VmHWM), with the shared embedded PostgreSQL's when no DATABASE_URL is set.
 // autocannon runs in its own process. Run alone: node bench/platform.bench.ts [--seconds 10]
 // (wrap it in `flock /tmp/podkit-bench.lock` on a shared machine).
 //
@@ -29,8 +30,10 @@ export interface PlatformScenario {
 /** What {@link run} returns. */
 export interface PlatformBenchResult {
   readonly scenarios: PlatformScenario[];
-  /** Peak resident set size per service process, in MiB. */
+  /** Peak resident set size per service process, in MiB (`postgres`: the shared embedded database). */
   readonly peakRssMiB: Record<string, number>;
+  /** Resident set size per process right after startup, before any load, in MiB. */
+  readonly idleRssMiB: Record<string, number>;
 }
 
 /** Options of {@link run}. */
@@ -87,12 +90,15 @@ function cpuMicros(platform: Platform): Record<string, number> {
   return out;
 }
 
-function peakRssMiB(platform: Platform): Record<string, number> {
+/** `VmHWM` (peak) or `VmRSS` (current) of every process of the platform in MiB, the embedded database as `postgres`. */
+function rssMiB(platform: Platform, field: 'VmHWM' | 'VmRSS'): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [id, proc] of platform.processes) {
+  const pids: [string, number | undefined][] = [...platform.processes].map(([id, proc]) => [id, proc.child.pid]);
+  if (platform.embeddedDatabase !== undefined) pids.push(['postgres', platform.embeddedDatabase.pid]);
+  for (const [id, pid] of pids) {
     try {
-      const status = readFileSync(`/proc/${proc.child.pid}/status`, 'utf8');
-      const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+      const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
+      const kb = Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1]);
       if (Number.isFinite(kb)) out[id] = Math.round(kb / 1024);
     } catch {
       // not Linux: no figure
@@ -122,6 +128,7 @@ export async function run(options: PlatformBenchOptions = {}): Promise<PlatformB
       if (/"level":"(error|fatal)"/.test(line)) process.stderr.write(`${id}: ${line.slice(0, 600)}\n`);
     },
   });
+  const idleRssMiB = rssMiB(platform, 'VmRSS');
   try {
     const gw = `${platform.gatewayUrl}/api`;
     const password = 'bench-password-1';
@@ -162,7 +169,7 @@ export async function run(options: PlatformBenchOptions = {}): Promise<PlatformB
       ['-m', 'POST', '-H', 'content-type=application/json', '-H', `authorization=Bearer ${token}`, '-b', JSON.stringify({ postId: post.id, body: 'benchmark comment' })],
       'reference 1500 req/s at p95 30 ms',
     );
-    return { scenarios, peakRssMiB: peakRssMiB(platform) };
+    return { scenarios, idleRssMiB, peakRssMiB: rssMiB(platform, 'VmHWM') };
   } finally {
     await platform.stop();
   }
@@ -181,5 +188,6 @@ if (import.meta.main) {
     );
     console.log(`  CPU µs/request: ${Object.entries(s.cpuMicrosPerRequest).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
+  console.log(`RSS after startup (MiB): ${Object.entries(result.idleRssMiB).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`peak RSS (MiB): ${Object.entries(result.peakRssMiB).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 }

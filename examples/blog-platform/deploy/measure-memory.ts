@@ -157,6 +157,7 @@ async function main(): Promise<void> {
   const platform: Platform = await startPlatform({ ports: 'ephemeral', isolate, runtime, env: { LOG_LEVEL: 'warn' }, serviceEnv });
   const sampler = memorySampler(platform);
   const idle = await reports(platform);
+  const embeddedIdle = rssOf(platform.embeddedDatabase?.pid)?.rssMiB;
   try {
     const gw = platform.gatewayUrl;
     const username = `mem${isolate}`;
@@ -233,7 +234,8 @@ async function main(): Promise<void> {
     const embedded = platform.embeddedDatabase;
     if (embedded !== undefined) {
       const db = rssOf(embedded.pid);
-      process.stdout.write(`| embedded PGlite (${embedded.url.replace(/\/\/[^@]*@/, '//')}) | — | — | ${fmt(db?.peakMiB)} | ${fmt(db?.rssMiB)} | — |\n`);
+      process.stdout.write(`| shared embedded PostgreSQL (PGlite) | ${fmt(embeddedIdle)} | — | ${fmt(db?.peakMiB)} | ${fmt(db?.rssMiB)} | — |\n`);
+      total.idle += embeddedIdle ?? 0;
       total.peak += db?.peakMiB ?? 0;
       total.end += db?.rssMiB ?? 0;
     }
