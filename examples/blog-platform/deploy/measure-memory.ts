@@ -13,7 +13,7 @@
  *     [--runtime source|compiled] [--as-deployed] [--node-options '...'] [--seconds-scale 0.5]
  *
  * --runtime compiled runs the tsc output (`npm run build` first), as the image does; --as-deployed
- * gives each service the NODE_OPTIONS of its manifest (deploy/platform.ts); --node-options adds
+ * gives each service the NODE_OPTIONS and MALLOC_ARENA_MAX of its manifest (deploy/platform.ts); --node-options adds
  * options to every service. `--expose-gc` is always added, so the post-GC heap can be read.
  * Schemas and Redis keys it creates carry a unique suffix and are removed at the end.
  */
@@ -26,7 +26,7 @@ import sharp from 'sharp';
 import { rssOf, requestMemoryReport, type MemoryReport } from '../src/platform/memory.ts';
 import { startPlatform, type Platform } from '../src/platform/platform.ts';
 import type { ServiceName } from '../src/platform/services.ts';
-import { SERVICES } from './platform.ts';
+import { MALLOC_ARENA_MAX, SERVICES } from './platform.ts';
 
 const isolate = `mem${randomBytes(3).toString('hex')}`;
 
@@ -151,9 +151,14 @@ async function main(): Promise<void> {
   const serviceEnv: Partial<Record<ServiceName, Record<string, string>>> = {};
   for (const s of SERVICES) {
     const deployed = values['as-deployed'] ? s.nodeOptions : '';
-    serviceEnv[s.name] = { NODE_OPTIONS: `${deployed} ${values['node-options']} --expose-gc`.trim() };
+    serviceEnv[s.name] = {
+      NODE_OPTIONS: `${deployed} ${values['node-options']} --expose-gc`.replace(/\s+/g, ' ').trim(),
+      ...(values['as-deployed'] ? { MALLOC_ARENA_MAX } : {}),
+    };
   }
-  process.stdout.write(`runtime ${runtime}; NODE_OPTIONS: ${SERVICES.map((s) => `${s.name} "${serviceEnv[s.name]!.NODE_OPTIONS}"`).join(', ')}\n`);
+  process.stdout.write(
+    `runtime ${runtime}; ${values['as-deployed'] ? `MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX}; ` : ''}NODE_OPTIONS: ${SERVICES.map((s) => `${s.name} "${serviceEnv[s.name]!.NODE_OPTIONS!}"`).join(', ')}\n`,
+  );
   const platform: Platform = await startPlatform({ ports: 'ephemeral', isolate, runtime, env: { LOG_LEVEL: 'warn' }, serviceEnv });
   const sampler = memorySampler(platform);
   const idle = await reports(platform);
