@@ -38,7 +38,6 @@ export interface EmbeddedPostgres {
 const PROTOCOL_V3 = 196_608;
 const SSL_REQUEST = 80_877_103;
 const GSSENC_REQUEST = 80_877_104;
-const CANCEL_REQUEST = 80_877_102;
 
 interface Connection {
   readonly id: number;
@@ -101,7 +100,9 @@ function listenOf(sql: string): { listen: boolean; channel: string } | undefined
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   const dataDir = options.dataDir;
   if (dataDir !== undefined && !dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  // shared_buffers: 16 MB instead of 128 MB keeps the WebAssembly heap about 130 MiB smaller after
+  // load (measured: 662 → 533 MiB RSS after 100k rows); plenty for a development database.
+  const db = await PGlite.create({ ...(dataDir === undefined ? {} : { dataDir }), postgresqlconf: ['shared_buffers=16MB'] });
   const connections = new Set<Connection>();
   const queue: Unit[] = [];
   /** The client whose transaction is open: only its units run until it ends. */
@@ -200,7 +201,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       return;
     }
     if (code !== PROTOCOL_V3) {
-      conn.socket.destroy(); // cancel requests are not supported; other protocols neither
+      conn.socket.destroy(); // a CancelRequest (80877102) is not supported, nor any other protocol
       return;
     }
     const fields = packet.subarray(8).toString('utf8').split('\0');
