@@ -1,5 +1,6 @@
 // The blog platform through its gateway, every service on this machine: requests/s and p50/p95/p99
-// for a cached post read and for creating a comment, and each service's peak RSS (VmHWM).
+// for a cached post read and for creating a comment, and each service's RSS after startup (idle)
+// and peak RSS (VmHWM), with the shared embedded PostgreSQL's when no DATABASE_URL is set.
 // autocannon runs in its own process. Run alone: node bench/platform.bench.ts [--seconds 10]
 // (wrap it in `flock /tmp/podkit-bench.lock` on a shared machine).
 //
@@ -37,8 +38,10 @@ export interface PlatformScenario {
 /** What {@link run} returns. */
 export interface PlatformBenchResult {
   readonly scenarios: PlatformScenario[];
-  /** Peak resident set size per service process, in MiB. */
+  /** Peak resident set size per service process, in MiB (`postgres`: the shared embedded database). */
   readonly peakRssMiB: Record<string, number>;
+  /** Resident set size per process right after startup, before any load, in MiB. */
+  readonly idleRssMiB: Record<string, number>;
 }
 
 /** Options of {@link run}. */
@@ -85,6 +88,9 @@ function p95(c: Cannon): number {
 function pidsOf(platform: Platform, nginx: LocalNginx | undefined): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const [id, proc] of platform.processes) if (proc.child.pid !== undefined) out.set(id, [proc.child.pid]);
+  // the embedded database (PGlite behind the wire protocol), shared by every service
+  const db = platform.embeddedDatabase?.pid;
+  if (db !== undefined) out.set('postgres', [db]);
   const master = nginx?.child.pid;
   if (master !== undefined) {
     let workers: number[] = [];
@@ -116,13 +122,14 @@ function cpuMicros(pids: ReadonlyMap<string, number[]>): Record<string, number> 
   return out;
 }
 
-/** Peak RSS (VmHWM) per process group, in MiB: the sum over nginx's master and worker. */
-function peakRssMiB(pids: ReadonlyMap<string, number[]>): Record<string, number> {
+/** `VmHWM` (peak) or `VmRSS` (current) per process group, in MiB: the sum over nginx's master and worker. */
+function rssMiB(pids: ReadonlyMap<string, number[]>, field: 'VmHWM' | 'VmRSS'): Record<string, number> {
   const out: Record<string, number> = {};
+  const pattern = new RegExp(`${field}:\\s+(\\d+) kB`);
   for (const [id, list] of pids) {
     try {
       let kb = 0;
-      for (const pid of list) kb += Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+      for (const pid of list) kb += Number(pattern.exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'))?.[1]);
       if (Number.isFinite(kb)) out[id] = Math.round(kb / 1024);
     } catch {
       // not Linux: no figure
@@ -153,6 +160,7 @@ export async function run(options: PlatformBenchOptions = {}): Promise<PlatformB
     },
   });
   let nginx: LocalNginx | undefined;
+  const idleRssMiB = rssMiB(pidsOf(platform, undefined), 'VmRSS');
   try {
     if (nginxAvailable()) nginx = await startLocalNginx({ upstreams: platform.urls as Parameters<typeof startLocalNginx>[0]['upstreams'], webRoot: webDistDir, accessLogOff: true });
     else console.error('nginx not found (NGINX_BIN or /usr/sbin/nginx): the nginx gateway row is left out');
@@ -241,7 +249,7 @@ export async function run(options: PlatformBenchOptions = {}): Promise<PlatformB
       ['-m', 'POST', '-H', 'content-type=application/json', '-H', `authorization=Bearer ${token}`, '-b', JSON.stringify({ postId: post.id, body: 'benchmark comment' })],
       'reference 1500 req/s at p95 30 ms',
     );
-    return { scenarios, peakRssMiB: peakRssMiB(pids()) };
+    return { scenarios, idleRssMiB, peakRssMiB: rssMiB(pids(), 'VmHWM') };
   } finally {
     await nginx?.close();
     await platform.stop();
@@ -262,5 +270,6 @@ if (import.meta.main) {
     console.log(`  CPU µs/request: ${Object.entries(s.cpuMicrosPerRequest).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     if (s.vsBaseline !== undefined) console.log(`  ${s.vsBaseline}`);
   }
+  console.log(`RSS after startup (MiB): ${Object.entries(result.idleRssMiB).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`peak RSS (MiB): ${Object.entries(result.peakRssMiB).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 }

@@ -319,7 +319,7 @@ function platformTarget(name: string): { rps: number; p95: number; isTarget: boo
  * Rows of `bench/platform.bench.ts` (issue 6: a cached post read through the gateway at ≥ 5000
  * req/s with p95 ≤ 5 ms; creating a comment compared with the reference 1500 req/s at p95 30 ms).
  * Accepts an array of scenarios or an object holding one (`scenarios`, `results`), plus
- * optional peak RSS per service (`peakRssMiB`).
+ * optional RSS per service after startup (`idleRssMiB`) and at its peak (`peakRssMiB`).
  */
 export function platformRows(result: unknown): Row[] {
   const list = Array.isArray(result)
@@ -361,11 +361,13 @@ export function platformRows(result: unknown): Row[] {
     };
   });
   if (isRec(result)) {
-    const rss = result.peakRssMiB ?? result.peakRss ?? result.rss;
-    if (isRec(rss)) {
+    const line = (rss: unknown, subject: string): void => {
+      if (!isRec(rss)) return;
       const parts = Object.entries(rss).map(([k, v]) => `${k} ${num(v) !== undefined ? int(num(v)!) : str(v)}`);
-      rows.push({ bench: 'platform', subject: 'peak RSS per service (MiB, VmHWM)', cost: parts.join(', '), target: 'report only', met: '—' });
-    }
+      rows.push({ bench: 'platform', subject, cost: parts.join(', '), target: 'report only (requests: deploy/MEASUREMENTS.md)', met: '—' });
+    };
+    line(result.idleRssMiB, 'RSS per service after startup (MiB, VmRSS)');
+    line(result.peakRssMiB ?? result.peakRss ?? result.rss, 'peak RSS per service (MiB, VmHWM)');
   }
   return rows;
 }

@@ -1,22 +1,32 @@
 /**
- * Measures each service's peak resident memory (the kernel's VmHWM of the process) while the
- * platform runs as it does in Kubernetes (PostgreSQL and Redis, one process per service) under
- * load through the gateway: cached post reads, comment creation, and image uploads with their
- * background processing. The memory requests in platform.ts are set at or above these figures
- * (see MEASUREMENTS.md).
+ * Measures each service's memory while the platform runs as it does in Kubernetes (one process
+ * per service; PostgreSQL and Redis when DATABASE_URL/REDIS_URL are set, the shared embedded
+ * PGlite otherwise) under load through the gateway: cached post reads, the post list, comment
+ * creation, and image uploads with their background processing. Per process it records the RSS
+ * and the post-GC V8 heap at idle (after startup), the peak RSS under load (the kernel's VmHWM),
+ * and the RSS and post-GC heap after the load. The memory requests in platform.ts follow these
+ * figures (see MEASUREMENTS.md).
  *
  * Run from the repository root, serialized with other benchmarks:
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/0 \
- *     flock /tmp/podkit-bench.lock npx node --conditions=@podkit/source examples/blog-platform/deploy/measure-memory.ts
+ *     flock /tmp/podkit-bench.lock npx node --conditions=@podkit/source examples/blog-platform/deploy/measure-memory.ts \
+ *     [--runtime source|compiled] [--as-deployed] [--node-options '...'] [--seconds-scale 0.5]
+ *
+ * --runtime compiled runs the tsc output (`npm run build` first), as the image does; --as-deployed
+ * gives each service the NODE_OPTIONS and MALLOC_ARENA_MAX of its manifest (deploy/platform.ts); --node-options adds
+ * options to every service. `--expose-gc` is always added, so the post-GC heap can be read.
  * Schemas and Redis keys it creates carry a unique suffix and are removed at the end.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createClient } from 'redis';
 import sharp from 'sharp';
+import { rssOf, requestMemoryReport, type MemoryReport } from '../src/platform/memory.ts';
 import { startPlatform, type Platform } from '../src/platform/platform.ts';
+import type { ServiceName } from '../src/platform/services.ts';
+import { MALLOC_ARENA_MAX, SERVICES } from './platform.ts';
 
 const isolate = `mem${randomBytes(3).toString('hex')}`;
 
@@ -37,18 +47,6 @@ interface LoadResult {
 }
 const autocannon = createRequire(import.meta.url)('autocannon') as (options: LoadOptions) => Promise<LoadResult>;
 
-/** Peak and current RSS of a process in MiB, from /proc/<pid>/status (undefined once it exited). */
-function memoryOf(pid: number): { peakMiB: number; rssMiB: number } | undefined {
-  let status: string;
-  try {
-    status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { peakMiB: kib('VmHWM') / 1024, rssMiB: kib('VmRSS') / 1024 };
-}
-
 /**
  * Samples every process's VmHWM every 200 ms and keeps the highest per process id, so a peak
  * survives a process that is restarted between phases.
@@ -57,8 +55,8 @@ function memorySampler(platform: Platform): { stop(): Map<string, { peakMiB: num
   const peaks = new Map<string, { peakMiB: number; rssMiB: number }>();
   const sample = (): void => {
     for (const proc of platform.processes.values()) {
-      const m = proc.child.pid === undefined ? undefined : memoryOf(proc.child.pid);
-      if (m === undefined || Number.isNaN(m.peakMiB)) continue; // exited, or a zombie without memory
+      const m = rssOf(proc.child.pid);
+      if (m === undefined) continue; // exited
       const seen = peaks.get(proc.id);
       peaks.set(proc.id, { peakMiB: Math.max(m.peakMiB, seen?.peakMiB ?? 0), rssMiB: m.rssMiB });
     }
@@ -119,14 +117,52 @@ async function cleanup(databaseUrl: string | undefined, redisUrl: string | undef
   }
 }
 
+const MiB = 1024 * 1024;
+const fmt = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(1));
+
+/** Memory reports of every process (after a full GC each), by process id; a process that does not answer is left out. */
+async function reports(platform: Platform): Promise<Map<string, MemoryReport & { rssBeforeGcMiB: number }>> {
+  const out = new Map<string, MemoryReport & { rssBeforeGcMiB: number }>();
+  await Promise.all(
+    [...platform.processes.values()].map(async (proc) => {
+      const before = rssOf(proc.child.pid)?.rssMiB ?? NaN;
+      const r = await requestMemoryReport(proc).catch(() => undefined);
+      if (r !== undefined) out.set(proc.id, { ...r, rssBeforeGcMiB: before });
+    }),
+  );
+  return out;
+}
+
 async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      runtime: { type: 'string', default: 'source' },
+      'as-deployed': { type: 'boolean', default: false },
+      'node-options': { type: 'string', default: '' },
+      'seconds-scale': { type: 'string', default: '1' },
+    },
+  });
+  const runtime = values.runtime === 'compiled' ? 'compiled' : 'source';
+  const scale = Number(values['seconds-scale']);
+  const seconds = (s: number): number => Math.max(1, Math.round(s * scale));
   const databaseUrl = process.env['DATABASE_URL'];
   const redisUrl = process.env['REDIS_URL'];
-  if (!databaseUrl || !redisUrl) process.stdout.write('warning: DATABASE_URL/REDIS_URL unset: measuring on PGlite/memory, not as deployed\n');
-  const platform: Platform = await startPlatform({ ports: 'ephemeral', isolate, env: { LOG_LEVEL: 'warn' } });
-  const startup = new Map<string, number>();
-  for (const proc of platform.processes.values()) startup.set(proc.id, memoryOf(proc.child.pid!)?.rssMiB ?? NaN);
+  if (!databaseUrl || !redisUrl) process.stdout.write('note: DATABASE_URL/REDIS_URL unset: measuring on the shared embedded PGlite and the memory cache, not as deployed\n');
+  const serviceEnv: Partial<Record<ServiceName, Record<string, string>>> = {};
+  for (const s of SERVICES) {
+    const deployed = values['as-deployed'] ? s.nodeOptions : '';
+    serviceEnv[s.name] = {
+      NODE_OPTIONS: `${deployed} ${values['node-options']} --expose-gc`.replace(/\s+/g, ' ').trim(),
+      ...(values['as-deployed'] ? { MALLOC_ARENA_MAX } : {}),
+    };
+  }
+  process.stdout.write(
+    `runtime ${runtime}; ${values['as-deployed'] ? `MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX}; ` : ''}NODE_OPTIONS: ${SERVICES.map((s) => `${s.name} "${serviceEnv[s.name]!.NODE_OPTIONS!}"`).join(', ')}\n`,
+  );
+  const platform: Platform = await startPlatform({ ports: 'ephemeral', isolate, runtime, env: { LOG_LEVEL: 'warn' }, serviceEnv });
   const sampler = memorySampler(platform);
+  const idle = await reports(platform);
+  const embeddedIdle = rssOf(platform.embeddedDatabase?.pid)?.rssMiB;
   try {
     const gw = platform.gatewayUrl;
     const username = `mem${isolate}`;
@@ -135,21 +171,21 @@ async function main(): Promise<void> {
     const post = await call(gw, 'POST', '/api/posts', { title: 'memory', body: 'x'.repeat(2000) }, token);
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
-    await load('cached post read through the gateway (20 s, 50 connections)', {
+    await load(`cached post read through the gateway (${String(seconds(20))} s, 50 connections)`, {
       url: `${gw}/api/posts/${String(post['id'])}`,
       connections: 50,
-      duration: 20,
+      duration: seconds(20),
     });
     await ensureGateway(platform);
-    await load('post list (10 s, 20 connections)', { url: `${gw}/api/posts?limit=20`, connections: 20, duration: 10 });
+    await load(`post list (${String(seconds(10))} s, 20 connections)`, { url: `${gw}/api/posts?limit=20`, connections: 20, duration: seconds(10) });
     await ensureGateway(platform);
-    await load('comment creation through the gateway (15 s, 20 connections)', {
+    await load(`comment creation through the gateway (${String(seconds(15))} s, 20 connections)`, {
       url: `${gw}/api/comments`,
       method: 'POST',
       headers: auth,
       body: JSON.stringify({ postId: post['id'], body: 'a comment under load' }),
       connections: 20,
-      duration: 15,
+      duration: seconds(15),
     });
     await ensureGateway(platform);
     if (platform.urls.images === undefined) {
@@ -157,7 +193,7 @@ async function main(): Promise<void> {
     } else {
       // Images: 24 uploads of a 2400x1600 JPEG, 4 at a time, then wait for processing.
       // Noise, so the JPEG is photo-sized (a flat colour compresses to a few KB).
-    const jpeg = await sharp({ create: { width: 2400, height: 1600, channels: 3, background: '#88aa44', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+      const jpeg = await sharp({ create: { width: 2400, height: 1600, channels: 3, background: '#88aa44', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
         .jpeg({ quality: 90 })
         .toBuffer();
       const ids: string[] = [];
@@ -185,10 +221,30 @@ async function main(): Promise<void> {
     }
 
     const peaks = sampler.stop();
-    process.stdout.write('| service | RSS after startup | peak RSS (VmHWM) | RSS at end |\n|---|---|---|---|\n');
+    const after = await reports(platform);
+    process.stdout.write(
+      '| process | idle RSS | idle heap after GC | peak RSS (VmHWM) | RSS after load | heap after load and GC |\n|---|---|---|---|---|---|\n',
+    );
+    const total = { idle: 0, peak: 0, end: 0 };
     for (const [id, m] of peaks) {
-      process.stdout.write(`| ${id} | ${(startup.get(id) ?? NaN).toFixed(1)} MiB | ${m.peakMiB.toFixed(1)} MiB | ${m.rssMiB.toFixed(1)} MiB |\n`);
+      const i = idle.get(id);
+      const e = after.get(id);
+      total.idle += i?.rssBeforeGcMiB ?? 0;
+      total.peak += m.peakMiB;
+      total.end += e?.rssBeforeGcMiB ?? m.rssMiB;
+      process.stdout.write(
+        `| ${id} | ${fmt(i?.rssBeforeGcMiB)} | ${fmt(i === undefined ? undefined : i.heapUsed / MiB)} | ${fmt(m.peakMiB)} | ${fmt(e?.rssBeforeGcMiB ?? m.rssMiB)} | ${fmt(e === undefined ? undefined : e.heapUsed / MiB)} |\n`,
+      );
     }
+    const embedded = platform.embeddedDatabase;
+    if (embedded !== undefined) {
+      const db = rssOf(embedded.pid);
+      process.stdout.write(`| shared embedded PostgreSQL (PGlite) | ${fmt(embeddedIdle)} | — | ${fmt(db?.peakMiB)} | ${fmt(db?.rssMiB)} | — |\n`);
+      total.idle += embeddedIdle ?? 0;
+      total.peak += db?.peakMiB ?? 0;
+      total.end += db?.rssMiB ?? 0;
+    }
+    process.stdout.write(`| all processes | ${fmt(total.idle)} | | ${fmt(total.peak)} (sum of peaks) | ${fmt(total.end)} | |\n`);
   } catch (err) {
     for (const [id, lines] of Object.entries(platform.logs)) process.stderr.write(`--- ${id} (last lines)\n${lines.slice(-5).join('\n')}\n`);
     throw err;

@@ -2,7 +2,6 @@ import { fileURLToPath } from 'node:url';
 import type { TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Lifecycle, Logger } from '@podkit/core';
@@ -103,8 +102,11 @@ export async function startTelemetry(service: TelemetryService, options: Telemet
   }
   const here = fileURLToPath(import.meta.url);
   const registered = await loadApiCopy(options.apiFrom ?? here);
+  // The OTLP exporter (about 8 MiB of RSS with its dependencies) is loaded only when spans are exported.
   const exporter =
-    settings.tracesUrl === undefined ? undefined : new OTLPTraceExporter({ url: settings.tracesUrl, headers: { ...settings.headers } });
+    settings.tracesUrl === undefined
+      ? undefined
+      : new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter({ url: settings.tracesUrl, headers: { ...settings.headers } });
   const provider = new TracerProvider({
     resource: resourceFromAttributes(settings.resourceAttributes),
     sampler: createSampler(settings.sampler, settings.samplerRatio, exporter !== undefined),

@@ -8,6 +8,7 @@ import {
   ADMIN_PORT_NAME,
   CONFIG_DIR,
   HTTP_PORT_NAME,
+  MALLOC_ARENA_MAX,
   NAMESPACE,
   PART_OF,
   SECRETS_DIR,
@@ -61,6 +62,9 @@ function env(svc: DeployedService): Record<string, unknown>[] {
     ...SHUTDOWN_ENV.map((v) => ({ name: v.name, value: v.format(GRACE_PERIOD_SECONDS) })),
     { name: 'PODKIT_CONFIG_DIR', value: CONFIG_DIR },
     { name: 'PODKIT_SECRETS_DIR', value: SECRETS_DIR },
+    // The V8 heap sized for the container's memory limit (platform.ts, MEASUREMENTS.md).
+    { name: 'NODE_OPTIONS', value: svc.nodeOptions },
+    { name: 'MALLOC_ARENA_MAX', value: MALLOC_ARENA_MAX },
     // podkit's log lines carry the pod name.
     { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
   ];

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { ServiceDefinition } from '../shared/bootstrap.ts';
-import { exampleRoot } from '../shared/db/open.ts';
+import { exampleRoot } from '../shared/paths.ts';
 import { PLATFORM_VERSION } from '../shared/version.ts';
 import { createGatewayListener } from './app.ts';
 import { gatewayConfig, type configSchema } from './config.ts';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { entryOf, type ServiceName } from './services.ts';
+import { entryOf, nodeArgsOf, type ServiceName, type ServiceRuntime } from './services.ts';
 
 /** One running service process. */
 export interface ServiceProcess {
@@ -25,18 +25,22 @@ export interface SpawnOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Every stdout/stderr line of the process. */
   readonly onLine: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Sources through type stripping, or the compiled `dist/`. @default 'source' */
+  readonly runtime?: ServiceRuntime;
   /** Time allowed to become ready. @default 60000 */
   readonly readyTimeoutMs?: number;
 }
 
 /**
- * Spawns `node --conditions=@podkit/source src/<service>/main.ts` with an IPC channel and
+ * Spawns `node --conditions=@podkit/source src/<service>/main.ts` (or `node dist/<service>/main.js`
+ * with `runtime: 'compiled'`) with an IPC channel and
  * resolves as soon as the service reports `listening` (its ports are known, so services that
  * call it can start), with `ready` resolving once its startup is done (migrations applied).
  * Rejects with its last output when it exits or times out first.
  */
 export function spawnService(o: SpawnOptions): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--conditions=@podkit/source', entryOf(o.service)], {
+  const runtime = o.runtime ?? 'source';
+  const child = spawn(process.execPath, [...nodeArgsOf(runtime), entryOf(o.service, runtime)], {
     env: o.env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { spawnService, type ServiceProcess } from './child.ts';
-import { DEPENDENCIES, FIXED_ADMIN_PORTS, FIXED_PORTS, isAvailable, NEEDS_ENV, schemaOf, START_WAVES, type ServiceName } from './services.ts';
+import { spawnEmbeddedPostgres, type EmbeddedPostgresProcess } from './embedded-postgres-process.ts';
+import { DEPENDENCIES, entryOf, FIXED_ADMIN_PORTS, FIXED_PORTS, isAvailable, NEEDS_ENV, schemaOf, START_WAVES, type ServiceName, type ServiceRuntime } from './services.ts';
 
 /** Options for {@link startPlatform}. */
 export interface PlatformOptions {
@@ -17,7 +19,7 @@ export interface PlatformOptions {
   readonly replicas?: Partial<Readonly<Record<ServiceName, number>>>;
   /**
    * Suffix for database schemas (`posts_<isolate>`) and Redis key prefixes, so several platforms
-   * share one PostgreSQL/Redis without seeing each other's data; with it, PGlite runs in memory.
+   * share one PostgreSQL/Redis without seeing each other's data; with it, the embedded database runs in memory.
    * @default a random suffix with `ports: 'ephemeral'` (tests), none with `ports: 'fixed'`
    */
   readonly isolate?: string;
@@ -29,7 +31,16 @@ export interface PlatformOptions {
    * it shares the comments database)
    */
   readonly services?: readonly ServiceName[];
+  /**
+   * `source`: the TypeScript sources through type stripping; `compiled`: the `tsc` output in
+   * `dist/` on the packages' `dist/`, as the image runs them (needs `npm run build` first).
+   * @default 'source'
+   */
+  readonly runtime?: ServiceRuntime;
 }
+
+/** The data directory of the shared embedded database of `npm start`: `examples/blog-platform/.data/postgres`. */
+export const EMBEDDED_DATA_DIR: string = path.resolve(import.meta.dirname, '..', '..', '.data', 'postgres');
 
 /** A running platform. */
 export interface Platform {
@@ -41,6 +52,11 @@ export interface Platform {
   readonly adminUrls: Readonly<Partial<Record<ServiceName, string>>>;
   /** Running processes by id (`posts`, `posts-2`, ...). */
   readonly processes: ReadonlyMap<string, ServiceProcess>;
+  /**
+   * The shared embedded PostgreSQL (PGlite behind the wire protocol) every service uses when the
+   * environment names no database (no `DATABASE_URL`/`DATABASE_HOST`); `undefined` otherwise.
+   */
+  readonly embeddedDatabase: EmbeddedPostgresProcess | undefined;
   /** Output lines captured per process id (kept across restarts). */
   readonly logs: Readonly<Record<string, string[]>>;
   /** Sends `signal` to every process, gateway first, and waits for them to exit. */
@@ -63,34 +79,50 @@ function envName(service: ServiceName): string {
  */
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const baseEnv = { ...process.env, ...options.env };
+  const runtime = options.runtime ?? 'source';
+  if (runtime === 'compiled' && !isAvailable('gateway', 'compiled')) {
+    throw new Error(`runtime 'compiled' needs the build: ${entryOf('gateway', 'compiled')} is missing (run \`npm run build\` at the repository root)`);
+  }
   const wanted = new Set(
     (options.services ?? START_WAVES.flat()).filter((s) => {
       const needs = NEEDS_ENV[s];
-      return isAvailable(s) && (needs === undefined || (baseEnv[needs] ?? '') !== '');
+      return isAvailable(s, runtime) && (needs === undefined || (baseEnv[needs] ?? '') !== '');
     }),
   );
   if (wanted.has('comment-counter') && (baseEnv.DATABASE_URL ?? '') === '') {
     throw new Error('AMQP_URL is set but DATABASE_URL is not: the comment-counter worker shares the comments database, so run PostgreSQL (or unset AMQP_URL for the in-process queue)');
   }
+  const isolate = options.isolate ?? (options.ports === 'fixed' ? undefined : `p${process.pid}${randomBytes(3).toString('hex')}`);
+  const logs: Record<string, string[]> = {};
+  // No database named: ONE embedded PostgreSQL for every service (and replica), over the same
+  // `pg` path as production, instead of a PGlite per process.
+  const named = (baseEnv.DATABASE_URL ?? '') !== '' || (baseEnv.DATABASE_HOST ?? '') !== '';
+  const embedded = named
+    ? undefined
+    : await spawnEmbeddedPostgres({
+        runtime,
+        dataDir: baseEnv.DATABASE_DATA_DIR ?? (isolate === undefined ? EMBEDDED_DATA_DIR : 'memory://'),
+        onLine: (line) => {
+          (logs['postgres'] ??= []).push(line);
+          options.onLine?.('postgres', line, 'stderr');
+        },
+      });
   const processes = new Map<string, ServiceProcess>();
   const ports = new Map<string, number>();
-  const logs: Record<string, string[]> = {};
   const urls: Partial<Record<ServiceName, string>> = {};
   const adminUrls: Partial<Record<ServiceName, string>> = {};
   const envs = new Map<string, Record<string, string | undefined>>();
-  const isolate = options.isolate ?? (options.ports === 'fixed' ? undefined : `p${process.pid}${randomBytes(3).toString('hex')}`);
 
   function envFor(id: string, service: ServiceName, port: number, adminPort: number): Record<string, string | undefined> {
     const env: Record<string, string | undefined> = { ...process.env, ...options.env, PORT: String(port), ADMIN_PORT: String(adminPort) };
+    if (embedded !== undefined) env.DATABASE_URL = embedded.url;
     for (const dep of DEPENDENCIES[service]) if (urls[dep] !== undefined) env[envName(dep)] = urls[dep];
     if (isolate !== undefined) {
       env.DATABASE_SCHEMA = `${schemaOf(service)}_${isolate}`;
       env.REDIS_PREFIX = `blog:${isolate}:${service}:`;
       env.EVENTS_QUEUE = `comment-events.${isolate}`;
-      env.DATABASE_DATA_DIR ??= 'memory://';
     }
     Object.assign(env, options.serviceEnv?.[service]);
-    if (id !== service && env.DATABASE_DATA_DIR === undefined) env.DATABASE_DATA_DIR = 'memory://';
     return env;
   }
 
@@ -100,6 +132,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       id,
       service,
       env,
+      runtime,
       onLine: (line, stream) => {
         logs[id]!.push(line);
         options.onLine?.(id, line, stream);
@@ -132,6 +165,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     await Promise.all([...processes.values()].map((p) => p.ready));
   } catch (err) {
     await Promise.all([...processes.values()].map((p) => (p.child.kill('SIGKILL'), p.exited)));
+    await embedded?.stop();
     throw err;
   }
 
@@ -149,6 +183,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     urls,
     adminUrls,
     processes,
+    embeddedDatabase: embedded,
     logs,
     kill,
     async restart(id) {
@@ -165,6 +200,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         const ids = [...processes.values()].filter((p) => wave.includes(p.service)).map((p) => p.id);
         await Promise.all(ids.map((id) => kill(id, signal)));
       }
+      await embedded?.stop();
     },
   };
 }

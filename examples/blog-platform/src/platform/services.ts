@@ -50,15 +50,37 @@ export function schemaOf(name: ServiceName): string {
   return name === 'comment-counter' ? 'comments' : name;
 }
 
-/** The source directory (`examples/blog-platform/src`). */
+/**
+ * How the service processes run: `source` runs `src/<name>/main.ts` through Node's type stripping
+ * with the `@podkit/source` condition (the packages' `src/` too), `compiled` runs the `tsc` output
+ * `dist/<name>/main.js` on the packages' `dist/` (what the image runs: about 30 MiB less RSS per
+ * process, see deploy/MEASUREMENTS.md). Build it with `npm run build` at the repository root.
+ */
+export type ServiceRuntime = 'source' | 'compiled';
+
+/** The directory this file runs from: `src` (sources) or `dist` (compiled). */
 export const SRC_DIR: string = path.resolve(import.meta.dirname, '..');
 
-/** The entry file of a service (`src/<name>/main.ts`). */
-export function entryOf(name: ServiceName): string {
-  return path.join(SRC_DIR, name, 'main.ts');
+/** `examples/blog-platform`. */
+const EXAMPLE_DIR = path.resolve(SRC_DIR, '..');
+
+/** The runtime of this very file: `compiled` when it is the `tsc` output. */
+export const OWN_RUNTIME: ServiceRuntime = import.meta.filename.endsWith('.js') ? 'compiled' : 'source';
+
+/**
+ * The entry file of a service: `src/<name>/main.ts`, or `dist/<name>/main.js` for `compiled`.
+ * @default runtime the one this file runs as
+ */
+export function entryOf(name: ServiceName, runtime: ServiceRuntime = OWN_RUNTIME): string {
+  return runtime === 'compiled' ? path.join(EXAMPLE_DIR, 'dist', name, 'main.js') : path.join(EXAMPLE_DIR, 'src', name, 'main.ts');
 }
 
-/** True when the service's entry exists (images is built separately). */
-export function isAvailable(name: ServiceName): boolean {
-  return existsSync(entryOf(name));
+/** Node.js arguments before the entry file: the `@podkit/source` condition for the sources. */
+export function nodeArgsOf(runtime: ServiceRuntime): string[] {
+  return runtime === 'source' ? ['--conditions=@podkit/source'] : [];
+}
+
+/** True when the service's entry exists (images is built separately; `compiled` needs the build). */
+export function isAvailable(name: ServiceName, runtime: ServiceRuntime = OWN_RUNTIME): boolean {
+  return existsSync(entryOf(name, runtime));
 }

@@ -118,8 +118,11 @@ describe('Dockerfile', () => {
     expect(entrypoint.slice(0, 3)).toEqual(['/usr/bin/tini', '--', 'node']);
     expect(ops(runtime, 'RUN').some((r) => /apt-get install .*\btini\b/.test(r.args))).toBe(true);
     expect(entrypoint).not.toContain('npm');
+    // the compiled entry (tsc output of examples/blog-platform/tsconfig.build.json): its source exists
     const script = entrypoint[3]!;
-    expect(existsSync(path.join(repoRoot, script)), `${script} exists in the repository`).toBe(true);
+    expect(script).toMatch(/^examples\/blog-platform\/dist\/.+\.js$/);
+    const source = script.replace('/dist/', '/src/').replace(/\.js$/, '.ts');
+    expect(existsSync(path.join(repoRoot, source)), `${source} (compiled to ${script}) exists in the repository`).toBe(true);
     const cmd = execForm(ops(runtime, 'CMD').at(-1));
     expect(cmd).toEqual(['gateway']);
     // The Deployments pass the service name as the argument the entrypoint expects.

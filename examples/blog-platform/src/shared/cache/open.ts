@@ -1,6 +1,5 @@
 import type { Cache } from './cache.ts';
 import { createMemoryCache } from './memory.ts';
-import { openRedisCache } from './redis.ts';
 
 /** Options for {@link openCache}. */
 export interface OpenCacheOptions {
@@ -12,9 +11,10 @@ export interface OpenCacheOptions {
   readonly onError?: (err: Error) => void;
 }
 
-/** Opens Redis when a URL is given, an in-memory cache otherwise: same interface. */
+/** Opens Redis when a URL is given, an in-memory cache otherwise: same interface. The Redis client (about 10 MiB) is loaded only when used. */
 export async function openCache(options: OpenCacheOptions): Promise<Cache> {
   if (options.url !== undefined && options.url !== '') {
+    const { openRedisCache } = await import('./redis.ts');
     return openRedisCache({
       url: options.url,
       ...(options.prefix === undefined ? {} : { prefix: options.prefix }),

@@ -1,7 +1,8 @@
 import path from 'node:path';
+import { exampleRoot } from '../paths.ts';
 import type { Database } from './database.ts';
-import { openPglite } from './pglite.ts';
-import { openPostgres } from './postgres.ts';
+
+export { exampleRoot } from '../paths.ts';
 
 /** Options for {@link openDatabase}. */
 export interface OpenDatabaseOptions {
@@ -19,9 +20,13 @@ export interface OpenDatabaseOptions {
   readonly applicationName?: string | undefined;
 }
 
-/** Opens PostgreSQL when a URL is given, PGlite otherwise: same interface, same SQL. */
+/**
+ * Opens PostgreSQL when a URL is given, PGlite otherwise: same interface, same SQL. Only the
+ * driver opened is loaded (`pg` or PGlite), so a process never holds the other's code.
+ */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.url !== undefined && options.url !== '') {
+    const { openPostgres } = await import('./postgres.ts');
     return openPostgres({
       url: options.url,
       schema: options.schema,
@@ -30,11 +35,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       applicationName: options.applicationName,
     });
   }
+  const { openPglite } = await import('./pglite.ts');
   return openPglite({ schema: options.schema, dataDir: options.dataDir });
 }
-
-/** The example's root directory (`examples/blog-platform`). */
-export const exampleRoot: string = path.resolve(import.meta.dirname, '../../..');
 
 /** Default PGlite data directory of a service: `examples/blog-platform/.data/<service>`. */
 export function defaultDataDir(service: string): string {
