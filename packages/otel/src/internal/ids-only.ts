@@ -1,0 +1,79 @@
+import type * as OtelApi from '@opentelemetry/api';
+import type { Context, Span, SpanContext, SpanOptions, Tracer, TracerProvider } from '@opentelemetry/api';
+
+/** `TraceFlags.SAMPLED` / `TraceFlags.NONE` (W3C values, the same in every API copy). */
+const SAMPLED = 1;
+const NONE = 0;
+
+/** 8 random bytes at a time, filled from `Math.random` as the SDK's `RandomIdGenerator` does. */
+const bytes = Buffer.allocUnsafe(16);
+
+function randomHex(byteLength: 8 | 16): string {
+  for (let i = 0; i < byteLength; i += 4) bytes.writeUInt32BE((Math.random() * 2 ** 32) >>> 0, i);
+  // an all-zero id is invalid (W3C): make the last byte non-zero in that (2^-64) case
+  let zero = true;
+  for (let i = 0; i < byteLength && zero; i++) zero = bytes[i] === 0;
+  if (zero) bytes[byteLength - 1] = 1;
+  return bytes.toString('hex', 0, byteLength);
+}
+
+/**
+ * A tracer that builds no SDK span: every span is OpenTelemetry's non-recording span around a
+ * context with fresh ids (`trace.wrapSpanContext`). A span with a valid parent keeps the parent's
+ * trace id, trace state and sampled flag (so a sampled caller's decision reaches the next
+ * service); a root gets a new trace id and is not sampled. That is what the SDK itself produces
+ * for a span its sampler drops, without a sampler call, a resource or a span processor: the
+ * ids reach the logs and `traceparent` at a fraction of the cost of a recorded span.
+ */
+class IdsOnlyTracer implements Tracer {
+  readonly #api: typeof OtelApi;
+
+  constructor(api: typeof OtelApi) {
+    this.#api = api;
+  }
+
+  startSpan(_name: string, options?: SpanOptions, ctx?: Context): Span {
+    const { trace } = this.#api;
+    const parent = options?.root === true ? undefined : trace.getSpanContext(ctx ?? this.#api.context.active());
+    const spanContext: SpanContext =
+      parent !== undefined && trace.isSpanContextValid(parent)
+        ? {
+            traceId: parent.traceId,
+            spanId: randomHex(8),
+            traceFlags: parent.traceFlags & SAMPLED,
+            ...(parent.traceState === undefined ? {} : { traceState: parent.traceState }),
+          }
+        : { traceId: randomHex(16), spanId: randomHex(8), traceFlags: NONE };
+    return trace.wrapSpanContext(spanContext);
+  }
+
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, ctx: Context, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, a: SpanOptions | F, b?: Context | F, c?: F): ReturnType<F> {
+    const fn = (typeof a === 'function' ? a : typeof b === 'function' ? b : c) as F;
+    const options = typeof a === 'function' ? undefined : a;
+    const { context, trace } = this.#api;
+    const parent = typeof b === 'object' ? b : context.active();
+    const span = this.startSpan(name, options, parent);
+    return context.with(trace.setSpan(parent, span), fn, undefined, span) as ReturnType<F>;
+  }
+}
+
+/**
+ * The tracer provider `startTelemetry` registers when nothing is exported: trace ids without
+ * spans (see {@link IdsOnlyTracer}), through `api` (the copy it is registered with). One tracer
+ * serves every name and version.
+ * @internal
+ */
+export class IdsOnlyTracerProvider implements TracerProvider {
+  readonly #tracer: IdsOnlyTracer;
+
+  constructor(api: typeof OtelApi) {
+    this.#tracer = new IdsOnlyTracer(api);
+  }
+
+  getTracer(): Tracer {
+    return this.#tracer;
+  }
+}
