@@ -1,0 +1,95 @@
+import { register, unregister } from 'on-exit-leak-free';
+import { pino } from 'pino';
+import type { DestinationStream } from 'pino';
+import { InvalidOptionError } from '../errors.ts';
+
+/** Options of {@link bufferedDestination}. */
+export interface BufferedDestinationOptions {
+  /** File descriptor written to. @default 1 (stdout) */
+  readonly fd?: number;
+  /** Longest a line waits in the buffer, in ms (an unref'ed timer, armed by the first buffered line). @default 100 */
+  readonly flushIntervalMs?: number;
+  /** Buffered bytes that trigger a write at once. @default 4096 */
+  readonly maxBufferBytes?: number;
+}
+
+/** A {@link bufferedDestination}: a pino destination with synchronous flushes. */
+export interface BufferedDestination extends DestinationStream {
+  /** Writes what is buffered now, synchronously. */
+  flushSync(): void;
+  /** Writes what is buffered, then calls `cb` (pino's `logger.flush(cb)` calls this). */
+  flush(cb?: (err?: Error) => void): void;
+  /** Flushes and stops: no timer, no exit hook; the file descriptor stays open. Idempotent. */
+  end(): void;
+}
+
+/** Offset of the level word in a podkit line: `{"level":"` is 10 characters. */
+const LEVEL_AT = 10;
+const E = 'e'.charCodeAt(0);
+const F = 'f'.charCodeAt(0);
+
+/**
+ * A pino destination that collects lines in memory and writes them in one synchronous `write(2)`
+ * when `maxBufferBytes` are buffered, `flushIntervalMs` after the first buffered line, on every
+ * `error` or `fatal` line (written at once, after the lines buffered before it, so a crash report
+ * is never held back and order is kept), on `flush()`, and at process exit (an `exit` hook held
+ * weakly, so a forgotten destination leaks nothing). Under load that is one syscall per ~4 KiB
+ * of log instead of one per line; an idle process arms no timer at all.
+ *
+ * What it can lose: the last `flushIntervalMs` of `info`/`warn`/`debug` lines when the process
+ * is killed without running exit handlers (SIGKILL, an OOM kill). SIGTERM through podkit's
+ * lifecycle, `process.exit`, a fatal error and a normal end lose nothing. It expects podkit's
+ * line format (the level word first, as `createLogger` writes it).
+ *
+ * @example
+ * ```ts
+ * const logger = createLogger({ service, destination: bufferedDestination({ flushIntervalMs: 50 }) });
+ * ```
+ */
+export function bufferedDestination(options: BufferedDestinationOptions = {}): BufferedDestination {
+  const intervalMs = options.flushIntervalMs ?? 100;
+  const maxBytes = options.maxBufferBytes ?? 4096;
+  if (!(Number.isFinite(intervalMs) && intervalMs > 0)) throw new InvalidOptionError('flushIntervalMs', `must be a positive number of ms, got ${String(intervalMs)}`);
+  if (!(Number.isInteger(maxBytes) && maxBytes > 0 && maxBytes < 16 * 1024)) {
+    throw new InvalidOptionError('maxBufferBytes', `must be an integer from 1 to 16383, got ${String(maxBytes)}`);
+  }
+  // pino's own SonicBoom (EAGAIN retries, EPIPE ignored): synchronous writes, held until minLength
+  const sonic = pino.destination({ dest: options.fd ?? 1, sync: true, minLength: maxBytes });
+  let timer: NodeJS.Timeout | undefined;
+  let ended = false;
+  const flushSync = (): void => {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    try {
+      sonic.flushSync();
+    } catch {
+      // a closed or broken stdout: nothing more can be done for these lines
+    }
+  };
+  const destination: BufferedDestination = {
+    write(line: string): void {
+      sonic.write(line);
+      const c = line.charCodeAt(LEVEL_AT);
+      if (c === E || c === F || ended) flushSync();
+      else if (timer === undefined) {
+        timer = setTimeout(flushSync, intervalMs);
+        timer.unref();
+      }
+    },
+    flushSync,
+    flush(cb?: (err?: Error) => void): void {
+      flushSync();
+      cb?.();
+    },
+    end(): void {
+      if (ended) return;
+      ended = true;
+      flushSync();
+      unregister(destination);
+    },
+  };
+  register(destination, (d) => d.flushSync());
+  return destination;
+}
