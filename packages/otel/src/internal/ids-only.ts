@@ -56,7 +56,7 @@ class IdsOnlyTracer implements Tracer {
     const { context, trace } = this.#api;
     const parent = typeof b === 'object' ? b : context.active();
     const span = this.startSpan(name, options, parent);
-    return context.with(trace.setSpan(parent, span), fn, undefined, span) as ReturnType<F>;
+    return context.with(trace.setSpan(parent, span), fn as (s: Span) => ReturnType<F>, undefined, span);
   }
 }
 
