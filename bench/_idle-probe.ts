@@ -1,0 +1,13 @@
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+const target = '/work/wt/svcconfig/bench/service-config-target.ts';
+const secs = Number(process.argv[2] ?? 20);
+const kids = ['bare', 'service'].map((v) => fork(target, [v], { execArgv: ['--conditions=@podkit/source'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+await Promise.all(kids.map((k) => once(k, 'message')));
+await new Promise((r) => setTimeout(r, 2000));
+const cpu = async (k: any) => { k.send('cpu'); const [u] = await once(k, 'message') as any; return u.user + u.system; };
+const before = await Promise.all(kids.map(cpu));
+await new Promise((r) => setTimeout(r, secs * 1000));
+const after = await Promise.all(kids.map(cpu));
+console.log(['bare', 'service'].map((v, i) => `${v}: ${(((after[i]! - before[i]!) / (secs * 1e6)) * 100).toFixed(3)} %`).join('  '));
+for (const k of kids) k.kill('SIGKILL');
