@@ -76,6 +76,6 @@ describe('bufferedDestination', () => {
 
   it('rejects unusable options with a clear error', () => {
     expect(() => bufferedDestination({ flushIntervalMs: 0 })).toThrow(InvalidOptionError);
-    expect(() => bufferedDestination({ maxBufferBytes: 1 << 20 })).toThrow(/maxBufferBytes/);
+    expect(() => bufferedDestination({ maxBufferBytes: 2 << 20 })).toThrow(/maxBufferBytes/);
   });
 });

@@ -1,5 +1,5 @@
 import { register, unregister } from 'on-exit-leak-free';
-import { pino } from 'pino';
+import { writeSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
 import { InvalidOptionError } from '../errors.ts';
 
@@ -50,11 +50,13 @@ export function bufferedDestination(options: BufferedDestinationOptions = {}): B
   const intervalMs = options.flushIntervalMs ?? 100;
   const maxBytes = options.maxBufferBytes ?? 4096;
   if (!(Number.isFinite(intervalMs) && intervalMs > 0)) throw new InvalidOptionError('flushIntervalMs', `must be a positive number of ms, got ${String(intervalMs)}`);
-  if (!(Number.isInteger(maxBytes) && maxBytes > 0 && maxBytes < 16 * 1024)) {
-    throw new InvalidOptionError('maxBufferBytes', `must be an integer from 1 to 16383, got ${String(maxBytes)}`);
+  if (!(Number.isInteger(maxBytes) && maxBytes > 0 && maxBytes <= 1024 * 1024)) {
+    throw new InvalidOptionError('maxBufferBytes', `must be an integer from 1 to 1048576, got ${String(maxBytes)}`);
   }
-  // pino's own SonicBoom (EAGAIN retries, EPIPE ignored): synchronous writes, held until minLength
-  const sonic = pino.destination({ dest: options.fd ?? 1, sync: true, minLength: maxBytes });
+  const fd = options.fd ?? 1;
+  // A string, not pino's SonicBoom: SonicBoom measures the byte length of its whole buffer on
+  // every write and fsyncs on every flushSync (a failing syscall and an Error on a pipe).
+  let pending = '';
   let timer: NodeJS.Timeout | undefined;
   let ended = false;
   const flushSync = (): void => {
@@ -62,17 +64,17 @@ export function bufferedDestination(options: BufferedDestinationOptions = {}): B
       clearTimeout(timer);
       timer = undefined;
     }
-    try {
-      sonic.flushSync();
-    } catch {
-      // a closed or broken stdout: nothing more can be done for these lines
-    }
+    if (pending === '') return;
+    const data = pending;
+    pending = '';
+    writeAll(fd, data);
   };
   const destination: BufferedDestination = {
     write(line: string): void {
-      sonic.write(line);
+      pending += line;
       const c = line.charCodeAt(LEVEL_AT);
-      if (c === E || c === F || ended) flushSync();
+      // UTF-16 length, not bytes: a threshold needs no exact count
+      if (c === E || c === F || ended || pending.length >= maxBytes) flushSync();
       else if (timer === undefined) {
         timer = setTimeout(flushSync, intervalMs);
         timer.unref();
@@ -92,4 +94,37 @@ export function bufferedDestination(options: BufferedDestinationOptions = {}): B
   };
   register(destination, (d) => d.flushSync());
   return destination;
+}
+
+/** Longest a write waits for a full non-blocking descriptor before the rest is dropped, in ms. */
+const BUSY_LIMIT_MS = 1_000;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes all of `data` to `fd` synchronously: a partial write continues from where it stopped,
+ * `EAGAIN` (a non-blocking pipe that is full) waits 1 ms and retries, for at most
+ * {@link BUSY_LIMIT_MS}; any other error (`EPIPE`: the reader is gone, `EBADF`) drops the lines,
+ * as nothing more can be done with them.
+ */
+function writeAll(fd: number, data: string): void {
+  let buffer: Buffer | undefined;
+  let offset = 0;
+  let waited = 0;
+  for (;;) {
+    try {
+      if (buffer === undefined) {
+        const n = writeSync(fd, data);
+        if (n === Buffer.byteLength(data)) return;
+        buffer = Buffer.from(data);
+        offset = n;
+      } else {
+        offset += writeSync(fd, buffer, offset);
+      }
+      if (offset >= buffer.length) return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN' || waited >= BUSY_LIMIT_MS) return;
+      Atomics.wait(sleeper, 0, 0, 1);
+      waited++;
+    }
+  }
 }

@@ -5,16 +5,24 @@ import type { Context, Span, SpanContext, SpanOptions, Tracer, TracerProvider } 
 const SAMPLED = 1;
 const NONE = 0;
 
-/** 8 random bytes at a time, filled from `Math.random` as the SDK's `RandomIdGenerator` does. */
-const bytes = Buffer.allocUnsafe(16);
+/** 8 random hex digits (32 bits of `Math.random`, as the SDK's `RandomIdGenerator` uses). */
+function hex8(): string {
+  const s = ((Math.random() * 0x1_0000_0000) >>> 0).toString(16);
+  return s.length === 8 ? s : '00000000'.slice(s.length) + s;
+}
 
-function randomHex(byteLength: 8 | 16): string {
-  for (let i = 0; i < byteLength; i += 4) bytes.writeUInt32BE((Math.random() * 2 ** 32) >>> 0, i);
-  // an all-zero id is invalid (W3C): make the last byte non-zero in that (2^-64) case
-  let zero = true;
-  for (let i = 0; i < byteLength && zero; i++) zero = bytes[i] === 0;
-  if (zero) bytes[byteLength - 1] = 1;
-  return bytes.toString('hex', 0, byteLength);
+const ZERO_SPAN = '0000000000000000';
+
+/** A span id: 16 hex digits, never all zero (invalid in W3C trace context). */
+function spanId(): string {
+  const id = hex8() + hex8();
+  return id === ZERO_SPAN ? '0000000000000001' : id;
+}
+
+/** A trace id: 32 hex digits, never all zero. */
+function traceId(): string {
+  const id = hex8() + hex8() + hex8() + hex8();
+  return id === ZERO_SPAN + ZERO_SPAN ? '00000000000000000000000000000001' : id;
 }
 
 /**
@@ -39,11 +47,11 @@ class IdsOnlyTracer implements Tracer {
       parent !== undefined && trace.isSpanContextValid(parent)
         ? {
             traceId: parent.traceId,
-            spanId: randomHex(8),
+            spanId: spanId(),
             traceFlags: parent.traceFlags & SAMPLED,
             ...(parent.traceState === undefined ? {} : { traceState: parent.traceState }),
           }
-        : { traceId: randomHex(16), spanId: randomHex(8), traceFlags: NONE };
+        : { traceId: traceId(), spanId: spanId(), traceFlags: NONE };
     return trace.wrapSpanContext(spanContext);
   }
 

@@ -1,0 +1,18 @@
+import { fork, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { summariseProfile } from '/work/wt/svcconfig/bench/lib/cpu-profile.ts';
+const dir = mkdtempSync('/tmp/svcprof-');
+const variant = process.argv[2] ?? 'service';
+const child = fork('/work/wt/svcconfig/bench/service-config-target.ts', [variant], { execArgv: ['--conditions=@podkit/source', '--cpu-prof', `--cpu-prof-dir=${dir}`], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, NODE_ENV: 'production' } });
+const [m] = (await once(child, 'message')) as [{ port: number }];
+const ac = createRequire('/work/wt/svcconfig/bench/x.js').resolve('autocannon/autocannon.js');
+const c = spawn(process.execPath, [ac, '--no-progress', '-c', '50', '-d', '12', '-R', '4000', `http://127.0.0.1:${m.port}/`], { stdio: 'ignore' });
+await once(c, 'exit');
+const ex = once(child, 'exit'); child.kill('SIGTERM'); await ex;
+const f = readdirSync(dir).find((x) => x.endsWith('.cpuprofile'))!;
+const s = summariseProfile(join(dir, f));
+console.log(`podkit ${s.podkitPercent}% node ${s.nodeInternalsPercent}% gc ${s.gcPercent}%`);
+for (const e of s.top.slice(0, 40)) console.log(`${e.selfPercent.toFixed(1).padStart(5)}% ${e.where}`);
