@@ -29,8 +29,9 @@ export interface LoggerOptions {
   readonly level?: LevelWithSilent;
   /**
    * Where lines are written. Tests inject a stream and parse what it received.
-   * @default bufferedDestination() (stdout: lines batched into one synchronous write per 4 KiB
-   * or 100 ms; `error`/`fatal` lines and exit flush at once), or see `buffer` and `async`
+   * @default bufferedDestination() (stdout: lines under load batched into one synchronous write
+   * per 4 KiB or 100 ms; a lone line, `error`/`fatal` lines and exit flush at once), or see
+   * `buffer` and `async`
    */
   readonly destination?: DestinationStream;
   /**

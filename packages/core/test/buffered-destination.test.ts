@@ -25,53 +25,63 @@ function logger(options: { flushIntervalMs?: number; maxBufferBytes?: number } =
 }
 
 describe('bufferedDestination', () => {
-  it('holds info lines until the flush timer, then writes them in order in one go', () => {
+  it('writes a lone line at once, holds the lines that follow until the window ends, then writes them in order', () => {
     vi.useFakeTimers();
     const { log, read } = logger({ flushIntervalMs: 100 });
+    const msgs = (): string[] => read().map((l) => (JSON.parse(l) as { msg: string }).msg);
+    log.info('first');
+    expect(msgs()).toEqual(['first']);
     log.info('one');
     log.warn('two');
-    expect(read()).toEqual([]);
+    expect(msgs()).toEqual(['first']);
     vi.advanceTimersByTime(99);
-    expect(read()).toEqual([]);
+    expect(msgs()).toEqual(['first']);
     vi.advanceTimersByTime(1);
-    expect(read().map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['one', 'two']);
+    expect(msgs()).toEqual(['first', 'one', 'two']);
     expect(vi.getTimerCount()).toBe(0); // idle: no timer left armed
+    log.info('after a quiet spell');
+    expect(msgs()).toHaveLength(4);
   });
 
   it('writes error and fatal lines at once, after what was buffered before them', () => {
     vi.useFakeTimers();
     const { log, read } = logger();
+    log.info('opens the window');
     log.info('before');
+    expect(read()).toHaveLength(1);
     log.error('broken');
-    expect(read().map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['before', 'broken']);
+    expect(read().map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['opens the window', 'before', 'broken']);
+    log.info('first again');
     log.info('after');
     log.fatal('dying');
-    expect(read().map((l) => (JSON.parse(l) as { level: string }).level)).toEqual(['info', 'error', 'info', 'fatal']);
+    expect(read().map((l) => (JSON.parse(l) as { level: string }).level)).toEqual(['info', 'info', 'error', 'info', 'info', 'fatal']);
   });
 
   it('writes once maxBufferBytes are buffered, and on flush()', async () => {
     vi.useFakeTimers();
     const { log, read } = logger({ maxBufferBytes: 1024 });
     const pad = 'x'.repeat(350); // ~450 bytes a line
+    log.info('opens the window');
     log.info({ pad }, 'line');
     log.info({ pad }, 'line');
-    expect(read()).toHaveLength(0);
+    expect(read()).toHaveLength(1);
     log.info({ pad }, 'line');
-    expect(read()).toHaveLength(3);
+    expect(read()).toHaveLength(4);
     log.info('last');
-    expect(read()).toHaveLength(3);
+    expect(read()).toHaveLength(4);
     vi.useRealTimers();
     await flushLogger(log);
-    expect(read()).toHaveLength(4);
+    expect(read()).toHaveLength(5);
   });
 
   it('end() flushes and later lines go straight out', () => {
     const { destination, log, read } = logger();
     log.info('a');
-    destination.end();
-    expect(read()).toHaveLength(1);
     log.info('b');
+    destination.end();
     expect(read()).toHaveLength(2);
+    log.info('c');
+    expect(read()).toHaveLength(3);
   });
 
   it('rejects unusable options with a clear error', () => {

@@ -29,8 +29,9 @@ const E = 'e'.charCodeAt(0);
 const F = 'f'.charCodeAt(0);
 
 /**
- * A pino destination that collects lines in memory and writes them in one synchronous `write(2)`
- * when `maxBufferBytes` are buffered, `flushIntervalMs` after the first buffered line, on every
+ * A pino destination that batches lines: the first line after a quiet spell is written at once
+ * and opens a `flushIntervalMs` window; the lines that follow are collected in memory and written
+ * in one synchronous `write(2)` when `maxBufferBytes` are buffered, when the window ends, on every
  * `error` or `fatal` line (written at once, after the lines buffered before it, so a crash report
  * is never held back and order is kept), on `flush()`, and at process exit (an `exit` hook held
  * weakly, so a forgotten destination leaks nothing). Under load that is one syscall per ~4 KiB
@@ -59,24 +60,40 @@ export function bufferedDestination(options: BufferedDestinationOptions = {}): B
   let pending = '';
   let timer: NodeJS.Timeout | undefined;
   let ended = false;
-  const flushSync = (): void => {
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
+  const writePending = (): void => {
     if (pending === '') return;
     const data = pending;
     pending = '';
     writeAll(fd, data);
   };
+  /** The window ends: what it collected is written, and the next line goes out at once. */
+  const endWindow = (): void => {
+    timer = undefined;
+    writePending();
+  };
+  const flushSync = (): void => {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    writePending();
+  };
   const destination: BufferedDestination = {
     write(line: string): void {
+      if (timer === undefined && pending === '' && !ended) {
+        // the first line after a quiet spell goes out at once (startup lines, a lone warning),
+        // and opens a window in which the lines that follow are batched
+        writeAll(fd, line);
+        timer = setTimeout(endWindow, intervalMs);
+        timer.unref();
+        return;
+      }
       pending += line;
       const c = line.charCodeAt(LEVEL_AT);
       // UTF-16 length, not bytes: a threshold needs no exact count
-      if (c === E || c === F || ended || pending.length >= maxBytes) flushSync();
+      if (c === E || c === F || ended || pending.length >= maxBytes) writePending();
       else if (timer === undefined) {
-        timer = setTimeout(flushSync, intervalMs);
+        timer = setTimeout(endWindow, intervalMs);
         timer.unref();
       }
     },
