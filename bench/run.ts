@@ -8,7 +8,7 @@
 // bench/results/latest.json, which is not committed).
 //
 // Options (after `npm run bench --`):
-//   --only config,core,http-server,fastify,proxy,router-post,http-client,platform,overload   run a subset
+//   --only config,core,http-server,fastify,proxy,router-post,http-client,platform,service-config,overload   run a subset
 //   --quick                                              short runs, to check the wiring (figures are rough)
 //   --note "text"                                        add a note to the report header
 //   --no-write                                           print only
@@ -22,7 +22,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeMachine, noiseNote, unpin } from './lib/machine.ts';
 import type { MachineInfo } from './lib/machine.ts';
-import { configRows, coreRows, fastifyRows, genericRows, httpClientRows, httpServerRows, overloadRows, platformRows, proxyRows, routerPostRows } from './lib/rows.ts';
+import { configRows, coreRows, fastifyRows, genericRows, httpClientRows, httpServerRows, overloadRows, platformRows, proxyRows, routerPostRows, serviceConfigRows } from './lib/rows.ts';
 import type { Row } from './lib/rows.ts';
 import { renderReport, renderTable } from './lib/table.ts';
 import type { BenchOutcome } from './lib/table.ts';
@@ -69,6 +69,15 @@ const BENCHES: readonly BenchSpec[] = [
   },
   { id: 'http-client', file: 'http-client.bench.ts', options: {}, quick: { seconds: 1, rounds: 1 }, rows: httpClientRows, timeoutSeconds: 240 },
   { id: 'platform', file: 'platform.bench.ts', options: {}, quick: { seconds: 2, quick: true }, rows: platformRows, timeoutSeconds: 240 },
+  // 2 variants × 2 rounds of 4 s (+ 1 s warm-up + 3 s at the fixed rate), then 60 s idle (30 in --quick): about 2 minutes.
+  {
+    id: 'service-config',
+    file: 'service-config.bench.ts',
+    options: {},
+    quick: { seconds: 1, fixedRate: 3000, rounds: 1, idleSeconds: 30 },
+    rows: serviceConfigRows,
+    timeoutSeconds: 180,
+  },
   // Four variants of 12 s each (the issue's scenario); --quick keeps the default variant only.
   { id: 'overload', file: 'overload.bench.ts', options: {}, quick: { seconds: 4, variants: ['default'] }, rows: overloadRows, timeoutSeconds: 150 },
 ];

@@ -198,6 +198,54 @@ export function proxyRows(result: unknown): Row[] {
 }
 
 /**
+ * Rows of `bench/service-config.bench.ts` (issue 18, parts 5 and 6): a blog service's server
+ * configuration against bare node:http under load (target ≤ 1.5× bare's CPU per request), and
+ * both idle (target: within 0.3 percentage points of a core of bare's CPU).
+ */
+export function serviceConfigRows(result: unknown): Row[] {
+  if (!isRec(result) || !Array.isArray(result.load) || !Array.isArray(result.idle)) return genericRows('service-config', result);
+  const load = result.load.filter(isRec);
+  const idle = result.idle.filter(isRec);
+  const bare = load.find((r) => r.variant === 'bare');
+  const bareCpu = num(bare?.cpuMicrosPerRequest);
+  const bareRps = num(bare?.requestsPerSecond);
+  const rows = load.map((r): Row => {
+    const cpu = num(r.cpuMicrosPerRequest);
+    const rps = num(r.requestsPerSecond);
+    const isBare = r === bare;
+    const cpuTimes = cpu !== undefined && bareCpu ? cpu / bareCpu : undefined;
+    return {
+      bench: 'service-config',
+      subject: str(r.name),
+      ...(rps !== undefined ? { throughput: `${int(rps)} req/s` } : {}),
+      ...(ms(num(r.p50Ms)) ? { p50: ms(num(r.p50Ms)) } : {}),
+      ...(ms(num(r.p99Ms)) ? { p99: ms(num(r.p99Ms)) } : {}),
+      ...(cpu !== undefined ? { cost: `${fixed(cpu)} µs CPU/req` } : {}),
+      vsBaseline: isBare
+        ? 'baseline'
+        : `${cpuTimes !== undefined ? ratio(cpuTimes) : '?'} bare's CPU/req, ${rps !== undefined && bareRps ? ratio(rps / bareRps) : '?'} req/s`,
+      target: isBare ? 'baseline' : '≤ 1.50× bare CPU/req',
+      met: isBare ? '—' : cpuTimes === undefined ? '?' : cpuTimes <= 1.5 ? 'yes' : 'no',
+    };
+  });
+  const bareIdle = num(idle.find((r) => r.variant === 'bare')?.cpuPercent);
+  for (const r of idle) {
+    const pct = num(r.cpuPercent);
+    const isBare = r.variant === 'bare';
+    const over = pct !== undefined && bareIdle !== undefined ? pct - bareIdle : undefined;
+    rows.push({
+      bench: 'service-config',
+      subject: `idle ${str(r.seconds)} s: ${str(r.name)}`,
+      ...(pct !== undefined ? { cost: `${fixed(pct, 3)} % of a core` } : {}),
+      vsBaseline: isBare ? 'baseline' : over === undefined ? '?' : `+${fixed(over, 3)} pp`,
+      target: isBare ? 'baseline' : '≤ bare + 0.3 pp',
+      met: isBare ? '—' : over === undefined ? '?' : over <= 0.3 ? 'yes' : 'no',
+    });
+  }
+  return rows;
+}
+
+/**
  * Rows of `bench/fastify.bench.ts` (issue 17): each variant against the baseline it names (serve()
  * and Fastify alone against bare node:http, the Fastify stacks against Fastify alone), plus one
  * row judging the target: the plugin's cost over Fastify no more than serve()'s over bare.

@@ -24,6 +24,8 @@ export { createLogger, isLogLevel } from './logger.ts';
 export type { Level, LevelWithSilent, Logger, LoggerOptions, ServiceIdentity } from './logger.ts';
 export { DEFAULT_REDACT_KEYS } from './logging/redaction.ts';
 export { flushLogger } from './logging/flush.ts';
+export { bufferedDestination } from './logging/buffered-destination.ts';
+export type { BufferedDestination, BufferedDestinationOptions } from './logging/buffered-destination.ts';
 export { createMetrics } from './metrics.ts';
 export type {
   ConfigReloadResult,

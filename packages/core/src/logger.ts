@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import type { DestinationStream, Level, LevelWithSilent, Logger } from 'pino';
 import { InvalidOptionError } from './errors.ts';
 import { DEFAULT_REDACT_KEYS, REDACTED, keyRedactor, valueRedactor } from './logging/redaction.ts';
+import { bufferedDestination } from './logging/buffered-destination.ts';
 import { prettyAvailable, prettyDestination } from './logging/pretty.ts';
 import { getRequestContext } from './request-context.ts';
 import { getTraceIds } from './tracing.ts';
@@ -28,9 +29,20 @@ export interface LoggerOptions {
   readonly level?: LevelWithSilent;
   /**
    * Where lines are written. Tests inject a stream and parse what it received.
-   * @default pino.destination({ dest: 1, sync: true }) (stdout, synchronous so nothing is lost on exit)
+   * @default bufferedDestination() (stdout: lines under load batched into one synchronous write
+   * per 4 KiB or 100 ms; a lone line, `error`/`fatal` lines and exit flush at once), or see
+   * `buffer` and `async`
    */
   readonly destination?: DestinationStream;
+  /**
+   * Batch stdout lines ({@link bufferedDestination}): one `write(2)` per 4 KiB or 100 ms instead
+   * of one per line, `error` and `fatal` lines written at once (after what was buffered), and a
+   * flush at process exit, on `logger.flush()` and in the lifecycle's shutdown. `false` writes
+   * each line synchronously (nothing lost even on SIGKILL, at one syscall per line). Ignored when
+   * a `destination` is given or `async` is set.
+   * @default true
+   */
+  readonly buffer?: boolean;
   /**
    * Write stdout asynchronously (buffered). Faster under heavy logging; pino flushes the buffer
    * synchronously on exit and podkit's lifecycle flushes before calling `exit`. Ignored when a
@@ -183,7 +195,8 @@ function defaultDestination(options: LoggerOptions, env: NodeJS.ProcessEnv): Des
   // Never pretty in production, even when asked; silently JSON when pino-pretty is absent.
   const wantPretty = pretty !== false && prettyAvailable(env, pretty === 'auto' ? process.stdout.isTTY : true);
   if (wantPretty) return prettyDestination();
-  return pino.destination({ dest: 1, sync: options.async !== true });
+  if (options.async === true) return pino.destination({ dest: 1, sync: false });
+  return options.buffer === false ? pino.destination({ dest: 1, sync: true }) : bufferedDestination();
 }
 
 /** Log levels by name, re-exported for convenience. */

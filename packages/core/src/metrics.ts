@@ -33,8 +33,11 @@ export interface MetricsOptions {
    */
   readonly runtimeMetrics?: boolean;
   /**
-   * Sampling resolution of the event loop lag histogram, in milliseconds.
-   * @default 10
+   * Sampling interval of the event loop delay histogram behind `nodejs_eventloop_lag_*_seconds`,
+   * in milliseconds: one wake-up of an idle process per interval. The gauges report the delay
+   * beyond the interval (an idle loop reads about 0), so the interval sets only how many samples
+   * a scrape sees (100 per 10 s by default), not a floor under the figures.
+   * @default 100
    */
   readonly eventLoopMonitoringPrecision?: number;
 }
@@ -115,7 +118,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     version: options.service.version,
   });
   if (options.runtimeMetrics !== false && registry.getSingleMetric('process_cpu_user_seconds_total') === undefined) {
-    collectRuntimeMetrics(registry, options.eventLoopMonitoringPrecision ?? 10);
+    collectRuntimeMetrics(registry, options.eventLoopMonitoringPrecision ?? 100);
   }
 
   function existing(kind: MetricKind, name: string, labelNames: readonly string[]): Metric | undefined {

@@ -25,6 +25,21 @@ describe('Node runtime metrics', () => {
     m.close();
   });
 
+  it('report event-loop delay beyond the sampling interval (an idle loop reads ~0, a blocked one its block)', async () => {
+    const m = createMetrics({ service: { name: 'svc', version: '1' }, eventLoopMonitoringPrecision: 20 });
+    await new Promise((r) => setTimeout(r, 50)); // two sampling ticks: the histogram has a starting point
+    const until = performance.now() + 150;
+    while (performance.now() < until); // block the loop for 150 ms
+    await new Promise((r) => setTimeout(r, 1)); // the sampling tick after the block records it
+    const body = (await m.expose()).body;
+    const value = (name: string): number => Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(body)?.[1]);
+    expect(body).toContain('(beyond the 20 ms sampling interval)');
+    expect(value('nodejs_eventloop_lag_max_seconds')).toBeGreaterThan(0.1);
+    expect(value('nodejs_eventloop_lag_max_seconds')).toBeLessThan(0.5); // about the block, not block + interval
+    expect(value('nodejs_eventloop_lag_min_seconds')).toBeGreaterThanOrEqual(0);
+    m.close();
+  });
+
   it('leave the metrics already on a shared registry alone', () => {
     const registry = new Registry();
     new Gauge({ name: 'legacy_items_total', help: 'A user metric, named as the user chose.', registers: [registry] });

@@ -8,6 +8,7 @@ import type { Lifecycle, Logger } from '@podkit/core';
 import { TelemetryConfigError } from './errors.ts';
 import { loadApiCopy, podkitCoreLocation, sdkTraceLocation } from './internal/api-copy.ts';
 import { checkRegistration, type ApiReader } from './internal/check.ts';
+import { IdsOnlyTracerProvider } from './internal/ids-only.ts';
 import { createSampler } from './internal/sampler.ts';
 import { readTelemetrySettings, type TelemetryEnv, type TelemetrySettings } from './settings.ts';
 
@@ -71,7 +72,9 @@ const DEFAULT_SHUTDOWN_TIMEOUT_MS = 2_000;
  * With `OTEL_EXPORTER_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) set, spans are
  * sampled by `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG` (default parent-based, always on)
  * and sent in batches over OTLP/HTTP (JSON). Without it, nothing is exported, but trace ids are
- * still created, logged and propagated to the next service. `OTEL_SDK_DISABLED=true` registers
+ * still created, logged and propagated to the next service: no SDK span is built then (each span
+ * is a non-recording one with fresh ids, the caller's trace id and sampled flag kept), so a
+ * request costs a few hundred nanoseconds of tracing instead of an SDK span's microseconds. `OTEL_SDK_DISABLED=true` registers
  * nothing. Nothing global is touched before this is called.
  *
  * After registering, it checks that the `@opentelemetry/api` copy podkit uses sees the provider;
@@ -107,12 +110,17 @@ export async function startTelemetry(service: TelemetryService, options: Telemet
     settings.tracesUrl === undefined
       ? undefined
       : new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter({ url: settings.tracesUrl, headers: { ...settings.headers } });
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes(settings.resourceAttributes),
-    sampler: createSampler(settings.sampler, settings.samplerRatio, exporter !== undefined),
-    spanProcessors: exporter === undefined ? [] : [new BatchSpanProcessor({ exporter })],
-  });
   const { api } = registered;
+  // Nothing exported: ids without SDK spans (see IdsOnlyTracerProvider); else the SDK as configured.
+  const sdkProvider =
+    exporter === undefined
+      ? undefined
+      : new TracerProvider({
+          resource: resourceFromAttributes(settings.resourceAttributes),
+          sampler: createSampler(settings.sampler, settings.samplerRatio),
+          spanProcessors: [new BatchSpanProcessor({ exporter })],
+        });
+  const provider: ApiTracerProvider = sdkProvider ?? new IdsOnlyTracerProvider(api);
   const contextManager = new AsyncLocalStorageContextManager().enable();
   const ownsContext = api.context.setGlobalContextManager(contextManager);
   if (!ownsContext) contextManager.disable();
@@ -147,11 +155,11 @@ export async function startTelemetry(service: TelemetryService, options: Telemet
     exporting: exporter !== undefined,
     settings,
     tracerProvider: provider,
-    forceFlush: () => provider.forceFlush(),
+    forceFlush: () => sdkProvider?.forceFlush() ?? Promise.resolve(),
     shutdown(): Promise<void> {
       stopping ??= (async () => {
         try {
-          await provider.shutdown();
+          await sdkProvider?.shutdown();
         } finally {
           if (ownsProvider) api.trace.disable();
           if (ownsPropagator) api.propagation.disable();

@@ -86,4 +86,32 @@ describe('runService as the entry point', () => {
     expect(proc.lines.at(-1)).toMatchObject({ msg: 'shutdown complete', exitCode: 0 });
     expect(proc.output().stdout + proc.output().stderr).not.toContain(API_KEY);
   });
+
+  it('buffered log lines: N requests then SIGTERM, all N access lines reach stdout, exit 0', async () => {
+    const proc = run({ API_KEY, PORT: '0', ADMIN_PORT: '0' });
+    const port = (await proc.waitFor('test: listening')).port as number;
+    await proc.waitFor('service ready');
+    const n = 200;
+    for (let i = 0; i < n; i++) await (await fetch(`http://127.0.0.1:${port}/hello?i=${String(i)}`)).arrayBuffer();
+    proc.child.kill('SIGTERM');
+    expect(await proc.code()).toBe(0);
+    const access = proc.lines.filter((l) => l.msg === 'request completed' && l.route === '/hello');
+    expect(access).toHaveLength(n);
+    expect(proc.lines.at(-1)).toMatchObject({ msg: 'shutdown complete', exitCode: 0 });
+  });
+
+  it('an uncaught exception: the buffered access lines are written before the fatal line, exit 1', async () => {
+    const proc = run({ API_KEY, PORT: '0', ADMIN_PORT: '0' });
+    const port = (await proc.waitFor('test: listening')).port as number;
+    await proc.waitFor('service ready');
+    const n = 20;
+    for (let i = 0; i < n; i++) await (await fetch(`http://127.0.0.1:${port}/hello`)).arrayBuffer();
+    await (await fetch(`http://127.0.0.1:${port}/crash`)).arrayBuffer();
+    expect(await proc.code()).toBe(1);
+    const fatal = proc.lines.findIndex((l) => l.msg === 'uncaught exception');
+    expect(fatal).toBeGreaterThan(0);
+    expect(proc.lines[fatal]).toMatchObject({ level: 'fatal', err: { message: 'crashed outside the request' } });
+    const before = proc.lines.slice(0, fatal).filter((l) => l.msg === 'request completed' && l.route === '/hello');
+    expect(before).toHaveLength(n);
+  });
 });

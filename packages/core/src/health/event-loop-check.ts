@@ -25,7 +25,12 @@ export interface EventLoopDelayCheckOptions {
   readonly intervalMs?: number;
   /** @default ['readiness'] */
   readonly kinds?: readonly ProbeKind[];
-  /** Sampling resolution of the monitor in milliseconds. @default 20 */
+  /**
+   * Sampling interval of the monitor in milliseconds: one wake-up of an idle process per
+   * interval. A sample is the interval or the turn that held the loop, whichever is longer, so
+   * any interval well under `thresholdMs` detects the same saturation.
+   * @default 100
+   */
   readonly resolutionMs?: number;
   /** Delay source. @default monitorEventLoopDelay({ resolution: resolutionMs }) */
   readonly monitor?: DelayMonitor;
@@ -48,7 +53,7 @@ export function createEventLoopDelayCheck(options: EventLoopDelayCheckOptions = 
   if (!(thresholdMs > 0)) throw new InvalidOptionError('thresholdMs', `must be > 0, got ${String(thresholdMs)}`);
   if (!(percentile > 0 && percentile <= 100)) throw new InvalidOptionError('percentile', `must be in (0, 100], got ${String(percentile)}`);
   if (!(Number.isInteger(windows) && windows >= 1)) throw new InvalidOptionError('windows', `must be an integer >= 1, got ${String(windows)}`);
-  const monitor = options.monitor ?? monitorEventLoopDelay({ resolution: options.resolutionMs ?? 20 });
+  const monitor = options.monitor ?? monitorEventLoopDelay({ resolution: options.resolutionMs ?? 100 });
   monitor.enable();
   let overloaded = 0;
   return {

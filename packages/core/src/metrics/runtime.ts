@@ -39,7 +39,37 @@ export function collectRuntimeMetrics(registry: Registry, eventLoopMonitoringPre
   const before = new Set(metricsOf(registry).map((m) => m.name));
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision });
   const added = metricsOf(registry).filter((m) => !before.has(m.name));
+  withoutSamplingInterval(registry, added, eventLoopMonitoringPrecision / 1000);
   return lintNames(registry, added);
+}
+
+/** prom-client's event-loop delay gauges whose samples include the sampling interval. */
+const DELAY_GAUGES: ReadonlySet<string> = new Set(
+  ['min', 'max', 'mean', 'p50', 'p90', 'p99'].map((s) => `nodejs_eventloop_lag_${s}_seconds`),
+);
+
+/**
+ * Node's event-loop delay histogram records the time between two ticks of its sampling timer,
+ * so every sample is the interval plus the delay (an idle loop reads `intervalSeconds`, not 0).
+ * Re-exposes prom-client's delay gauges (not the standard deviation, which the interval does not
+ * shift) as the delay alone, so a coarse, cheap sampling interval does not read as lag.
+ */
+function withoutSamplingInterval(registry: Registry, added: readonly RegisteredMetric[], intervalSeconds: number): void {
+  for (const metric of added) {
+    if (metric.type !== 'gauge' || !DELAY_GAUGES.has(metric.name)) continue;
+    registry.removeSingleMetric(metric.name);
+    new Gauge({
+      name: metric.name,
+      help: `${metric.help} (beyond the ${String(intervalSeconds * 1000)} ms sampling interval)`,
+      labelNames: [...(metric.labelNames ?? [])],
+      registers: [registry],
+      async collect() {
+        const { values } = await metric.get();
+        this.reset();
+        for (const v of values) this.set(v.labels, v.value > intervalSeconds ? v.value - intervalSeconds : 0);
+      },
+    });
+  }
 }
 
 /**

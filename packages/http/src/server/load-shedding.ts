@@ -45,6 +45,10 @@ export interface DelaySampler {
   medianMs(): number;
   reset(): void;
   close(): void;
+  /** Stops sampling while the server is idle (no timer then). @default no-op */
+  pause?(): void;
+  /** Samples again after {@link pause}. @default no-op */
+  resume?(): void;
 }
 
 /** The turn rule's clocks (injectable for tests). @internal */
@@ -58,6 +62,12 @@ export interface TurnClock {
 /** How often the start of an event-loop turn is recorded (an unref'ed timer). @internal */
 export const TURN_HEARTBEAT_MS = 10;
 
+/**
+ * Heartbeats without a request after which the shedder's timers stop (1 s): an idle server
+ * wakes up for nothing; the next request starts them again. @internal
+ */
+export const IDLE_HEARTBEATS = 100;
+
 function eventLoopDelaySampler(): DelaySampler {
   const histogram: ELDHistogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
@@ -65,6 +75,11 @@ function eventLoopDelaySampler(): DelaySampler {
     medianMs: () => (histogram.count > 0 ? histogram.percentile(50) / 1e6 : 0),
     reset: () => histogram.reset(),
     close: () => histogram.disable(),
+    pause: () => {
+      histogram.disable();
+      histogram.reset();
+    },
+    resume: () => histogram.enable(),
   };
 }
 
@@ -85,6 +100,10 @@ const processClock: TurnClock = {
  * a request read in a turn that has already run longer than the threshold, and used at least
  * half of it on the event loop's CPU, is shed. Its cost is one clock read per request (and a
  * CPU-time read past the threshold). The window rule sets {@link overloaded}.
+ *
+ * Both rules only matter while requests arrive: after {@link IDLE_HEARTBEATS} heartbeats
+ * without one, the timers stop and the delay sampler pauses (an idle pod does no background
+ * work for them); the next request starts them again, its turn counted from then.
  * @internal
  */
 export class LoadShedder {
@@ -95,9 +114,17 @@ export class LoadShedder {
   readonly #maxMs: number;
   readonly #clock: TurnClock;
   readonly #sampler: DelaySampler | undefined;
-  readonly #timers: NodeJS.Timeout[] = [];
+  readonly #windowMs: number | false;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #window: NodeJS.Timeout | undefined;
   #turnStart: number;
   #turnCpu: number;
+  /** A request was checked since the last heartbeat. */
+  #seen = false;
+  #idleBeats = 0;
+  #closed = false;
+  #wall = 0;
+  #cpu = 0;
 
   constructor(options: LoadSheddingOptions, sampler?: DelaySampler, clock: TurnClock = processClock) {
     const maxMs = options.maxEventLoopDelayMs ?? 200;
@@ -109,29 +136,63 @@ export class LoadShedder {
     this.retryAfter = String(retry);
     this.#maxMs = maxMs;
     this.#clock = clock;
+    this.#windowMs = windowMs;
+    this.#sampler = windowMs === false ? undefined : (sampler ?? eventLoopDelaySampler());
     this.#turnStart = clock.now();
     this.#turnCpu = clock.cpuMs();
-    this.#timers.push(realSetInterval(() => this.beginTurn(), TURN_HEARTBEAT_MS));
-    if (windowMs !== false) {
-      const source = sampler ?? eventLoopDelaySampler();
-      this.#sampler = source;
-      let wall = clock.now();
-      let cpu = clock.cpuMs();
-      this.#timers.push(
-        setInterval(() => {
-          const nowWall = clock.now();
-          const nowCpu = clock.cpuMs();
-          // Saturated by our own work: delayed most of the window, and busy at least half of it.
-          const busy = nowWall > wall ? (nowCpu - cpu) / (nowWall - wall) : 0;
-          this.overloaded = source.medianMs() > maxMs / 2 && busy >= 0.5;
-          source.reset();
-          wall = nowWall;
-          cpu = nowCpu;
-        }, windowMs),
-      );
-    }
-    for (const timer of this.#timers) timer.unref();
+    this.#wake();
   }
+
+  /** Whether the timers are stopped because no request came for a while (for tests). */
+  get sleeping(): boolean {
+    return this.#heartbeat === undefined;
+  }
+
+  #wake(): void {
+    this.beginTurn();
+    this.#idleBeats = 0;
+    this.overloaded = false; // a verdict from before the idle period is stale
+    this.#heartbeat = realSetInterval(this.#beat, TURN_HEARTBEAT_MS);
+    this.#heartbeat.unref();
+    const source = this.#sampler;
+    if (source === undefined || this.#windowMs === false) return;
+    source.resume?.();
+    source.reset();
+    this.#wall = this.#clock.now();
+    this.#cpu = this.#clock.cpuMs();
+    this.#window = setInterval(this.#evaluateWindow, this.#windowMs);
+    this.#window.unref();
+  }
+
+  #sleep(): void {
+    clearInterval(this.#heartbeat);
+    clearInterval(this.#window);
+    this.#heartbeat = undefined;
+    this.#window = undefined;
+    this.#sampler?.pause?.();
+    this.overloaded = false;
+  }
+
+  readonly #beat = (): void => {
+    this.beginTurn();
+    if (this.#seen) {
+      this.#seen = false;
+      this.#idleBeats = 0;
+    } else if (++this.#idleBeats >= IDLE_HEARTBEATS) this.#sleep();
+  };
+
+  readonly #evaluateWindow = (): void => {
+    const clock = this.#clock;
+    const source = this.#sampler!;
+    const nowWall = clock.now();
+    const nowCpu = clock.cpuMs();
+    // Saturated by our own work: delayed most of the window, and busy at least half of it.
+    const busy = nowWall > this.#wall ? (nowCpu - this.#cpu) / (nowWall - this.#wall) : 0;
+    this.overloaded = source.medianMs() > this.#maxMs / 2 && busy >= 0.5;
+    source.reset();
+    this.#wall = nowWall;
+    this.#cpu = nowCpu;
+  };
 
   /** Records that an event-loop turn begins now (the heartbeat's tick). */
   beginTurn(): void {
@@ -141,6 +202,8 @@ export class LoadShedder {
 
   /** Whether the request being read now should be shed. */
   shouldShed(): boolean {
+    this.#seen = true;
+    if (this.#heartbeat === undefined && !this.#closed) this.#wake();
     if (this.overloaded) return true;
     if (this.#clock.now() - this.#turnStart <= this.#maxMs) return false;
     // Past the limit on the clock: shed only if this turn was busy with our own work (a process
@@ -150,7 +213,11 @@ export class LoadShedder {
 
   /** Stops the timers and sampling. */
   close(): void {
-    for (const timer of this.#timers) clearInterval(timer);
+    this.#closed = true;
+    clearInterval(this.#heartbeat);
+    clearInterval(this.#window);
+    this.#heartbeat = undefined;
+    this.#window = undefined;
     this.#sampler?.close();
   }
 }

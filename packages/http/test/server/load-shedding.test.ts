@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { setTimeout as realSetTimeout } from 'node:timers';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LoadShedder, TURN_HEARTBEAT_MS } from '../../src/server/load-shedding.ts';
+import { IDLE_HEARTBEATS, LoadShedder, TURN_HEARTBEAT_MS } from '../../src/server/load-shedding.ts';
 import type { DelaySampler, TurnClock } from '../../src/server/load-shedding.ts';
 import { RequestInstrumentation } from '../../src/server/instrumentation.ts';
 import { createRequestPipeline } from '../../src/server/pipeline.ts';
@@ -83,6 +83,26 @@ describe('load shedding', () => {
     for (let i = 0; i < 200 && turns === 0; i++) await new Promise((r) => realSetTimeout(r, TURN_HEARTBEAT_MS).unref());
     expect(turns).toBeGreaterThan(0);
     shedder.close();
+  });
+
+  it('stops its timers and pauses the sampler when no request comes, and wakes on the next request', async () => {
+    const s = { ...sampler(), paused: 0, resumed: 0 };
+    s.pause = () => void s.paused++;
+    s.resume = () => void s.resumed++;
+    const c = { ...clock(), now: () => performance.now() };
+    const shedder = new LoadShedder({ windowMs: 1000 }, s, c);
+    expect(shedder.sleeping).toBe(false);
+    // idle: after IDLE_HEARTBEATS heartbeats without a request the timers stop
+    for (let i = 0; i < IDLE_HEARTBEATS * 3 && !shedder.sleeping; i++) await new Promise((r) => realSetTimeout(r, TURN_HEARTBEAT_MS).unref());
+    expect(shedder.sleeping).toBe(true);
+    expect(s.paused).toBe(1);
+    shedder.overloaded = true; // a stale window verdict must not survive the idle period
+    expect(shedder.shouldShed()).toBe(false); // the request wakes it, its turn counted from now
+    expect(shedder.sleeping).toBe(false);
+    expect(s.resumed).toBe(2); // at construction, and now
+    shedder.close();
+    expect(shedder.shouldShed()).toBe(false);
+    expect(shedder.sleeping).toBe(true); // closed: never wakes again
   });
 
   it('sheds a whole window after one whose median event-loop delay exceeded half the limit while the loop was busy, and stops again', () => {

@@ -1,0 +1,205 @@
+// Issue 18, parts 5 and 6: a blog service's own server configuration against bare node:http,
+// side by side in one run. (a) Load: the same handler under `runService(platformService(...))`
+// exactly as examples/blog-platform runs it (the example's otelTelemetry() with no collector:
+// trace ids in every line and in traceparent, no SDK span; JSON logs on stdout, buffered; the
+// access log on; health, metrics, load shedding, the lifecycle) — server CPU µs per request at a
+// fixed rate and max req/s (server pinned to core 0, autocannon to core 1). (b) Idle: both
+// processes started together and left idle for the same `idleSeconds`; CPU % of one core each.
+// Run: node --conditions=@podkit/source bench/service-config.bench.ts
+import { fork, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+/** The two measured processes. */
+export type Variant = 'bare' | 'service';
+
+/** One variant under load. */
+export interface LoadResult {
+  readonly name: string;
+  readonly variant: Variant;
+  /** Requests/s with `connections` keep-alive connections, as fast as possible. */
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Server CPU time (user + system) per request in µs at `fixedRate`. */
+  readonly cpuMicrosPerRequest: number;
+}
+
+/** One variant left idle. */
+export interface IdleResult {
+  readonly name: string;
+  readonly variant: Variant;
+  /** CPU time over the idle period, as % of one core. */
+  readonly cpuPercent: number;
+  readonly seconds: number;
+}
+
+/** What {@link run} returns. */
+export interface ServiceConfigResult {
+  readonly load: readonly LoadResult[];
+  readonly idle: readonly IdleResult[];
+  /** 1-minute load average when the run started and ended (a shared machine's noise). */
+  readonly loadAverage: readonly [number, number];
+}
+
+/** Options of {@link run}. */
+export interface ServiceConfigOptions {
+  /** Seconds of full-load measurement per variant and round. @default 4 */
+  readonly seconds?: number;
+  /** Fixed rate (req/s) of the CPU-per-request figure, measured for min(seconds, 3) s. @default 5000 */
+  readonly fixedRate?: number;
+  /** Keep-alive connections. @default 50 */
+  readonly connections?: number;
+  /** Interleaved rounds; the median of each figure is reported. @default 2 */
+  readonly rounds?: number;
+  /** Seconds both processes stay idle (measured together). @default 60 */
+  readonly idleSeconds?: number;
+}
+
+const LABELS: Record<Variant, string> = {
+  bare: 'bare node:http',
+  service: 'blog service config (otel ids, logs, access log)',
+};
+
+const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
+const target = fileURLToPath(new URL('./service-config-target.ts', import.meta.url));
+const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+
+interface Cannon {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  non2xx: number;
+}
+
+async function autocannon(url: string, args: string[]): Promise<Cannon> {
+  const cmd = [process.execPath, autocannonBin, '--json', '--no-progress', ...args, url];
+  const child = hasTaskset ? spawn('taskset', ['-c', '1', ...cmd], { stdio: ['ignore', 'pipe', 'ignore'] }) : spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+  await once(child, 'exit');
+  return JSON.parse(out) as Cannon;
+}
+
+/** Starts a target (stdout to /dev/null, as a pod's log collector would take it) and waits for its port. */
+async function start(variant: Variant, core: number | undefined): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(target, [variant], {
+    execArgv: ['--conditions=@podkit/source'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, NODE_ENV: 'production', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_TRACES_EXPORTER: '' },
+  });
+  if (core !== undefined && hasTaskset) spawnSync('taskset', ['-a', '-p', '-c', String(core), String(child.pid)], { stdio: 'ignore' });
+  const [message] = (await Promise.race([
+    once(child, 'message'),
+    once(child, 'exit').then(([code]) => {
+      throw new Error(`${variant}: exited ${String(code)} before listening`);
+    }),
+  ])) as [{ port: number }];
+  return { child, port: message.port };
+}
+
+async function cpuOf(child: ChildProcess): Promise<number> {
+  child.send('cpu');
+  const [usage] = (await once(child, 'message')) as [NodeJS.CpuUsage];
+  return usage.user + usage.system;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
+}
+
+async function measureLoad(variant: Variant, o: Required<ServiceConfigOptions>): Promise<LoadResult> {
+  const { child, port } = await start(variant, 0);
+  try {
+    const url = `http://127.0.0.1:${String(port)}/`;
+    const c = String(o.connections);
+    await autocannon(url, ['-c', c, '-d', '1']); // warm-up (JIT)
+    const full = await autocannon(url, ['-c', c, '-d', String(o.seconds)]);
+    const before = await cpuOf(child);
+    const fixed = await autocannon(url, ['-c', c, '-d', String(Math.min(o.seconds, 3)), '-R', String(o.fixedRate)]);
+    const after = await cpuOf(child);
+    if (full.errors + full.non2xx + fixed.errors + fixed.non2xx > 0) throw new Error(`${variant}: errors or non-2xx responses during the run`);
+    return {
+      name: LABELS[variant],
+      variant,
+      requestsPerSecond: Math.round(full.requests.average),
+      p50Ms: full.latency.p50,
+      p99Ms: full.latency.p99,
+      cpuMicrosPerRequest: Math.round(((after - before) / fixed.requests.total) * 10) / 10,
+    };
+  } finally {
+    await stop(child);
+  }
+}
+
+/** Both variants idle over the same period (so the machine's noise hits both alike). */
+async function measureIdle(seconds: number): Promise<IdleResult[]> {
+  const variants: Variant[] = ['bare', 'service'];
+  const started = await Promise.all(variants.map((v) => start(v, undefined)));
+  try {
+    await sleep(2_000); // startup work (JIT, the first health checks) settles
+    const before = await Promise.all(started.map((s) => cpuOf(s.child)));
+    const t0 = performance.now();
+    await sleep(seconds * 1000);
+    const after = await Promise.all(started.map((s) => cpuOf(s.child)));
+    const wallUs = (performance.now() - t0) * 1000;
+    return variants.map((variant, i) => ({
+      name: LABELS[variant],
+      variant,
+      seconds,
+      cpuPercent: Math.round(((after[i]! - before[i]!) / wallUs) * 100 * 1000) / 1000,
+    }));
+  } finally {
+    await Promise.all(started.map((s) => stop(s.child)));
+  }
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const loadavg1 = async (): Promise<number> => (await import('node:os')).loadavg()[0]!;
+
+/** Runs the load rounds (variants interleaved) and then the idle period. */
+export async function run(options: ServiceConfigOptions = {}): Promise<ServiceConfigResult> {
+  const o: Required<ServiceConfigOptions> = {
+    seconds: options.seconds ?? 4,
+    fixedRate: options.fixedRate ?? 5_000,
+    connections: options.connections ?? 50,
+    rounds: options.rounds ?? 2,
+    idleSeconds: options.idleSeconds ?? 60,
+  };
+  const startLoad = await loadavg1();
+  const samples: Record<Variant, LoadResult[]> = { bare: [], service: [] };
+  for (let round = 0; round < o.rounds; round++) {
+    for (const variant of ['bare', 'service'] as const) samples[variant].push(await measureLoad(variant, o));
+  }
+  const load = (['bare', 'service'] as const).map((variant): LoadResult => {
+    const list = samples[variant];
+    return {
+      name: LABELS[variant],
+      variant,
+      requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
+      p50Ms: median(list.map((r) => r.p50Ms)),
+      p99Ms: median(list.map((r) => r.p99Ms)),
+      cpuMicrosPerRequest: median(list.map((r) => r.cpuMicrosPerRequest)),
+    };
+  });
+  const idle = await measureIdle(o.idleSeconds);
+  return { load, idle, loadAverage: [startLoad, await loadavg1()] };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = await run({
+    ...(process.env.BENCH_SECONDS ? { seconds: Number(process.env.BENCH_SECONDS) } : {}),
+    ...(process.env.BENCH_IDLE_SECONDS ? { idleSeconds: Number(process.env.BENCH_IDLE_SECONDS) } : {}),
+    ...(process.env.BENCH_ROUNDS ? { rounds: Number(process.env.BENCH_ROUNDS) } : {}),
+  });
+  const [bare, service] = result.load;
+  console.log(`node ${process.version}, load average ${result.loadAverage.map((l) => l.toFixed(2)).join(' → ')}`);
+  for (const r of result.load) console.log(`${r.name.padEnd(50)} ${String(r.requestsPerSecond).padStart(7)} req/s  ${r.cpuMicrosPerRequest.toFixed(1).padStart(6)} µs CPU/req`);
+  console.log(`service / bare: CPU per request ${(service!.cpuMicrosPerRequest / bare!.cpuMicrosPerRequest).toFixed(2)}× (target ≤ 1.5×), req/s ${(service!.requestsPerSecond / bare!.requestsPerSecond).toFixed(2)}×`);
+  for (const r of result.idle) console.log(`idle ${String(r.seconds)} s: ${r.name.padEnd(50)} ${r.cpuPercent.toFixed(3)} % of a core`);
+}
