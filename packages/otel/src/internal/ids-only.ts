@@ -1,3 +1,4 @@
+import { randomFillSync } from 'node:crypto';
 import type * as OtelApi from '@opentelemetry/api';
 import type { Context, Span, SpanContext, SpanOptions, Tracer, TracerProvider } from '@opentelemetry/api';
 
@@ -5,23 +6,34 @@ import type { Context, Span, SpanContext, SpanOptions, Tracer, TracerProvider } 
 const SAMPLED = 1;
 const NONE = 0;
 
-/** 8 random hex digits (32 bits of `Math.random`, as the SDK's `RandomIdGenerator` uses). */
-function hex8(): string {
-  const s = ((Math.random() * 0x1_0000_0000) >>> 0).toString(16);
-  return s.length === 8 ? s : '00000000'.slice(s.length) + s;
+/** Random bytes for ids, refilled from the CSPRNG when used up (allocated on first use, not on import). */
+let pool: Buffer | undefined;
+let offset = 0;
+const POOL_BYTES = 4096;
+
+/** `bytes` random bytes as hex: one slice of a pooled `randomFillSync` buffer (native hex encoding). */
+function randomHex(bytes: number): string {
+  if (pool === undefined || offset + bytes > POOL_BYTES) {
+    pool ??= Buffer.allocUnsafe(POOL_BYTES);
+    randomFillSync(pool);
+    offset = 0;
+  }
+  const hex = pool.toString('hex', offset, offset + bytes);
+  offset += bytes;
+  return hex;
 }
 
 const ZERO_SPAN = '0000000000000000';
 
 /** A span id: 16 hex digits, never all zero (invalid in W3C trace context). */
 function spanId(): string {
-  const id = hex8() + hex8();
+  const id = randomHex(8);
   return id === ZERO_SPAN ? '0000000000000001' : id;
 }
 
 /** A trace id: 32 hex digits, never all zero. */
 function traceId(): string {
-  const id = hex8() + hex8() + hex8() + hex8();
+  const id = randomHex(16);
   return id === ZERO_SPAN + ZERO_SPAN ? '00000000000000000000000000000001' : id;
 }
 
