@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { call } from '../helpers/http.ts';
 import { jsonLines, metricValue, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 
@@ -79,9 +79,12 @@ describe('the whole platform', () => {
     expect(res.status).toBe(201);
     const listed = await call(`${gw}/comments?postId=${postId}`, 'GET');
     expect(listed.body.items.map((c: { id: string }) => c.id)).toContain(res.body.id);
+    // log lines are buffered (written within 100 ms): wait for each service's line
     for (const id of ['gateway', 'comments', 'posts']) {
-      const lines = jsonLines(platform.logs[id]!).filter((l) => l.trace_id === traceId);
-      expect(lines.length, `${id} logs a line with trace id ${traceId}`).toBeGreaterThan(0);
+      await vi.waitFor(() => {
+        const lines = jsonLines(platform.logs[id]!).filter((l) => l.trace_id === traceId);
+        expect(lines.length, `${id} logs a line with trace id ${traceId}`).toBeGreaterThan(0);
+      }, { timeout: 5000 });
     }
   });
 

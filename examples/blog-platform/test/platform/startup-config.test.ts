@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { secretValues } from '@podkit/config';
 import { createLogger } from '@podkit/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spawnService, type ServiceProcess } from '../../src/platform/child.ts';
 import { entryOf } from '../../src/platform/services.ts';
 import { jsonLines } from '../helpers/platform.ts';
@@ -37,6 +37,9 @@ async function startGateway(env: Record<string, string | undefined>): Promise<Re
   const proc = await spawnService({ id: 'gateway', service: 'gateway', env, onLine: (line) => lines.push(line) });
   running.push(proc);
   await proc.ready;
+  // log lines are buffered (written within 100 ms): wait for the listening line, written after
+  // every startup line, before reading what was or was not logged
+  await vi.waitFor(() => expect(jsonLines(lines).some((l) => l.msg === 'http server listening')).toBe(true), { timeout: 5000 });
   return jsonLines(lines);
 }
 
