@@ -74,8 +74,9 @@ export function renderLocalNginxConf(source: string, s: LocalNginxSettings): str
     const servers = hostPorts(s.upstreams[name]).map((hp) => `server ${hp};`).join('\n    ');
     conf = replaceExactly(conf, `server ${name}:80;`, servers, 1);
   }
-  conf = replaceExactly(conf, 'root /usr/share/nginx/html;', `root ${s.webRoot};`, 1);
+  // /tmp/ first: the web root (a checkout's path) may itself be under /tmp/
   conf = replaceExactly(conf, ' /tmp/', ` ${s.tmpDir}/`, 6);
+  conf = replaceExactly(conf, 'root /usr/share/nginx/html;', `root ${s.webRoot};`, 1);
   if (s.accessLogOff === true) conf = replaceExactly(conf, 'access_log /dev/stdout gateway;', 'access_log off;', 1);
   return conf;
 }
