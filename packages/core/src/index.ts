@@ -16,8 +16,8 @@ export {
   isConfigurationError,
   isPodkitError,
 } from './errors.ts';
-export { getRequestContext, remainingTimeMs, runWithRequestContext } from './request-context.ts';
-export type { RequestContext } from './request-context.ts';
+export { getRequestContext, remainingTimeMs, runWithRequestAndTraceContext, runWithRequestContext, traceContextSlot } from './request-context.ts';
+export type { RequestContext, TraceContextSlot } from './request-context.ts';
 export { getTraceIds, withSpan } from './tracing.ts';
 export type { TraceIds, WithSpanOptions } from './tracing.ts';
 export { createLogger, isLogLevel } from './logger.ts';

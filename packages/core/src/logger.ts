@@ -30,12 +30,12 @@ export interface LoggerOptions {
   /**
    * Where lines are written. Tests inject a stream and parse what it received.
    * @default bufferedDestination() (stdout: lines under load batched into one synchronous write
-   * per 4 KiB or 100 ms; a lone line, `error`/`fatal` lines and exit flush at once), or see
+   * per 16 KiB or 100 ms; a lone line, `error`/`fatal` lines and exit flush at once), or see
    * `buffer` and `async`
    */
   readonly destination?: DestinationStream;
   /**
-   * Batch stdout lines ({@link bufferedDestination}): one `write(2)` per 4 KiB or 100 ms instead
+   * Batch stdout lines ({@link bufferedDestination}): one `write(2)` per 16 KiB or 100 ms instead
    * of one per line, `error` and `fatal` lines written at once (after what was buffered), and a
    * flush at process exit, on `logger.flush()` and in the lifecycle's shutdown. `false` writes
    * each line synchronously (nothing lost even on SIGKILL, at one syscall per line). Ignored when

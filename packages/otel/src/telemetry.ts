@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import type { TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
@@ -8,6 +7,7 @@ import type { Lifecycle, Logger } from '@podkit/core';
 import { TelemetryConfigError } from './errors.ts';
 import { loadApiCopy, podkitCoreLocation, sdkTraceLocation } from './internal/api-copy.ts';
 import { checkRegistration, type ApiReader } from './internal/check.ts';
+import { PodkitContextManager } from './internal/context-manager.ts';
 import { IdsOnlyTracerProvider } from './internal/ids-only.ts';
 import { createSampler } from './internal/sampler.ts';
 import { readTelemetrySettings, type TelemetryEnv, type TelemetrySettings } from './settings.ts';
@@ -121,9 +121,11 @@ export async function startTelemetry(service: TelemetryService, options: Telemet
           spanProcessors: [new BatchSpanProcessor({ exporter })],
         });
   const provider: ApiTracerProvider = sdkProvider ?? new IdsOnlyTracerProvider(api);
-  const contextManager = new AsyncLocalStorageContextManager().enable();
+  // podkit's manager keeps the active context in @podkit/core's request-context storage (one
+  // AsyncLocalStorage frame per request for both); enabled only once it is the registered one
+  const contextManager = new PodkitContextManager();
   const ownsContext = api.context.setGlobalContextManager(contextManager);
-  if (!ownsContext) contextManager.disable();
+  if (ownsContext) contextManager.enable();
   const ownsPropagator = api.propagation.setGlobalPropagator(
     new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
   );

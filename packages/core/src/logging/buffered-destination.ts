@@ -9,7 +9,7 @@ export interface BufferedDestinationOptions {
   readonly fd?: number;
   /** Longest a line waits in the buffer, in ms (an unref'ed timer, armed by the first buffered line). @default 100 */
   readonly flushIntervalMs?: number;
-  /** Buffered bytes that trigger a write at once. @default 4096 */
+  /** Buffered bytes (UTF-16 code units, as a threshold needs no exact count) that trigger a write at once. @default 16384 */
   readonly maxBufferBytes?: number;
 }
 
@@ -23,6 +23,14 @@ export interface BufferedDestination extends DestinationStream {
   end(): void;
 }
 
+/**
+ * Key of the destination's `(line, urgent) => void` method for writers that know a line's
+ * level (`urgent`: `error` or `fatal`, written at once). `Symbol.for`, so writers in other
+ * packages (and other copies of this one) find it without importing it.
+ * @internal
+ */
+const WRITE_LINE = Symbol.for('podkit.log.writeLine');
+
 /** Offset of the level word in a podkit line: `{"level":"` is 10 characters. */
 const LEVEL_AT = 10;
 const E = 'e'.charCodeAt(0);
@@ -31,10 +39,10 @@ const F = 'f'.charCodeAt(0);
 /**
  * A pino destination that batches lines: the first line after a quiet spell is written at once
  * and opens a `flushIntervalMs` window; the lines that follow are collected in memory and written
- * in one synchronous `write(2)` when `maxBufferBytes` are buffered, when the window ends, on every
+ * in one synchronous `write(2)` when `maxBufferBytes` (16 KiB) are buffered, when the window ends, on every
  * `error` or `fatal` line (written at once, after the lines buffered before it, so a crash report
  * is never held back and order is kept), on `flush()`, and at process exit (an `exit` hook held
- * weakly, so a forgotten destination leaks nothing). Under load that is one syscall per ~4 KiB
+ * weakly, so a forgotten destination leaks nothing). Under load that is one syscall per ~16 KiB
  * of log instead of one per line; an idle process arms no timer at all.
  *
  * What it can lose: the last `flushIntervalMs` of `info`/`warn`/`debug` lines when the process
@@ -49,7 +57,7 @@ const F = 'f'.charCodeAt(0);
  */
 export function bufferedDestination(options: BufferedDestinationOptions = {}): BufferedDestination {
   const intervalMs = options.flushIntervalMs ?? 100;
-  const maxBytes = options.maxBufferBytes ?? 4096;
+  const maxBytes = options.maxBufferBytes ?? 16_384;
   if (!(Number.isFinite(intervalMs) && intervalMs > 0)) throw new InvalidOptionError('flushIntervalMs', `must be a positive number of ms, got ${String(intervalMs)}`);
   if (!(Number.isInteger(maxBytes) && maxBytes > 0 && maxBytes <= 1024 * 1024)) {
     throw new InvalidOptionError('maxBufferBytes', `must be an integer from 1 to 1048576, got ${String(maxBytes)}`);
@@ -78,25 +86,29 @@ export function bufferedDestination(options: BufferedDestinationOptions = {}): B
     }
     writePending();
   };
+  /** Buffers `line`, or writes it (and what is buffered) at once when `urgent`. */
+  const writeLine = (line: string, urgent: boolean): void => {
+    if (timer === undefined && pending === '' && !ended) {
+      // the first line after a quiet spell goes out at once (startup lines, a lone warning),
+      // and opens a window in which the lines that follow are batched
+      writeAll(fd, line);
+      timer = setTimeout(endWindow, intervalMs);
+      timer.unref();
+      return;
+    }
+    pending += line;
+    if (urgent || ended || pending.length >= maxBytes) writePending();
+    else if (timer === undefined) {
+      timer = setTimeout(endWindow, intervalMs);
+      timer.unref();
+    }
+  };
   const destination: BufferedDestination = {
     write(line: string): void {
-      if (timer === undefined && pending === '' && !ended) {
-        // the first line after a quiet spell goes out at once (startup lines, a lone warning),
-        // and opens a window in which the lines that follow are batched
-        writeAll(fd, line);
-        timer = setTimeout(endWindow, intervalMs);
-        timer.unref();
-        return;
-      }
-      pending += line;
       const c = line.charCodeAt(LEVEL_AT);
-      // UTF-16 length, not bytes: a threshold needs no exact count
-      if (c === E || c === F || ended || pending.length >= maxBytes) writePending();
-      else if (timer === undefined) {
-        timer = setTimeout(endWindow, intervalMs);
-        timer.unref();
-      }
+      writeLine(line, c === E || c === F);
     },
+
     flushSync,
     flush(cb?: (err?: Error) => void): void {
       flushSync();
@@ -109,6 +121,9 @@ export function bufferedDestination(options: BufferedDestinationOptions = {}): B
       unregister(destination);
     },
   };
+  // For writers that know the line's level (the HTTP access line): reading the level character
+  // would flatten the line, a string built of many parts, only for it to be copied again.
+  Object.defineProperty(destination, WRITE_LINE, { value: writeLine });
   register(destination, (d) => d.flushSync());
   return destination;
 }

@@ -28,6 +28,9 @@ function pinoSymbols(logger: Logger): Map<string, symbol> {
   return found;
 }
 
+/** Key of `bufferedDestination`'s `(line, urgent) => void` method (`@podkit/core`). */
+const WRITE_LINE = Symbol.for('podkit.log.writeLine');
+
 /** pino's `stdTimeFunctions.isoTime` output shape: `,"time":"<ISO-8601>"`. */
 const ISO_TIME = /^,"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"$/;
 
@@ -47,9 +50,26 @@ export function jsonString(s: string): string {
 /** Same rule as pino: non-finite numbers are written as `null`. */
 const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
 
+/**
+ * `String(n)` for a duration in ms with at most three decimals (the access line's `durationMs`,
+ * microsecond-rounded), from integers: V8's shortest-round-trip formatting of a double costs
+ * several times an integer's, and for such values it prints exactly these digits.
+ */
+export function milliseconds(n: number): string {
+  const us = Math.round(n * 1000);
+  if (!(us >= 0 && us < 2 ** 31) || us / 1000 !== n) return num(n);
+  const whole = (us / 1000) | 0;
+  let frac = us - whole * 1000;
+  if (frac === 0) return String(whole);
+  let digits = frac < 10 ? '00' : frac < 100 ? '0' : '';
+  while (frac % 10 === 0) frac /= 10;
+  digits += String(frac);
+  return `${String(whole)}.${digits}`;
+}
+
 /** The entry's fields as JSON members, each with a leading comma, in the entry's field order. */
 export function entryMembers(e: AccessLogEntry): string {
-  let s = `,"method":${jsonString(e.method)},"route":${jsonString(e.route)},"path":${jsonString(e.path)},"status":${num(e.status)},"durationMs":${num(e.durationMs)}`;
+  let s = `,"method":${jsonString(e.method)},"route":${jsonString(e.route)},"path":${jsonString(e.path)},"status":${num(e.status)},"durationMs":${milliseconds(e.durationMs)}`;
   if (e.bytes !== undefined) s += `,"bytes":${num(e.bytes)}`;
   s += `,"request_id":${jsonString(e.request_id)}`;
   if (e.trace_id !== undefined) s += `,"trace_id":${jsonString(e.trace_id)}`;
@@ -136,6 +156,14 @@ export function fastAccessLineWriter(logger: Logger): AccessLineWriter | undefin
     return undefined;
   }
   const streamWrite = hooks?.streamWrite;
+  // podkit's buffered destination takes lines whose level is known without reading it back
+  const writeLine = (stream as unknown as Record<symbol, unknown>)[WRITE_LINE] as ((line: string, urgent: boolean) => void) | undefined;
+  if (writeLine !== undefined) {
+    return (level, entry, msg) => {
+      const line = render(level, entry, msg, time());
+      writeLine(streamWrite === undefined ? line : streamWrite(line), level === 'error');
+    };
+  }
   return (level, entry, msg) => {
     const line = render(level, entry, msg, time());
     stream.write(streamWrite === undefined ? line : streamWrite(line));

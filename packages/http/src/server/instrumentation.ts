@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { INVALID_TRACEID, ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
 import type { SpanOptions, Tracer } from '@opentelemetry/api';
-import { runWithRequestContext } from '@podkit/core';
+import { runWithRequestAndTraceContext, runWithRequestContext } from '@podkit/core';
 import type { Logger, RequestContext } from '@podkit/core';
 import { AccessLog, pathOf } from './access-log.ts';
 import type { HttpServerMetrics } from './http-metrics.ts';
@@ -75,19 +75,23 @@ export class RequestInstrumentation {
     if (o.tracer !== undefined) {
       const parent = propagation.extract(ROOT_CONTEXT, req.headers);
       const span = o.tracer.startSpan(req.method ?? 'GET', SERVER_SPAN, parent);
-      if (span.isRecording()) {
+      const recording = span.isRecording();
+      if (recording) {
         span.setAttribute('http.request.method', req.method ?? 'GET');
         span.setAttribute('url.path', pathOf(req.url));
       }
       // A span an SDK sampled out still has a valid trace id: keep it active so log lines carry
-      // it. Only the no-op tracer (no SDK) returns an invalid context, and then we skip the switch.
-      if (span.isRecording() || parent !== ROOT_CONTEXT || trace.isSpanContextValid(span.spanContext())) {
+      // it. Only the no-op tracer (no SDK) returns an invalid context (all-zero ids), and then we
+      // skip the switch. (A comparison, not `isSpanContextValid`'s two regular expressions: every
+      // tracer but the no-op one hands out valid ids.)
+      if (recording || parent !== ROOT_CONTEXT || span.spanContext().traceId !== INVALID_TRACEID) {
         res.podkitSpan = span;
-        context.with(trace.setSpan(parent, span), runInRequestContext, undefined, requestContext, listener, req, res, o.logger);
+        res.podkitSpanRecording = recording;
+        runWithRequestAndTraceContext(requestContext, trace.setSpan(parent, span), invoke, listener, req, res, o.logger);
         return;
       }
     }
-    runInRequestContext(requestContext, listener, req, res, o.logger);
+    runWithRequestContext(requestContext, () => invoke(listener, req, res, o.logger));
   }
 
   /** Records metrics, ends the span and writes the access line for a closed response. */
@@ -104,12 +108,15 @@ export class RequestInstrumentation {
     }
     const span = res.podkitSpan;
     if (span !== undefined) {
-      if (route !== undefined) {
-        span.updateName(`${method} ${route}`);
-        span.setAttribute('http.route', route);
+      // a non-recording span (ids only, or sampled out) ignores names and attributes: build none
+      if (res.podkitSpanRecording) {
+        if (route !== undefined) {
+          span.updateName(`${method} ${route}`);
+          span.setAttribute('http.route', route);
+        }
+        span.setAttribute('http.response.status_code', status);
+        if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       }
-      span.setAttribute('http.response.status_code', status);
-      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     }
     const accessLog = this.#accessLog;
@@ -132,14 +139,13 @@ export class RequestInstrumentation {
   }
 }
 
-function runInRequestContext(ctx: RequestContext, listener: Listener, req: IncomingMessage, res: ServerResponse, logger: Logger): void {
-  runWithRequestContext(ctx, () => {
-    try {
-      listener(req, res);
-    } catch (err) {
-      logger.error({ err }, 'request listener threw');
-      sendProblem(res, problem(500, 'the server failed to handle the request'));
-    }
-  });
+/** Runs the listener; a synchronous throw is logged and answered with a 500 problem. */
+function invoke(listener: Listener, req: IncomingMessage, res: ServerResponse, logger: Logger): void {
+  try {
+    listener(req, res);
+  } catch (err) {
+    logger.error({ err }, 'request listener threw');
+    sendProblem(res, problem(500, 'the server failed to handle the request'));
+  }
 }
 

@@ -18,6 +18,8 @@ export class PodkitServerResponse<Request extends IncomingMessage = IncomingMess
   podkitRoute: string | undefined = undefined;
   /** The server span, when tracing recorded or continued one. */
   podkitSpan: Span | undefined = undefined;
+  /** Whether {@link podkitSpan} records (an SDK span that is exported); a non-recording span only carries ids. */
+  podkitSpanRecording = false;
   /** `Date.now()` when the request's deadline was set (its arrival). */
   podkitArrivedAt = 0;
   /** The caller's budget from the deadline header (ms), before the server's cap; `undefined` without one. */

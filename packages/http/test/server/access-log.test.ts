@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
-import { createLogger } from '@podkit/core';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bufferedDestination, createLogger } from '@podkit/core';
 import type { Logger } from '@podkit/core';
 import { serve } from '../../src/index.ts';
 import type { PodkitServer } from '../../src/index.ts';
@@ -74,6 +77,8 @@ describe('access-log line format', () => {
       entry({ status: 404, bytes: undefined, trace_id: undefined, span_id: undefined }),
       entry({ status: 503, durationMs: 0.001 }),
       entry({ status: 499, aborted: true, bytes: Number.NaN }),
+      // durations: integers, one to three decimals, and values the integer formatting leaves to String()
+      ...[0, 12, 0.05, 1.2, 1234.567, 2_147_483.647, 3e9, 1 / 3, Number.POSITIVE_INFINITY].map((durationMs) => entry({ durationMs })),
       // everything that needs JSON escaping: quotes, backslashes, control characters, non-ASCII, lone surrogates
       entry({ path: '/a"b\\c\n\u0000/é/日本/\ud83d\ude00/\ud800', route: 'unmatched', request_id: 'id"\\' }),
     ];
@@ -85,6 +90,32 @@ describe('access-log line format', () => {
       expect(raw).toHaveLength(2);
       expect(raw[0]).toBe(raw[1]);
       expect(JSON.parse(raw[0]!)).toMatchObject({ level, time: '2026-11-24T18:00:00.123Z', path: e.path, request_id: e.request_id });
+    }
+  });
+
+  it("hands lines to podkit's buffered destination with their level: 2xx batched, 5xx written at once", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podkit-access-'));
+    const file = join(dir, 'log');
+    const fd = openSync(file, 'w');
+    const destination = bufferedDestination({ fd, flushIntervalMs: 60_000 });
+    try {
+      const logger = createLogger({ service: { name: 's', version: '2' }, destination, pretty: false });
+      const log = new AccessLog(logger);
+      expect(log.fast).toBe(true);
+      const lines = (): LogLine[] => readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as LogLine);
+      log.write(entry({ path: '/first' })); // the first line after a quiet spell goes out at once
+      log.write(entry({ path: '/second' })); // then batched
+      expect(lines().map((l) => l.path)).toEqual(['/first']);
+      log.write(entry({ path: '/third', status: 500 })); // an error line: written with what is buffered
+      expect(lines().map((l) => [l.path, l.level])).toEqual([['/first', 'info'], ['/second', 'info'], ['/third', 'error']]);
+      log.write(entry({ path: '/fourth', status: 404 }));
+      expect(lines()).toHaveLength(3);
+      destination.flushSync();
+      expect(lines().map((l) => [l.path, l.level])).toContainEqual(['/fourth', 'warn']);
+    } finally {
+      destination.end();
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

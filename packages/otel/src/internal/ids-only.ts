@@ -31,10 +31,18 @@ function spanId(): string {
   return id === ZERO_SPAN ? '0000000000000001' : id;
 }
 
-/** A trace id: 32 hex digits, never all zero. */
-function traceId(): string {
-  const id = randomHex(16);
-  return id === ZERO_SPAN + ZERO_SPAN ? '00000000000000000000000000000001' : id;
+const ZERO_TRACE = ZERO_SPAN + ZERO_SPAN;
+
+/** A root's ids (trace id, span id): one 48-digit hex slice cut in two, neither ever all zero. */
+function rootIds(): { traceId: string; spanId: string; traceFlags: number } {
+  const hex = randomHex(24);
+  const traceId = hex.slice(0, 32);
+  const spanId = hex.slice(32);
+  return {
+    traceId: traceId === ZERO_TRACE ? '00000000000000000000000000000001' : traceId,
+    spanId: spanId === ZERO_SPAN ? '0000000000000001' : spanId,
+    traceFlags: NONE,
+  };
 }
 
 /**
@@ -63,7 +71,7 @@ class IdsOnlyTracer implements Tracer {
             traceFlags: parent.traceFlags & SAMPLED,
             ...(parent.traceState === undefined ? {} : { traceState: parent.traceState }),
           }
-        : { traceId: traceId(), spanId: spanId(), traceFlags: NONE };
+        : rootIds();
     return trace.wrapSpanContext(spanContext);
   }
 
