@@ -135,6 +135,39 @@ describe('serveFastify(): what serve() gives a listener', () => {
     expect(generated.json()).toMatchObject({ requestId: generated.headers['x-request-id'] });
   });
 
+  it('makes app.log and reply.log the service logger too, and leaves an app its own logger', async () => {
+    const t = createTestService();
+    const app = Fastify(fastifyOptions(t.service));
+    await app.register(podkitFastify, { service: t.service });
+    app.log.info('app line');
+    app.get('/r', (_request, reply) => {
+      reply.log.warn('reply line');
+      return Promise.resolve('ok');
+    });
+    const server = await serveFastify(t.service, app, { port: 0, host: '127.0.0.1' });
+    servers.push(server);
+    await send(server.port, { path: '/r', headers: { 'x-request-id': 'reply-log' } });
+    expect(t.lines.find((l) => l.msg === 'app line')).toMatchObject({ level: 'info', service: t.lines[0]!.service });
+    expect(t.lines.find((l) => l.msg === 'reply line')).toMatchObject({ level: 'warn', request_id: 'reply-log' });
+
+    // an app with a logger of its own keeps it: its lines do not go to the service logger
+    const own: string[] = [];
+    const { pino } = await import('pino');
+    const other = createTestService();
+    const mine = Fastify({ ...fastifyOptions(other.service), loggerInstance: pino({ level: 'info' }, { write: (s: string) => void own.push(s) }), disableRequestLogging: true });
+    await mine.register(podkitFastify, { service: other.service });
+    mine.get('/m', (request) => {
+      request.log.info('own logger line');
+      return Promise.resolve('ok');
+    });
+    const mineServer = await serveFastify(other.service, mine, { port: 0, host: '127.0.0.1' });
+    servers.push(mineServer);
+    await send(mineServer.port, { path: '/m' });
+    expect(own.some((l) => l.includes('own logger line'))).toBe(true);
+    expect(other.lines.find((l) => l.msg === 'own logger line')).toBeUndefined();
+    expect(other.lines.find((l) => l.msg === 'request completed')).toMatchObject({ route: '/m', status: 200 });
+  });
+
   it('keeps the request context across a body that arrives in pieces', async () => {
     const t = createTestService();
     const app = Fastify(fastifyOptions(t.service));

@@ -63,7 +63,8 @@ export class RequestInstrumentation {
     if (o.metrics !== undefined) o.metrics.inFlight++;
     const requestId = resolveRequestId(req.headers[o.requestIdHeader]);
     res.podkitRequestId = requestId;
-    res.setHeader(o.requestIdHeader, requestId);
+    // echoed when the head is written (see PodkitServerResponse), not with setHeader now
+    res.podkitEchoHeader = o.requestIdHeader;
     // The caller's budget (deadline header), capped by the server's maximum, is the deadline.
     const budget = readCallerBudget(req.headers);
     const now = Date.now();

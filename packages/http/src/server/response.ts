@@ -1,12 +1,55 @@
 import { ServerResponse } from 'node:http';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Span } from '@opentelemetry/api';
+
+/** Node's `writeHead` (the prototype's), called by {@link writeHeadEchoingRequestId}. */
+const nodeWriteHead = ServerResponse.prototype.writeHead as (this: ServerResponse, statusCode: number, reason?: unknown, obj?: unknown) => ServerResponse;
+
+/** Node's own-symbol key of the headers set with `setHeader` (`null` until one is), found on first use. */
+let outHeadersKey: symbol | undefined | null = null;
+
+function outHeaders(res: ServerResponse): unknown {
+  if (outHeadersKey === null) outHeadersKey = Object.getOwnPropertySymbols(res).find((s) => s.description === 'kOutHeaders');
+  // unknown Node internals: report headers as set, which takes the general path below
+  return outHeadersKey === undefined ? true : (res as unknown as Record<symbol, unknown>)[outHeadersKey];
+}
+
+/** Whether the plain header object `headers` names `name` (lowercase), in any case. */
+function names(headers: OutgoingHttpHeaders, name: string): boolean {
+  for (const key in headers) if (key.length === name.length && key.toLowerCase() === name) return true;
+  return false;
+}
+
+/**
+ * `writeHead` of podkit's responses: adds the request-id header (unless the application set its
+ * own) as the head is written, instead of with `setHeader` when the request starts. A header set
+ * early makes every later `writeHead(status, headers)` (Fastify's reply, the proxy) take Node's
+ * slow path, one `setHeader` per header; added here, a head written from one object stays on
+ * the fast path (the object is copied with the id, never changed). `end()` without `writeHead`
+ * comes here too (Node's `_implicitHeader` calls `writeHead`).
+ */
+function writeHeadEchoingRequestId(this: PodkitServerResponse, statusCode: number, reason?: unknown, obj?: unknown): ServerResponse {
+  const name = this.podkitEchoHeader;
+  if (name === '' || this.headersSent) return nodeWriteHead.call(this, statusCode, reason, obj);
+  this.podkitEchoHeader = '';
+  const id = this.podkitRequestId;
+  const headers = typeof reason === 'string' ? obj : reason;
+  if (headers !== null && typeof headers === 'object' && !Array.isArray(headers) && outHeaders(this) === null) {
+    const h = headers as OutgoingHttpHeaders;
+    const withId = names(h, name) ? h : { ...h, [name]: id };
+    return typeof reason === 'string' ? nodeWriteHead.call(this, statusCode, reason, withId) : nodeWriteHead.call(this, statusCode, withId);
+  }
+  // progressive headers, an array of raw headers, or none: the application's own value wins
+  // (Node replaces a header that `writeHead`'s argument names)
+  if (!this.hasHeader(name)) this.setHeader(name, id);
+  return nodeWriteHead.call(this, statusCode, reason, obj);
+}
 
 /**
  * The `ServerResponse` class of servers created by `serve()`: it declares podkit's per-request
  * fields up front so every response has the same shape (no hidden-class changes on the hot path)
  * and no per-request state object is allocated. Frameworks that swap the prototype (Express)
- * keep these own fields.
+ * keep these own fields, `writeHead` included.
  * @internal
  */
 export class PodkitServerResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
@@ -14,6 +57,8 @@ export class PodkitServerResponse<Request extends IncomingMessage = IncomingMess
   podkitStart = 0;
   /** The request id. */
   podkitRequestId = '';
+  /** Header the request id is echoed in when the head is written; `''` for none (or already written). */
+  podkitEchoHeader = '';
   /** The route template, set by the router or {@link setRouteTemplate}. */
   podkitRoute: string | undefined = undefined;
   /** The server span, when tracing recorded or continued one. */
@@ -24,4 +69,10 @@ export class PodkitServerResponse<Request extends IncomingMessage = IncomingMess
   podkitArrivedAt = 0;
   /** The caller's budget from the deadline header (ms), before the server's cap; `undefined` without one. */
   podkitCallerBudgetMs: number | undefined = undefined;
+
+  constructor(req: Request) {
+    super(req);
+    // an own property, so a framework that swaps the prototype (Express) still echoes the id
+    (this as unknown as { writeHead: unknown }).writeHead = writeHeadEchoingRequestId;
+  }
 }
