@@ -3,6 +3,7 @@ import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Span } from '@opentelemetry/api';
 
 /** Node's `writeHead` (the prototype's), called by {@link writeHeadEchoingRequestId}. */
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(res, ...)
 const nodeWriteHead = ServerResponse.prototype.writeHead as (this: ServerResponse, statusCode: number, reason?: unknown, obj?: unknown) => ServerResponse;
 
 /** Node's own-symbol key of the headers set with `setHeader` (`null` until one is), found on first use. */
