@@ -107,18 +107,30 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const queue: Unit[] = [];
   /** The client whose transaction is open: only its units run until it ends. */
   let owner: Connection | undefined;
-  /** The client whose search_path the session has. */
+  /** The client whose unit ran last. */
   let current: Connection | undefined;
+  /** The search_path the session has; `undefined` when a statement may have changed it. */
+  let sessionPath: string | undefined;
   let running = false;
   let nextId = 1;
+
+  /**
+   * Runs wire-protocol messages, returns PGlite's raw answer. Through `execProtocolRawStream`:
+   * `execProtocolRaw` also parses every answer into an array that is never emptied (PGlite
+   * 0.5.16), so it leaked memory and CPU with each statement.
+   */
+  async function exec(messages: Uint8Array): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    await db.execProtocolRawStream(messages, { onRawData: (bytes) => parts.push(Buffer.from(bytes)) }); // bytes: a view of the WebAssembly heap
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
 
   const write = (conn: Connection, data: Buffer): void => {
     if (!conn.closed && data.length > 0) conn.socket.write(data);
   };
 
   /** Sends PGlite's output to `conn`, notifications to their listeners; returns the last ReadyForQuery status. */
-  function route(conn: Connection | undefined, out: Uint8Array): string | undefined {
-    const data = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  function route(conn: Connection | undefined, data: Buffer): string | undefined {
     let status: string | undefined;
     let start = 0;
     let offset = 0;
@@ -143,26 +155,33 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     return status;
   }
 
+  /** Follows the client's `LISTEN`/`UNLISTEN`s, and forgets the session's search_path when a statement may change it. */
+  function inspect(conn: Connection, m: Buffer): void {
+    const body = m.subarray(5);
+    const text = m[0] === 0x50 /* P: name\0 sql\0 ... */ ? body.subarray(body.indexOf(0) + 1) : body;
+    const sql = text.subarray(0, text.indexOf(0)).toString('utf8');
+    if (/search_path|\breset\b|\bdiscard\b/i.test(sql)) sessionPath = undefined; // another client sets its own again
+    const l = listenOf(sql);
+    if (l === undefined) return;
+    if (l.listen) conn.listens.add(l.channel);
+    else if (l.channel === '*') conn.listens.clear();
+    else conn.listens.delete(l.channel);
+  }
+
   async function run(unit: Unit): Promise<void> {
     const { conn } = unit;
-    if (current !== conn) {
-      route(undefined, await db.execProtocolRaw(message('Q', cstrings(`SET search_path TO ${conn.searchPath}`))));
-      current = conn;
+    // the clients of one service share their search_path: it is set only when another client's
+    // unit ran last with another one (a client's own SET stays its own, as on its own backend)
+    if (current !== conn && sessionPath !== conn.searchPath) {
+      route(undefined, await exec(message('Q', cstrings(`SET search_path TO ${conn.searchPath}`))));
+      sessionPath = conn.searchPath;
     }
-    let status: string | undefined;
-    for (const m of unit.messages) {
-      if (m[0] === 0x51 /* Q */ || m[0] === 0x50 /* P */) {
-        const body = m.subarray(5);
-        const sql = (m[0] === 0x50 ? body.subarray(body.indexOf(0) + 1) : body).toString('utf8').replace(/\0[\s\S]*$/, '');
-        const l = listenOf(sql);
-        if (l !== undefined) {
-          if (l.listen) conn.listens.add(l.channel);
-          else if (l.channel === '*') conn.listens.clear();
-          else conn.listens.delete(l.channel);
-        }
-      }
-      status = route(conn, await db.execProtocolRaw(new Uint8Array(m))) ?? status;
-    }
+    current = conn;
+    for (const m of unit.messages) if (m[0] === 0x51 /* Q */ || m[0] === 0x50 /* P */) inspect(conn, m);
+    // the whole unit in ONE call: PGlite runs every message of the buffer in turn (an error skips to
+    // the Sync, as PostgreSQL does), and its answer goes out in one socket write
+    const batch = unit.messages.length === 1 ? unit.messages[0]! : Buffer.concat(unit.messages);
+    const status = route(conn, await exec(batch));
     if (status !== undefined) owner = status === 'I' ? undefined : conn;
   }
 
@@ -188,7 +207,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     if (current === conn) current = undefined;
     if (owner === conn) {
       // a client gone inside its transaction: roll it back so the others can go on
-      await db.runExclusive(async () => route(undefined, await db.execProtocolRaw(message('Q', cstrings('ROLLBACK'))))).catch(() => {});
+      await db.runExclusive(async () => route(undefined, await exec(message('Q', cstrings('ROLLBACK'))))).catch(() => {});
       owner = undefined;
     }
     pump();
@@ -241,7 +260,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       }
       if (b.length < 5 || b.length < 1 + b.readInt32BE(1)) return;
       const len = 1 + b.readInt32BE(1);
-      const m = Buffer.from(b.subarray(0, len));
+      const m = b.subarray(0, len); // a view: socket chunks are never reused
       conn.buffer = b.subarray(len);
       const type = String.fromCharCode(m[0]!);
       if (type === 'X') {
