@@ -17,6 +17,8 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
+import { createStatementCache, type StatementClient } from './embedded-postgres-statements.ts';
+import { closeStatements, cstrings, int32, message } from './embedded-postgres-wire.ts';
 
 /** Options of {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -39,13 +41,15 @@ const PROTOCOL_V3 = 196_608;
 const SSL_REQUEST = 80_877_103;
 const GSSENC_REQUEST = 80_877_104;
 
-interface Connection {
+interface Connection extends StatementClient {
   readonly id: number;
   readonly socket: Socket;
   buffer: Buffer;
   started: boolean;
   /** `SET search_path TO ...` value for this client. */
   searchPath: string;
+  /** The cached statement this client's unnamed statement stands for. */
+  unnamed: string | undefined;
   /** Messages of the unit being received (up to Sync). */
   partial: Buffer[];
   readonly listens: Set<string>;
@@ -55,23 +59,6 @@ interface Connection {
 interface Unit {
   readonly conn: Connection;
   readonly messages: Buffer[];
-}
-
-function message(type: string, body: Buffer): Buffer {
-  const head = Buffer.alloc(5);
-  head.write(type, 0, 'latin1');
-  head.writeInt32BE(body.length + 4, 1);
-  return Buffer.concat([head, body]);
-}
-
-function cstrings(...parts: string[]): Buffer {
-  return Buffer.concat(parts.map((p) => Buffer.from(`${p}\0`, 'utf8')));
-}
-
-function int32(...values: number[]): Buffer {
-  const b = Buffer.alloc(4 * values.length);
-  values.forEach((v, i) => b.writeInt32BE(v, i * 4));
-  return b;
 }
 
 /** The search_path a client asked for in its startup `options` (`-c search_path=x` or `--search_path=x`). */
@@ -113,6 +100,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   let sessionPath: string | undefined;
   let running = false;
   let nextId = 1;
+  const statements = createStatementCache();
+  /** Set by a unit's DDL: the cached statements are forgotten after it. */
+  let ddl = false;
 
   /**
    * Runs wire-protocol messages, returns PGlite's raw answer. Through `execProtocolRawStream`:
@@ -129,9 +119,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     if (!conn.closed && data.length > 0) conn.socket.write(data);
   };
 
-  /** Sends PGlite's output to `conn`, notifications to their listeners; returns the last ReadyForQuery status. */
-  function route(conn: Connection | undefined, data: Buffer): string | undefined {
+  /** Sends PGlite's output to `conn`, notifications to their listeners; returns the last ReadyForQuery status and whether an error was answered. */
+  function route(conn: Connection | undefined, data: Buffer): { status: string | undefined; failed: boolean } {
     let status: string | undefined;
+    let failed = false;
     let start = 0;
     let offset = 0;
     const flush = (end: number): void => {
@@ -141,7 +132,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       const type = String.fromCharCode(data[offset]!);
       const end = offset + 1 + data.readInt32BE(offset + 1);
       if (type === 'Z') status = String.fromCharCode(data[offset + 5]!);
-      if (type === 'A') {
+      else if (type === 'E') failed = true;
+      else if (type === 'A') {
         flush(offset);
         const body = data.subarray(offset + 9, end);
         const channel = body.subarray(0, body.indexOf(0)).toString('utf8');
@@ -152,15 +144,19 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       offset = end;
     }
     flush(data.length);
-    return status;
+    return { status, failed };
   }
 
-  /** Follows the client's `LISTEN`/`UNLISTEN`s, and forgets the session's search_path when a statement may change it. */
+  /**
+   * Follows the client's `LISTEN`/`UNLISTEN`s, forgets the session's search_path when a statement
+   * may change it, and notes DDL (cached statements are re-prepared after it).
+   */
   function inspect(conn: Connection, m: Buffer): void {
     const body = m.subarray(5);
     const text = m[0] === 0x50 /* P: name\0 sql\0 ... */ ? body.subarray(body.indexOf(0) + 1) : body;
     const sql = text.subarray(0, text.indexOf(0)).toString('utf8');
     if (/search_path|\breset\b|\bdiscard\b/i.test(sql)) sessionPath = undefined; // another client sets its own again
+    if (/\b(?:create|alter|drop|truncate|comment\s+on|discard|deallocate)\b/i.test(sql)) ddl = true;
     const l = listenOf(sql);
     if (l === undefined) return;
     if (l.listen) conn.listens.add(l.channel);
@@ -177,11 +173,20 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       sessionPath = conn.searchPath;
     }
     current = conn;
+    const closing = statements.takeClosed();
+    if (closing.length > 0) route(undefined, await exec(closeStatements(closing)));
     for (const m of unit.messages) if (m[0] === 0x51 /* Q */ || m[0] === 0x50 /* P */) inspect(conn, m);
+    const cached = statements.rewrite(conn, unit.messages);
     // the whole unit in ONE call: PGlite runs every message of the buffer in turn (an error skips to
     // the Sync, as PostgreSQL does), and its answer goes out in one socket write
-    const batch = unit.messages.length === 1 ? unit.messages[0]! : Buffer.concat(unit.messages);
-    const status = route(conn, await exec(batch));
+    const batch = cached.messages.length === 1 ? cached.messages[0]! : Buffer.concat(cached.messages);
+    const { status, failed } = route(conn, await exec(batch));
+    statements.settle(conn, cached, failed);
+    if (ddl) {
+      ddl = false;
+      statements.invalidate();
+      for (const c of connections) c.unnamed = undefined;
+    }
     if (status !== undefined) owner = status === 'I' ? undefined : conn;
   }
 
@@ -278,7 +283,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
 
   const server: Server = createServer((socket) => {
     socket.setNoDelay(true);
-    const conn: Connection = { id: nextId++, socket, buffer: Buffer.alloc(0), started: false, searchPath: 'public', partial: [], listens: new Set(), closed: false };
+    const conn: Connection = { id: nextId++, socket, buffer: Buffer.alloc(0), started: false, searchPath: 'public', unnamed: undefined, partial: [], listens: new Set(), closed: false };
     connections.add(conn);
     socket.on('data', (chunk: Buffer) => receive(conn, chunk));
     socket.on('error', () => socket.destroy());
