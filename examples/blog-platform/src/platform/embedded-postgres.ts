@@ -9,7 +9,9 @@
  * - while a client's transaction is open, only that client's units run;
  * - each client's `search_path` (from its startup `options=-c search_path=...`) is restored
  *   before its units run, since the session is shared;
- * - `NotificationResponse`s go to the clients that issued `LISTEN` on their channel.
+ * - `NotificationResponse`s go to the clients that issued `LISTEN` on their channel;
+ * - a unit is one PGlite call and one socket write, and unnamed statements are prepared once per
+ *   search_path and text ({@link createStatementCache}).
  * Session-level state beyond that (advisory locks, named prepared statements, temporary tables)
  * is shared by all clients: advisory locks are never contended. For development and tests only:
  * production runs a real PostgreSQL. See docs/decisions/0007-embedded-postgres-bridge.md.
