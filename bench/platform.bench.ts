@@ -11,6 +11,9 @@
 // podkit gateway and through the seed's nginx gateway (deploy/overlays/nginx-gateway/nginx.conf,
 // run by the local nginx, its access log off like the podkit gateway's; skipped without nginx).
 // The seed sized its nginx gateway at 50m CPU for 5000 req/s, i.e. 10 µs of CPU per request.
+// The nginx row's few failed requests are autocannon ECONNRESETs, not upstream errors: nginx
+// closes a client connection after keepalive_requests (1000) with `Connection: close`, which
+// autocannon 9 ignores (its next request goes out on the closing socket); see the example README.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

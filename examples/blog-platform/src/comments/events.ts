@@ -1,6 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../shared/db/database.ts';
-
 /** What happened to a comment: the message the comments service publishes. */
 export interface CommentEvent {
   /** Event id (uuid): the message id, and what the worker's idempotency is keyed on. */
@@ -11,11 +8,23 @@ export interface CommentEvent {
 }
 
 /**
- * Writes an event to the outbox, in the caller's transaction: it exists exactly when the
- * comment change committed. The relay publishes it afterwards (at least once).
+ * The outbox write of a comment change, as the last clause of the statement that changes the
+ * comment: `INSERT INTO comment_events ... SELECT ... FROM <source>`, where `source` is a
+ * data-modifying CTE returning the changed comments' `id` and `post_id`, and `$<idParam>` the new
+ * event's id. The event then exists exactly when the comment change committed (one statement is
+ * one transaction), in one round trip instead of four (BEGIN, change, event, COMMIT).
+ * The relay publishes it afterwards (at least once).
+ *
+ * @example
+ * ```ts
+ * await db.query(
+ *   `WITH d AS (DELETE FROM comments WHERE id = $1 RETURNING id, post_id), e AS (${commentEventFrom('d', 'comment.deleted', 2)}) SELECT post_id FROM d`,
+ *   [commentId, randomUUID()],
+ * );
+ * ```
  */
-export async function recordCommentEvent(tx: Queryable, kind: CommentEvent['kind'], commentId: string, postId: string): Promise<void> {
-  await tx.query(`INSERT INTO comment_events (id, kind, comment_id, post_id) VALUES ($1, $2, $3, $4)`, [randomUUID(), kind, commentId, postId]);
+export function commentEventFrom(source: string, kind: CommentEvent['kind'], idParam: number): string {
+  return `INSERT INTO comment_events (id, kind, comment_id, post_id) SELECT $${String(idParam)}, '${kind}', id, post_id FROM ${source}`;
 }
 
 const KINDS: ReadonlySet<string> = new Set(['comment.created', 'comment.deleted']);

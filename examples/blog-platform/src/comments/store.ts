@@ -3,7 +3,7 @@ import type { Database } from '../shared/db/database.ts';
 import type { Cursor } from '../shared/db/cursor.ts';
 import { encodeCursor } from '../shared/db/cursor.ts';
 import { IdempotencyKeyReusedError, payloadFingerprint } from '../shared/db/idempotency.ts';
-import { recordCommentEvent } from './events.ts';
+import { commentEventFrom } from './events.ts';
 
 /** A comment as the API shows it. */
 export interface Comment {
@@ -67,17 +67,17 @@ export function createCommentStore(db: Database): CommentStore {
       const fingerprint = key === null ? null : payloadFingerprint([input.postId, input.body]);
       // twice at most: the comment first created with this key may be deleted between the two statements
       for (let attempt = 0; ; attempt++) {
-        // the comment and its event commit together (the outbox): no comment without its event
-        const created = await db.transaction(async (tx) => {
-          const { rows } = await tx.query<Row>(
-            `INSERT INTO comments (id, post_id, author_id, author_name, body, idempotency_key, idempotency_fingerprint)
+        // the comment and its event in ONE statement (the outbox): no comment without its event
+        const { rows } = await db.query<Row>(
+          `WITH c AS (
+             INSERT INTO comments (id, post_id, author_id, author_name, body, idempotency_key, idempotency_fingerprint)
              VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (author_id, idempotency_key) DO NOTHING RETURNING *`,
-            [randomUUID(), input.postId, input.authorId, input.authorName, input.body, key, fingerprint],
-          );
-          if (rows[0] !== undefined) await recordCommentEvent(tx, 'comment.created', rows[0].id, rows[0].post_id);
-          return rows[0];
-        });
+             ON CONFLICT (author_id, idempotency_key) DO NOTHING RETURNING *
+           ), e AS (${commentEventFrom('c', 'comment.created', 8)})
+           SELECT * FROM c`,
+          [randomUUID(), input.postId, input.authorId, input.authorName, input.body, key, fingerprint, randomUUID()],
+        );
+        const created = rows[0];
         if (created !== undefined) return toComment(created);
         const first = await db.query<Row & { idempotency_fingerprint: string | null }>(
           `SELECT * FROM comments WHERE author_id = $1 AND idempotency_key = $2`,
@@ -115,11 +115,11 @@ export function createCommentStore(db: Database): CommentStore {
     },
     async delete(id) {
       if (!UUID.test(id)) return false;
-      return db.transaction(async (tx) => {
-        const { rows } = await tx.query<{ post_id: string }>(`DELETE FROM comments WHERE id = $1 RETURNING post_id`, [id]);
-        if (rows[0] !== undefined) await recordCommentEvent(tx, 'comment.deleted', id, rows[0].post_id);
-        return rows[0] !== undefined;
-      });
+      const { rows } = await db.query<{ post_id: string }>(
+        `WITH d AS (DELETE FROM comments WHERE id = $1 RETURNING id, post_id), e AS (${commentEventFrom('d', 'comment.deleted', 2)}) SELECT post_id FROM d`,
+        [id, randomUUID()],
+      );
+      return rows[0] !== undefined;
     },
     async commentCount(postId) {
       if (!UUID.test(postId)) return 0;

@@ -9,7 +9,9 @@
  * - while a client's transaction is open, only that client's units run;
  * - each client's `search_path` (from its startup `options=-c search_path=...`) is restored
  *   before its units run, since the session is shared;
- * - `NotificationResponse`s go to the clients that issued `LISTEN` on their channel.
+ * - `NotificationResponse`s go to the clients that issued `LISTEN` on their channel;
+ * - a unit is one PGlite call and one socket write, and unnamed statements are prepared once per
+ *   search_path and text ({@link createStatementCache}).
  * Session-level state beyond that (advisory locks, named prepared statements, temporary tables)
  * is shared by all clients: advisory locks are never contended. For development and tests only:
  * production runs a real PostgreSQL. See docs/decisions/0007-embedded-postgres-bridge.md.
@@ -17,6 +19,8 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
+import { createStatementCache, type StatementClient } from './embedded-postgres-statements.ts';
+import { closeStatements, cstrings, int32, message } from './embedded-postgres-wire.ts';
 
 /** Options of {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -39,13 +43,15 @@ const PROTOCOL_V3 = 196_608;
 const SSL_REQUEST = 80_877_103;
 const GSSENC_REQUEST = 80_877_104;
 
-interface Connection {
+interface Connection extends StatementClient {
   readonly id: number;
   readonly socket: Socket;
   buffer: Buffer;
   started: boolean;
   /** `SET search_path TO ...` value for this client. */
   searchPath: string;
+  /** The cached statement this client's unnamed statement stands for. */
+  unnamed: string | undefined;
   /** Messages of the unit being received (up to Sync). */
   partial: Buffer[];
   readonly listens: Set<string>;
@@ -55,23 +61,6 @@ interface Connection {
 interface Unit {
   readonly conn: Connection;
   readonly messages: Buffer[];
-}
-
-function message(type: string, body: Buffer): Buffer {
-  const head = Buffer.alloc(5);
-  head.write(type, 0, 'latin1');
-  head.writeInt32BE(body.length + 4, 1);
-  return Buffer.concat([head, body]);
-}
-
-function cstrings(...parts: string[]): Buffer {
-  return Buffer.concat(parts.map((p) => Buffer.from(`${p}\0`, 'utf8')));
-}
-
-function int32(...values: number[]): Buffer {
-  const b = Buffer.alloc(4 * values.length);
-  values.forEach((v, i) => b.writeInt32BE(v, i * 4));
-  return b;
 }
 
 /** The search_path a client asked for in its startup `options` (`-c search_path=x` or `--search_path=x`). */
@@ -107,19 +96,35 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const queue: Unit[] = [];
   /** The client whose transaction is open: only its units run until it ends. */
   let owner: Connection | undefined;
-  /** The client whose search_path the session has. */
+  /** The client whose unit ran last. */
   let current: Connection | undefined;
+  /** The search_path the session has; `undefined` when a statement may have changed it. */
+  let sessionPath: string | undefined;
   let running = false;
   let nextId = 1;
+  const statements = createStatementCache();
+  /** Set by a unit's DDL: the cached statements are forgotten after it. */
+  let ddl = false;
+
+  /**
+   * Runs wire-protocol messages, returns PGlite's raw answer. Through `execProtocolRawStream`:
+   * `execProtocolRaw` also parses every answer into an array that is never emptied (PGlite
+   * 0.5.16), so it leaked memory and CPU with each statement.
+   */
+  async function exec(messages: Uint8Array): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    await db.execProtocolRawStream(messages, { onRawData: (bytes) => parts.push(Buffer.from(bytes)) }); // bytes: a view of the WebAssembly heap
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
 
   const write = (conn: Connection, data: Buffer): void => {
     if (!conn.closed && data.length > 0) conn.socket.write(data);
   };
 
-  /** Sends PGlite's output to `conn`, notifications to their listeners; returns the last ReadyForQuery status. */
-  function route(conn: Connection | undefined, out: Uint8Array): string | undefined {
-    const data = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  /** Sends PGlite's output to `conn`, notifications to their listeners; returns the last ReadyForQuery status and whether an error was answered. */
+  function route(conn: Connection | undefined, data: Buffer): { status: string | undefined; failed: boolean } {
     let status: string | undefined;
+    let failed = false;
     let start = 0;
     let offset = 0;
     const flush = (end: number): void => {
@@ -129,7 +134,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       const type = String.fromCharCode(data[offset]!);
       const end = offset + 1 + data.readInt32BE(offset + 1);
       if (type === 'Z') status = String.fromCharCode(data[offset + 5]!);
-      if (type === 'A') {
+      else if (type === 'E') failed = true;
+      else if (type === 'A') {
         flush(offset);
         const body = data.subarray(offset + 9, end);
         const channel = body.subarray(0, body.indexOf(0)).toString('utf8');
@@ -140,28 +146,48 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       offset = end;
     }
     flush(data.length);
-    return status;
+    return { status, failed };
+  }
+
+  /**
+   * Follows the client's `LISTEN`/`UNLISTEN`s, forgets the session's search_path when a statement
+   * may change it, and notes DDL (cached statements are re-prepared after it).
+   */
+  function inspect(conn: Connection, m: Buffer): void {
+    const body = m.subarray(5);
+    const text = m[0] === 0x50 /* P: name\0 sql\0 ... */ ? body.subarray(body.indexOf(0) + 1) : body;
+    const sql = text.subarray(0, text.indexOf(0)).toString('utf8');
+    if (/search_path|\breset\b|\bdiscard\b/i.test(sql)) sessionPath = undefined; // another client sets its own again
+    if (/\b(?:create|alter|drop|truncate|comment\s+on|discard|deallocate)\b/i.test(sql)) ddl = true;
+    const l = listenOf(sql);
+    if (l === undefined) return;
+    if (l.listen) conn.listens.add(l.channel);
+    else if (l.channel === '*') conn.listens.clear();
+    else conn.listens.delete(l.channel);
   }
 
   async function run(unit: Unit): Promise<void> {
     const { conn } = unit;
-    if (current !== conn) {
-      route(undefined, await db.execProtocolRaw(message('Q', cstrings(`SET search_path TO ${conn.searchPath}`))));
-      current = conn;
+    // the clients of one service share their search_path: it is set only when another client's
+    // unit ran last with another one (a client's own SET stays its own, as on its own backend)
+    if (current !== conn && sessionPath !== conn.searchPath) {
+      route(undefined, await exec(message('Q', cstrings(`SET search_path TO ${conn.searchPath}`))));
+      sessionPath = conn.searchPath;
     }
-    let status: string | undefined;
-    for (const m of unit.messages) {
-      if (m[0] === 0x51 /* Q */ || m[0] === 0x50 /* P */) {
-        const body = m.subarray(5);
-        const sql = (m[0] === 0x50 ? body.subarray(body.indexOf(0) + 1) : body).toString('utf8').replace(/\0[\s\S]*$/, '');
-        const l = listenOf(sql);
-        if (l !== undefined) {
-          if (l.listen) conn.listens.add(l.channel);
-          else if (l.channel === '*') conn.listens.clear();
-          else conn.listens.delete(l.channel);
-        }
-      }
-      status = route(conn, await db.execProtocolRaw(new Uint8Array(m))) ?? status;
+    current = conn;
+    const closing = statements.takeClosed();
+    if (closing.length > 0) route(undefined, await exec(closeStatements(closing)));
+    for (const m of unit.messages) if (m[0] === 0x51 /* Q */ || m[0] === 0x50 /* P */) inspect(conn, m);
+    const cached = statements.rewrite(conn, unit.messages);
+    // the whole unit in ONE call: PGlite runs every message of the buffer in turn (an error skips to
+    // the Sync, as PostgreSQL does), and its answer goes out in one socket write
+    const batch = cached.messages.length === 1 ? cached.messages[0]! : Buffer.concat(cached.messages);
+    const { status, failed } = route(conn, await exec(batch));
+    statements.settle(conn, cached, failed);
+    if (ddl) {
+      ddl = false;
+      statements.invalidate();
+      for (const c of connections) c.unnamed = undefined;
     }
     if (status !== undefined) owner = status === 'I' ? undefined : conn;
   }
@@ -188,7 +214,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     if (current === conn) current = undefined;
     if (owner === conn) {
       // a client gone inside its transaction: roll it back so the others can go on
-      await db.runExclusive(async () => route(undefined, await db.execProtocolRaw(message('Q', cstrings('ROLLBACK'))))).catch(() => {});
+      await db.runExclusive(async () => route(undefined, await exec(message('Q', cstrings('ROLLBACK'))))).catch(() => {});
       owner = undefined;
     }
     pump();
@@ -241,7 +267,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       }
       if (b.length < 5 || b.length < 1 + b.readInt32BE(1)) return;
       const len = 1 + b.readInt32BE(1);
-      const m = Buffer.from(b.subarray(0, len));
+      const m = b.subarray(0, len); // a view: socket chunks are never reused
       conn.buffer = b.subarray(len);
       const type = String.fromCharCode(m[0]!);
       if (type === 'X') {
@@ -259,7 +285,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
 
   const server: Server = createServer((socket) => {
     socket.setNoDelay(true);
-    const conn: Connection = { id: nextId++, socket, buffer: Buffer.alloc(0), started: false, searchPath: 'public', partial: [], listens: new Set(), closed: false };
+    const conn: Connection = { id: nextId++, socket, buffer: Buffer.alloc(0), started: false, searchPath: 'public', unnamed: undefined, partial: [], listens: new Set(), closed: false };
     connections.add(conn);
     socket.on('data', (chunk: Buffer) => receive(conn, chunk));
     socket.on('error', () => socket.destroy());

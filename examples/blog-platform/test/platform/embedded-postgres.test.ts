@@ -3,8 +3,9 @@
  * clients share ONE PGlite session, so the bridge must keep them apart the way separate backends
  * would: their search_path, their extended-protocol batches, their transactions, their LISTENs.
  */
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { searchPathOf, startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/platform/embedded-postgres.ts';
 
 describe('embedded PostgreSQL shared by several clients', () => {
@@ -82,6 +83,52 @@ describe('embedded PostgreSQL shared by several clients', () => {
       expect(strays).toBe(0);
     } finally {
       await listener.end();
+    }
+  });
+
+  it('runs each Parse/Bind/Execute/Sync unit as ONE PGlite call, never through execProtocolRaw (it keeps every answer)', async () => {
+    const c = new pg.Client({ connectionString: db.url, options: '-c search_path="svc_a"' });
+    await c.connect();
+    try {
+      await c.query('SELECT count(*) FROM items WHERE v > $1', [0]); // search_path set, statement prepared
+      const raw = vi.spyOn(PGlite.prototype, 'execProtocolRaw');
+      const stream = vi.spyOn(PGlite.prototype, 'execProtocolRawStream');
+      try {
+        for (let i = 0; i < 20; i++) await c.query('SELECT count(*) FROM items WHERE v > $1', [i]);
+        expect(raw).not.toHaveBeenCalled();
+        expect(stream).toHaveBeenCalledTimes(20);
+      } finally {
+        raw.mockRestore();
+        stream.mockRestore();
+      }
+    } finally {
+      await c.end();
+    }
+  });
+
+  it('re-prepares cached statements after DDL, so a changed row type is seen, not refused', async () => {
+    await a.query('CREATE TABLE shapes (id int PRIMARY KEY)');
+    await a.query('INSERT INTO shapes VALUES (1)');
+    // more than five runs: PostgreSQL may switch a prepared statement to its generic plan
+    for (let i = 0; i < 7; i++) expect((await a.query('SELECT * FROM shapes WHERE id = $1', [1])).rows).toEqual([{ id: 1 }]);
+    await a.query("ALTER TABLE shapes ADD COLUMN name text NOT NULL DEFAULT 'circle'");
+    expect((await a.query('SELECT * FROM shapes WHERE id = $1', [1])).rows).toEqual([{ id: 1, name: 'circle' }]);
+  });
+
+  it('answers a statement that fails at Parse or Bind with its error, and runs the same text fine afterwards', async () => {
+    await expect(a.query('SELEC 1 WHERE $1::int > 0', [1])).rejects.toMatchObject({ code: '42601' });
+    await expect(a.query('SELECT $1::int AS n', ['x'])).rejects.toMatchObject({ code: '22P02' });
+    expect((await a.query<{ n: number }>('SELECT $1::int AS n', ['7'])).rows[0]!.n).toBe(7);
+    // inside a transaction: the error aborts it as on PostgreSQL, ROLLBACK ends it, the pool goes on
+    const tx = await a.connect();
+    try {
+      await tx.query('BEGIN');
+      await expect(tx.query('SELECT $1::int AS n', ['y'])).rejects.toMatchObject({ code: '22P02' });
+      await expect(tx.query('SELECT $1::int AS n', ['8'])).rejects.toMatchObject({ code: '25P02' });
+      await tx.query('ROLLBACK');
+      expect((await tx.query<{ n: number }>('SELECT $1::int AS n', ['9'])).rows[0]!.n).toBe(9);
+    } finally {
+      tx.release();
     }
   });
 
