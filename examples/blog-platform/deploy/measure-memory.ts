@@ -10,10 +10,11 @@
  * Run from the repository root, serialized with other benchmarks:
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/0 \
  *     flock /tmp/podkit-bench.lock npx node --conditions=@podkit/source examples/blog-platform/deploy/measure-memory.ts \
- *     [--runtime source|compiled] [--as-deployed] [--node-options '...'] [--seconds-scale 0.5]
+ *     [--runtime source|compiled] [--as-deployed] [--allocator jemalloc|glibc] [--node-options '...'] [--seconds-scale 0.5]
  *
  * --runtime compiled runs the tsc output (`npm run build` first), as the image does; --as-deployed
- * gives each service the NODE_OPTIONS and MALLOC_ARENA_MAX of its manifest (deploy/platform.ts); --node-options adds
+ * gives each service the NODE_OPTIONS and allocator of its manifest (deploy/platform.ts: jemalloc
+ * preloaded, MALLOC_CONF, MALLOC_ARENA_MAX; `--allocator glibc` leaves jemalloc out, for comparison); --node-options adds
  * options to every service. `--expose-gc` is always added, so the post-GC heap can be read.
  * Schemas and Redis keys it creates carry a unique suffix and are removed at the end.
  */
@@ -26,7 +27,8 @@ import sharp from 'sharp';
 import { rssOf, requestMemoryReport, type MemoryReport } from '../src/platform/memory.ts';
 import { startPlatform, type Platform } from '../src/platform/platform.ts';
 import type { ServiceName } from '../src/platform/services.ts';
-import { MALLOC_ARENA_MAX, SERVICES } from './platform.ts';
+import { existsSync } from 'node:fs';
+import { JEMALLOC_PATH, MALLOC_ARENA_MAX, MALLOC_CONF, SERVICES } from './platform.ts';
 
 const isolate = `mem${randomBytes(3).toString('hex')}`;
 
@@ -138,6 +140,7 @@ async function main(): Promise<void> {
     options: {
       runtime: { type: 'string', default: 'source' },
       'as-deployed': { type: 'boolean', default: false },
+      allocator: { type: 'string', default: 'jemalloc' },
       'node-options': { type: 'string', default: '' },
       'seconds-scale': { type: 'string', default: '1' },
     },
@@ -148,16 +151,20 @@ async function main(): Promise<void> {
   const databaseUrl = process.env['DATABASE_URL'];
   const redisUrl = process.env['REDIS_URL'];
   if (!databaseUrl || !redisUrl) process.stdout.write('note: DATABASE_URL/REDIS_URL unset: measuring on the shared embedded PGlite and the memory cache, not as deployed\n');
+  // the image's jemalloc (JEMALLOC_PATH), or Debian's own on this machine
+  const jemalloc = values.allocator === 'glibc' ? undefined : [JEMALLOC_PATH, `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/libjemalloc.so.2`].find((p) => existsSync(p));
+  if (values['as-deployed'] && jemalloc === undefined && values.allocator !== 'glibc') process.stdout.write('note: no libjemalloc.so.2 here (apt-get install libjemalloc2): measuring on glibc malloc, not as deployed\n');
+  const allocatorEnv: Record<string, string> = values['as-deployed'] ? { MALLOC_ARENA_MAX, MALLOC_CONF, ...(jemalloc === undefined ? {} : { LD_PRELOAD: jemalloc }) } : {};
   const serviceEnv: Partial<Record<ServiceName, Record<string, string>>> = {};
   for (const s of SERVICES) {
     const deployed = values['as-deployed'] ? s.nodeOptions : '';
     serviceEnv[s.name] = {
       NODE_OPTIONS: `${deployed} ${values['node-options']} --expose-gc`.replace(/\s+/g, ' ').trim(),
-      ...(values['as-deployed'] ? { MALLOC_ARENA_MAX } : {}),
+      ...allocatorEnv,
     };
   }
   process.stdout.write(
-    `runtime ${runtime}; ${values['as-deployed'] ? `MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX}; ` : ''}NODE_OPTIONS: ${SERVICES.map((s) => `${s.name} "${serviceEnv[s.name]!.NODE_OPTIONS!}"`).join(', ')}\n`,
+    `runtime ${runtime}; ${Object.entries(allocatorEnv).map(([k, v]) => `${k}=${v}; `).join('')}NODE_OPTIONS: ${SERVICES.map((s) => `${s.name} "${serviceEnv[s.name]!.NODE_OPTIONS!}"`).join(', ')}\n`,
   );
   const platform: Platform = await startPlatform({ ports: 'ephemeral', isolate, runtime, env: { LOG_LEVEL: 'warn' }, serviceEnv });
   const sampler = memorySampler(platform);
