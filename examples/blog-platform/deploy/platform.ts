@@ -120,18 +120,19 @@ export const MALLOC_ARENA_MAX = '2';
  * here, whatever the architecture) and preloads it with `LD_PRELOAD`: glibc's malloc keeps what
  * V8's compilers (Maglev, TurboFan: 30 to 45 MiB of zone memory while the code warms up),
  * OpenSSL's scrypt (auth) and the sockets freed, so RSS stays at its peak; jemalloc hands freed
- * pages back (`MALLOC_CONF`). Gateway alone, 50 connections: 104 to 108 MiB after the load
- * against 123 to 133 with glibc, CPU per request unchanged (deploy/MEASUREMENTS.md).
+ * pages back (`MALLOC_CONF`): 9 to 85 MiB less RSS per service after the load, the same peak,
+ * up to 5 MiB more at idle, CPU per request unchanged (deploy/MEASUREMENTS.md).
  */
 export const JEMALLOC_PATH = '/usr/local/lib/libjemalloc.so.2';
 
 /**
  * `MALLOC_CONF` of every container (jemalloc's options): two arenas (as `MALLOC_ARENA_MAX` for
- * glibc: a pod has one or two CPUs), dirty pages given back after 1 s and none kept "muzzy"
- * (`MADV_FREE`d pages still count in RSS until the kernel needs them). jemalloc ignores it when
- * it is not preloaded.
+ * glibc: a pod has one or two CPUs), freed pages given back at once (`dirty_decay_ms:0`) and
+ * none kept "muzzy" (`MADV_FREE`d pages still count in RSS until the kernel needs them). Against
+ * a 1 s decay, 2 to 4 MiB less at idle and up to 25 MiB less after the load (images), CPU per
+ * request of the gateway within the spread. jemalloc ignores it when it is not preloaded.
  */
-export const MALLOC_CONF = 'narenas:2,dirty_decay_ms:1000,muzzy_decay_ms:0';
+export const MALLOC_CONF = 'narenas:2,dirty_decay_ms:0,muzzy_decay_ms:0';
 
 /** The five services and the worker. */
 export const SERVICES: readonly DeployedService[] = [
@@ -145,7 +146,7 @@ export const SERVICES: readonly DeployedService[] = [
     usesPostgres: false,
     usesRedis: false,
     secretKeys: [],
-    resources: { requests: { cpu: '250m', memory: '192Mi' }, limits: { cpu: '1', memory: '288Mi' } },
+    resources: { requests: { cpu: '250m', memory: '160Mi' }, limits: { cpu: '1', memory: '240Mi' } },
     nodeOptions: '--max-old-space-size=48 --max-semi-space-size=1',
   },
   {
