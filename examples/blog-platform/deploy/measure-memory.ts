@@ -10,10 +10,12 @@
  * Run from the repository root, serialized with other benchmarks:
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/0 \
  *     flock /tmp/podkit-bench.lock npx node --conditions=@podkit/source examples/blog-platform/deploy/measure-memory.ts \
- *     [--runtime source|compiled] [--as-deployed] [--node-options '...'] [--seconds-scale 0.5]
+ *     [--runtime source|compiled] [--as-deployed] [--allocator jemalloc|glibc] [--malloc-conf '...']
+ *     [--node-options '...'] [--seconds-scale 0.5]
  *
  * --runtime compiled runs the tsc output (`npm run build` first), as the image does; --as-deployed
- * gives each service the NODE_OPTIONS and MALLOC_ARENA_MAX of its manifest (deploy/platform.ts); --node-options adds
+ * gives each service the NODE_OPTIONS and allocator of its manifest (deploy/platform.ts: jemalloc
+ * preloaded, MALLOC_CONF, MALLOC_ARENA_MAX; `--allocator glibc` leaves jemalloc out, `--malloc-conf` replaces the manifests' MALLOC_CONF, for comparison runs); --node-options adds
  * options to every service. `--expose-gc` is always added, so the post-GC heap can be read.
  * Schemas and Redis keys it creates carry a unique suffix and are removed at the end.
  */
@@ -26,7 +28,8 @@ import sharp from 'sharp';
 import { rssOf, requestMemoryReport, type MemoryReport } from '../src/platform/memory.ts';
 import { startPlatform, type Platform } from '../src/platform/platform.ts';
 import type { ServiceName } from '../src/platform/services.ts';
-import { MALLOC_ARENA_MAX, SERVICES } from './platform.ts';
+import { existsSync } from 'node:fs';
+import { JEMALLOC_PATH, MALLOC_ARENA_MAX, MALLOC_CONF, SERVICES } from './platform.ts';
 
 const isolate = `mem${randomBytes(3).toString('hex')}`;
 
@@ -51,14 +54,14 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (options: Loa
  * Samples every process's VmHWM every 200 ms and keeps the highest per process id, so a peak
  * survives a process that is restarted between phases.
  */
-function memorySampler(platform: Platform): { stop(): Map<string, { peakMiB: number; rssMiB: number }> } {
-  const peaks = new Map<string, { peakMiB: number; rssMiB: number }>();
+function memorySampler(platform: Platform): { stop(): Map<string, { peakMiB: number; rssMiB: number; peakAnonMiB: number }> } {
+  const peaks = new Map<string, { peakMiB: number; rssMiB: number; peakAnonMiB: number }>();
   const sample = (): void => {
     for (const proc of platform.processes.values()) {
       const m = rssOf(proc.child.pid);
       if (m === undefined) continue; // exited
       const seen = peaks.get(proc.id);
-      peaks.set(proc.id, { peakMiB: Math.max(m.peakMiB, seen?.peakMiB ?? 0), rssMiB: m.rssMiB });
+      peaks.set(proc.id, { peakMiB: Math.max(m.peakMiB, seen?.peakMiB ?? 0), rssMiB: m.rssMiB, peakAnonMiB: Math.max(m.anonMiB, seen?.peakAnonMiB ?? 0) });
     }
   };
   const timer = setInterval(sample, 200);
@@ -138,6 +141,8 @@ async function main(): Promise<void> {
     options: {
       runtime: { type: 'string', default: 'source' },
       'as-deployed': { type: 'boolean', default: false },
+      allocator: { type: 'string', default: 'jemalloc' },
+      'malloc-conf': { type: 'string', default: MALLOC_CONF },
       'node-options': { type: 'string', default: '' },
       'seconds-scale': { type: 'string', default: '1' },
     },
@@ -148,16 +153,20 @@ async function main(): Promise<void> {
   const databaseUrl = process.env['DATABASE_URL'];
   const redisUrl = process.env['REDIS_URL'];
   if (!databaseUrl || !redisUrl) process.stdout.write('note: DATABASE_URL/REDIS_URL unset: measuring on the shared embedded PGlite and the memory cache, not as deployed\n');
+  // the image's jemalloc (JEMALLOC_PATH), or Debian's own on this machine
+  const jemalloc = values.allocator === 'glibc' ? undefined : [JEMALLOC_PATH, `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/libjemalloc.so.2`].find((p) => existsSync(p));
+  if (values['as-deployed'] && jemalloc === undefined && values.allocator !== 'glibc') process.stdout.write('note: no libjemalloc.so.2 here (apt-get install libjemalloc2): measuring on glibc malloc, not as deployed\n');
+  const allocatorEnv: Record<string, string> = values['as-deployed'] ? { MALLOC_ARENA_MAX, MALLOC_CONF: values['malloc-conf'], ...(jemalloc === undefined ? {} : { LD_PRELOAD: jemalloc }) } : {};
   const serviceEnv: Partial<Record<ServiceName, Record<string, string>>> = {};
   for (const s of SERVICES) {
     const deployed = values['as-deployed'] ? s.nodeOptions : '';
     serviceEnv[s.name] = {
       NODE_OPTIONS: `${deployed} ${values['node-options']} --expose-gc`.replace(/\s+/g, ' ').trim(),
-      ...(values['as-deployed'] ? { MALLOC_ARENA_MAX } : {}),
+      ...allocatorEnv,
     };
   }
   process.stdout.write(
-    `runtime ${runtime}; ${values['as-deployed'] ? `MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX}; ` : ''}NODE_OPTIONS: ${SERVICES.map((s) => `${s.name} "${serviceEnv[s.name]!.NODE_OPTIONS!}"`).join(', ')}\n`,
+    `runtime ${runtime}; ${Object.entries(allocatorEnv).map(([k, v]) => `${k}=${v}; `).join('')}NODE_OPTIONS: ${SERVICES.map((s) => `${s.name} "${serviceEnv[s.name]!.NODE_OPTIONS!}"`).join(', ')}\n`,
   );
   const platform: Platform = await startPlatform({ ports: 'ephemeral', isolate, runtime, env: { LOG_LEVEL: 'warn' }, serviceEnv });
   const sampler = memorySampler(platform);
@@ -223,7 +232,7 @@ async function main(): Promise<void> {
     const peaks = sampler.stop();
     const after = await reports(platform);
     process.stdout.write(
-      '| process | idle RSS | idle heap after GC | peak RSS (VmHWM) | RSS after load | heap after load and GC |\n|---|---|---|---|---|---|\n',
+      '| process | idle RSS | idle heap after GC | peak RSS (VmHWM) | peak anonymous RSS (sampled) | RSS after load | heap after load and GC |\n|---|---|---|---|---|---|---|\n',
     );
     const total = { idle: 0, peak: 0, end: 0 };
     for (const [id, m] of peaks) {
@@ -233,18 +242,18 @@ async function main(): Promise<void> {
       total.peak += m.peakMiB;
       total.end += e?.rssBeforeGcMiB ?? m.rssMiB;
       process.stdout.write(
-        `| ${id} | ${fmt(i?.rssBeforeGcMiB)} | ${fmt(i === undefined ? undefined : i.heapUsed / MiB)} | ${fmt(m.peakMiB)} | ${fmt(e?.rssBeforeGcMiB ?? m.rssMiB)} | ${fmt(e === undefined ? undefined : e.heapUsed / MiB)} |\n`,
+        `| ${id} | ${fmt(i?.rssBeforeGcMiB)} | ${fmt(i === undefined ? undefined : i.heapUsed / MiB)} | ${fmt(m.peakMiB)} | ${fmt(m.peakAnonMiB)} | ${fmt(e?.rssBeforeGcMiB ?? m.rssMiB)} | ${fmt(e === undefined ? undefined : e.heapUsed / MiB)} |\n`,
       );
     }
     const embedded = platform.embeddedDatabase;
     if (embedded !== undefined) {
       const db = rssOf(embedded.pid);
-      process.stdout.write(`| shared embedded PostgreSQL (PGlite) | ${fmt(embeddedIdle)} | — | ${fmt(db?.peakMiB)} | ${fmt(db?.rssMiB)} | — |\n`);
+      process.stdout.write(`| shared embedded PostgreSQL (PGlite) | ${fmt(embeddedIdle)} | — | ${fmt(db?.peakMiB)} | — | ${fmt(db?.rssMiB)} | — |\n`);
       total.idle += embeddedIdle ?? 0;
       total.peak += db?.peakMiB ?? 0;
       total.end += db?.rssMiB ?? 0;
     }
-    process.stdout.write(`| all processes | ${fmt(total.idle)} | | ${fmt(total.peak)} (sum of peaks) | ${fmt(total.end)} | |\n`);
+    process.stdout.write(`| all processes | ${fmt(total.idle)} | | ${fmt(total.peak)} (sum of peaks) | | ${fmt(total.end)} | |\n`);
   } catch (err) {
     for (const [id, lines] of Object.entries(platform.logs)) process.stderr.write(`--- ${id} (last lines)\n${lines.slice(-5).join('\n')}\n`);
     throw err;

@@ -8,7 +8,9 @@ import {
   ADMIN_PORT_NAME,
   CONFIG_DIR,
   HTTP_PORT_NAME,
+  JEMALLOC_PATH,
   MALLOC_ARENA_MAX,
+  MALLOC_CONF,
   NAMESPACE,
   PART_OF,
   SECRETS_DIR,
@@ -64,6 +66,9 @@ function env(svc: DeployedService): Record<string, unknown>[] {
     { name: 'PODKIT_SECRETS_DIR', value: SECRETS_DIR },
     // The V8 heap sized for the container's memory limit (platform.ts, MEASUREMENTS.md).
     { name: 'NODE_OPTIONS', value: svc.nodeOptions },
+    // The allocator: the image's jemalloc with its tuning, and glibc's fallback (platform.ts).
+    { name: 'LD_PRELOAD', value: JEMALLOC_PATH },
+    { name: 'MALLOC_CONF', value: MALLOC_CONF },
     { name: 'MALLOC_ARENA_MAX', value: MALLOC_ARENA_MAX },
     // podkit's log lines carry the pod name.
     { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },

@@ -4,11 +4,16 @@ import type { ServiceProcess } from './child.ts';
 
 export type { MemoryReport } from '../shared/memory-report.ts';
 
-/** Current and peak resident set size of a process in MiB (Linux `/proc/<pid>/status`: `VmRSS`, `VmHWM`). */
+/** Current and peak resident set size of a process in MiB (Linux `/proc/<pid>/status`: `VmRSS`, `VmHWM`, `RssAnon`). */
 export interface ProcessRss {
   readonly rssMiB: number;
   /** The kernel's high-water mark since the process started. */
   readonly peakMiB: number;
+  /**
+   * Anonymous resident memory (`RssAnon`: heaps, stacks, malloc), without the pages of files
+   * mapped in (`RssFile`: mostly the `node` executable, about 50 MiB, shared and reclaimable).
+   */
+  readonly anonMiB: number;
 }
 
 /** {@link ProcessRss} of `pid`; `undefined` when it exited (or not on Linux). */
@@ -21,7 +26,7 @@ export function rssOf(pid: number | undefined): ProcessRss | undefined {
     return undefined;
   }
   const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  const rss = { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
+  const rss = { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024, anonMiB: kib('RssAnon') / 1024 };
   return Number.isNaN(rss.peakMiB) ? undefined : rss; // a zombie has no memory lines
 }
 

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SERVICE_UID, SERVICES } from '../../deploy/platform.ts';
+import { JEMALLOC_PATH, SERVICE_UID, SERVICES } from '../../deploy/platform.ts';
 import { exampleDir, find, loadBase, podSpec, repoRoot } from './load.ts';
 
 interface Instruction {
@@ -129,6 +129,17 @@ describe('Dockerfile', () => {
     const base = loadBase();
     for (const s of SERVICES) expect(podSpec(find(base, 'Deployment', s.name)).containers[0].args).toEqual([s.name]);
     expect(ops(runtime, 'ENV').map((e) => e.args).join(' ')).toMatch(/NODE_ENV=production/);
+  });
+
+  it('installs jemalloc at the path the manifests preload (LD_PRELOAD), and preloads it itself', () => {
+    const runs = ops(runtime, 'RUN').map((r) => r.args);
+    expect(runs.some((r) => /apt-get install .*\blibjemalloc2\b/.test(r) && r.includes(`ln -s`) && r.includes(JEMALLOC_PATH))).toBe(true);
+    expect(ops(runtime, 'ENV').map((e) => e.args).join(' ')).toContain(`LD_PRELOAD=${JEMALLOC_PATH}`);
+    const base = loadBase();
+    for (const s of SERVICES) {
+      const env = (podSpec(find(base, 'Deployment', s.name)).containers[0].env ?? []) as { name: string; value?: string }[];
+      expect(env.find((e) => e.name === 'LD_PRELOAD')?.value, s.name).toBe(JEMALLOC_PATH);
+    }
   });
 
   it('exposes every service port and admin port', () => {

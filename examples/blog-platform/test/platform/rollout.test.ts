@@ -57,6 +57,8 @@ describe('rolling every service of the platform (simulated cluster, their own ma
             overrides: { replicas: 2, probes: { periodSeconds: 0.5 }, startupProbe: { failureThreshold: 240 } },
             env: {
               LOG_LEVEL: 'warn',
+              // the manifests preload the image's jemalloc, at a path that exists only in the image
+              LD_PRELOAD: undefined,
               PODKIT_CONFIG_DIR: NO_CONFIG_DIR,
               PODKIT_SECRETS_DIR: name === 'auth' ? secrets.dir : NO_CONFIG_DIR,
               DATABASE_SCHEMA: `${name}_${isolate}`,
