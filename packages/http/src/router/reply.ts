@@ -54,13 +54,15 @@ export function sendResult(res: ServerResponse, result: unknown): void {
   } else if (result === undefined) {
     status = 204;
   }
-  res.statusCode = status;
   if (body === undefined) {
+    res.statusCode = status;
     res.end();
     return;
   }
   const text = JSON.stringify(body);
-  res.setHeader('content-type', JSON_CONTENT_TYPE);
-  res.setHeader('content-length', Buffer.byteLength(text));
+  // writeHead with the headers as an object: when nothing was set on `res` before, Node writes
+  // them as given instead of storing each in its header map first (setHeader); otherwise it sets
+  // them over what was set, as setHeader would.
+  res.writeHead(status, { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

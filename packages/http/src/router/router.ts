@@ -12,6 +12,7 @@ import { sendResult } from './reply.ts';
 import { DEFAULT_MAX_JSON_DEPTH } from './safe-json.ts';
 import type { RouteHandler, RouteMethod, RouteSchemas } from './types.ts';
 import { validate } from './validate.ts';
+import { compiledSchema } from './compile.ts';
 import { isUpstreamCallError, sendUpstreamProblem } from '../proxy/upstream-problem.ts';
 
 /** The part of a logger the router uses to report handler failures (a pino `Logger` fits). */
@@ -29,6 +30,16 @@ export interface RouterOptions {
   ignoreTrailingSlash?: boolean;
   /** Where unexpected handler errors are logged; `serve()` supplies the service logger. */
   logger?: RouterLogger;
+  /**
+   * Whether each route's zod schemas are compiled when the route is registered (`z.compile`,
+   * zod ≥ 4.5): a generated check of valid input, with the same output and the same issues (so
+   * the same problem responses) as zod's runtime parser, about 5× cheaper on an object schema.
+   * Skipped when zod is configured `jitless` or cannot compile a schema. Off, every parse uses
+   * zod's runtime parser. A refinement or transform of a compiled schema runs twice on invalid
+   * input (the fast path, then the runtime parser for the issues): keep them free of side effects.
+   * @default true
+   */
+  compileSchemas?: boolean;
 }
 
 interface RouteEntry {
@@ -55,6 +66,7 @@ export class Router {
   #fmw: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>;
   #limits: BodyLimits;
   #logger: RouterLogger | undefined;
+  #compileSchemas: boolean;
   #methods = new Set<RouteMethod>();
 
   /** @param options - see {@link RouterOptions} */
@@ -69,6 +81,7 @@ export class Router {
     }
     this.#limits = { maxBytes, maxDepth };
     this.#logger = options.logger;
+    this.#compileSchemas = options.compileSchemas ?? true;
     this.#fmw = FindMyWay({ ignoreTrailingSlash: options.ignoreTrailingSlash ?? true, ignoreDuplicateSlashes: true });
     this.listener = (req, res) => this.#dispatch(req, res);
   }
@@ -114,7 +127,7 @@ export class Router {
     const entry: RouteEntry = {
       path,
       maxDeadlineMs: max,
-      schemas,
+      schemas: this.#compileSchemas ? compiledSchemas(schemas) : schemas,
       handler: handler,
       simple: schemas.params === undefined && schemas.query === undefined && schemas.body === undefined,
     };
@@ -231,6 +244,15 @@ export class Router {
 }
 
 function noop(): void {}
+
+/** A route's schemas, each with zod's compiled fast path (see {@link compiledSchema}). */
+function compiledSchemas(schemas: RouteSchemas): RouteSchemas {
+  const compiled: RouteSchemas = { ...schemas };
+  if (schemas.params !== undefined) compiled.params = compiledSchema(schemas.params);
+  if (schemas.query !== undefined) compiled.query = compiledSchema(schemas.query);
+  if (schemas.body !== undefined) compiled.body = compiledSchema(schemas.body);
+  return compiled;
+}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';

@@ -102,6 +102,22 @@ describe('router JSON body', () => {
     expect(res.json.detail).toBe('request body is not valid UTF-8');
   });
 
+  it('accepts a body holding U+FFFD itself (valid UTF-8), split across chunks', async () => {
+    const { port } = await start();
+    const bytes = Buffer.from('{"title":"a \uFFFD b","author":{"name":"x"}}');
+    const cut = bytes.indexOf(0xef) + 1; // inside the three bytes of U+FFFD
+    const res = await post(port, [bytes.subarray(0, cut), bytes.subarray(cut)], { path: '/post' });
+    expect(res.status).toBe(201);
+    expect(res.json).toEqual({ title: 'a \uFFFD b', author: { name: 'x' } });
+  });
+
+  it('400 for invalid UTF-8 next to a genuine U+FFFD', async () => {
+    const { port } = await start();
+    const res = await post(port, [Buffer.from('{"title":"\uFFFD'), Buffer.from([0xc3]), Buffer.from('"}')]);
+    expect(res.status).toBe(400);
+    expect(res.json.detail).toBe('request body is not valid UTF-8');
+  });
+
   it('empty bodies, declared (Content-Length: 0) or chunked, are no body: the schema says what is missing', async () => {
     const { port } = await start();
     const none = await post(port, [], { path: '/post' });
@@ -163,6 +179,32 @@ describe('router JSON body', () => {
   it('awaits a thenable result', async () => {
     const { port } = await start();
     expect((await post(port, ['{"n":21}'], { path: '/thenable' })).json).toEqual({ doubled: 42 });
+  });
+});
+
+describe('compiled schemas', () => {
+  const Post = z.object({ title: z.string().min(1).max(5), tags: z.array(z.string()).max(2), extra: z.string().default('d') });
+  async function startWith(compileSchemas: boolean): Promise<number> {
+    const router = createRouter({ compileSchemas }).post('/p', { body: Post }, ({ body }) => reply(201, body));
+    const t = createTestService('router-compile-test');
+    const server = await serve(t.service, router, { port: 0, host: '127.0.0.1' });
+    cleanups.push(() => server.close());
+    return server.port;
+  }
+
+  it('answers exactly as zod\'s runtime parser: output (defaults, unknown keys stripped) and the problem naming each field', async () => {
+    const compiled = await startWith(true);
+    const runtime = await startWith(false);
+    const bodies = ['{"title":"ok","tags":["a"],"unknown":1}', '{"title":"","tags":["a","b","c"]}', '{"title":"too long","tags":[1]}', '[]', 'null'];
+    for (const text of bodies) {
+      const a = await post(compiled, [text], { path: '/p' });
+      const b = await post(runtime, [text], { path: '/p' });
+      expect({ status: a.status, json: a.json }, text).toEqual({ status: b.status, json: b.json });
+    }
+    const ok = await post(compiled, [bodies[0]!], { path: '/p' });
+    expect(ok.json).toEqual({ title: 'ok', tags: ['a'], extra: 'd' });
+    const bad = await post(compiled, [bodies[1]!], { path: '/p' });
+    expect(bad.json.errors).toEqual([expect.objectContaining({ in: 'body', path: 'title' }), expect.objectContaining({ in: 'body', path: 'tags' })]);
   });
 });
 
