@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serve } from '../../src/index.ts';
+import { problem, sendProblem, serve } from '../../src/index.ts';
 import type { PodkitServer } from '../../src/index.ts';
 import { send } from './helpers/http.ts';
 import { createTestService } from './helpers/service.ts';
@@ -85,7 +85,7 @@ describe('request id echo', () => {
 
   it('is echoed by problem responses and generated when the caller sent none', async () => {
     const t = createTestService();
-    const server = await serve(t.service, undefined, { port: 0, host: '127.0.0.1' });
+    const server = await serve(t.service, (_req, res) => sendProblem(res, problem(404, 'nothing here')), { port: 0, host: '127.0.0.1' });
     servers.push(server);
     const res = await send(server.port, { path: '/nothing-here' });
     expect(res.status).toBe(404);
