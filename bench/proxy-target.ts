@@ -2,13 +2,13 @@
 // front of it, on a free port (pinned to a core by the parent). Prints the port on stdout; answers
 // 'cpu' IPC messages with its CPU time. Run with --conditions=@podkit/source so @podkit/* resolve
 // to their sources. Usage: proxy-target.ts backend | proxy-target.ts <variant> <backend-url>
+import { openSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
-import pino from 'pino';
 import { Pool } from 'undici';
-import { createLogger, createMetrics } from '@podkit/core';
+import { bufferedDestination, createLogger, createMetrics } from '@podkit/core';
 import { createClient, createProxy, serve } from '@podkit/http';
 import type { ServeService } from '@podkit/http';
 
@@ -53,7 +53,7 @@ function minimalProxy(): RequestListener {
 
 function podkitService(): ServeService & { metrics: ReturnType<typeof createMetrics> } {
   const identity = { name: 'bench-gateway', version: '1.0.0' };
-  const logger = createLogger({ service: identity, destination: pino.destination({ dest: '/dev/null', sync: true }), pretty: false });
+  const logger = createLogger({ service: identity, destination: bufferedDestination({ fd: openSync('/dev/null', 'w') }), pretty: false });
   const metrics = createMetrics({ service: identity, runtimeMetrics: false });
   return {
     logger,

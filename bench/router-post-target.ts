@@ -4,12 +4,12 @@
 // BENCH_SERVE_OPTIONS='{"accessLog":false}' adds serve() options to the podkit and serve-bare
 // variants (to split serve()'s share; e.g. callgrind counts the load shedder's 10 ms timers many
 // times over, the server running ~50× slower under valgrind).
+import { openSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { z } from 'zod';
-import { createLogger, createMetrics } from '@podkit/core';
+import { bufferedDestination, createLogger, createMetrics } from '@podkit/core';
 import { createRouter, reply, serve } from '@podkit/http';
 import type { ServeService } from '@podkit/http';
 
@@ -69,7 +69,7 @@ const NewPost = z.object({
 function podkitService(): ServeService {
   const identity = { name: 'bench', version: '1.0.0' };
   return {
-    logger: createLogger({ service: identity, destination: pino.destination({ dest: '/dev/null', sync: true }), pretty: false }),
+    logger: createLogger({ service: identity, destination: bufferedDestination({ fd: openSync('/dev/null', 'w') }), pretty: false }),
     metrics: createMetrics({ service: identity, runtimeMetrics: false }),
     health: { report: (kind) => ({ status: 'up', kind, checks: {} }) },
     lifecycle: { addDrainer: () => undefined, addHook: () => undefined },
