@@ -67,7 +67,8 @@ describe('simulateRollout', () => {
       warmupRequests: 8,
       cooldownRequests: 8,
       overrides: { ...base.overrides, terminationGracePeriodSeconds: 1 },
-      env: { DELAY_MS: '3000', GRACE_MS: '10000', WORK_MS: '1500' },
+      // every request still working at SIGTERM runs 2 s more: past the 1 s grace, whatever its phase
+      env: { DELAY_MS: '3000', GRACE_MS: '10000', WORK_MS: '1500', DRAIN_WORK_MS: '2000' },
     });
     summary('grace too short', report);
     const old = report.pods.filter((p) => p.revision === 1);
