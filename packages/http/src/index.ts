@@ -32,6 +32,14 @@ export { defaultDiscardLimit, readRawBody, refuseBody } from './body/raw-body.ts
 export type { RawBodyOptions } from './body/raw-body.ts';
 // --- end server ------------------------------------------------------------------
 
+// --- client address (trusted proxies, X-Forwarded-For, Forwarded) -------------
+export { DEFAULT_MAX_FORWARDED_HOPS, createClientAddressResolver } from './client-address/client-address.ts';
+export type { AddressedRequest, ClientAddressOptions, ClientAddressResolver, ForwardingHeader } from './client-address/client-address.ts';
+export { LOOPBACK_PROXIES, isAddressOrRange, trustedProxies } from './client-address/trusted-proxies.ts';
+export type { TrustedProxies } from './client-address/trusted-proxies.ts';
+export { TrustedProxyError } from './client-address/errors.ts';
+// --- end client address ----------------------------------------------------------
+
 // --- client (resilient service-to-service client) -----------------------------
 export { createClient } from './client/create-client.ts';
 export { DEFAULT_KEYED_MAX_ORIGINS, DEFAULT_KEYED_MAX_ORIGIN_LABELS, OTHER_ORIGIN_LABEL, createKeyedClient } from './client/keyed-client.ts';

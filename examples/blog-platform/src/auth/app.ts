@@ -1,12 +1,11 @@
 import type { Logger, Metrics } from '@podkit/core';
-import type { Router } from '@podkit/http';
+import { LOOPBACK_PROXIES, createClientAddressResolver, type Router } from '@podkit/http';
 import { createTokenVerifier, type TokenVerifier } from '../shared/auth/verifier.ts';
 import type { Cache } from '../shared/cache/cache.ts';
 import type { Database } from '../shared/db/database.ts';
 import { withInputErrors } from '../shared/db/input-errors.ts';
 import { migrate } from '../shared/db/migrate.ts';
 import { createAuthenticate } from '../shared/http/authenticate.ts';
-import { DEFAULT_TRUSTED_PROXIES, trustedProxies } from '../shared/http/client-address.ts';
 import { createLoginLimiter, type LoginLimits } from './login-limiter.ts';
 import { createRegistrationLimiter, type RegistrationLimits } from './registration-limiter.ts';
 import { createRevocationStore } from './revocation-store.ts';
@@ -26,7 +25,7 @@ export interface AuthAppOptions {
   readonly limits: LoginLimits;
   /** @default 10 registrations per address per hour */
   readonly registrationLimits?: RegistrationLimits;
-  /** Addresses and CIDR ranges whose `X-Forwarded-For` is believed. @default DEFAULT_TRUSTED_PROXIES */
+  /** Addresses and CIDR ranges whose `X-Forwarded-For` is believed. @default LOOPBACK_PROXIES */
   readonly trustedProxies?: readonly string[];
 }
 
@@ -50,7 +49,7 @@ export async function createAuthApp(o: AuthAppOptions): Promise<AuthApp> {
     limiter: createLoginLimiter(o.cache, o.limits),
     revocations,
     registrations: createRegistrationLimiter(o.cache, o.registrationLimits ?? { perAddress: 10, windowSeconds: 3600 }),
-    trustedProxies: trustedProxies(o.trustedProxies ?? DEFAULT_TRUSTED_PROXIES),
+    clientAddress: createClientAddressResolver({ trustedProxies: o.trustedProxies ?? LOOPBACK_PROXIES }),
     authenticate: createAuthenticate(verifier, o.logger),
     tokenTtlSeconds: o.tokenTtlSeconds,
     logger: o.logger,

@@ -1,7 +1,7 @@
 import { defineConfig, duration, list, secret } from '@podkit/config';
+import { LOOPBACK_PROXIES, isAddressOrRange } from '@podkit/http';
 import { z } from 'zod';
 import { commonConfig, DEFAULT_ADMIN_PORTS, DEFAULT_PORTS, distinctAdminPort } from '../shared/config.ts';
-import { DEFAULT_TRUSTED_PROXIES, isAddressOrRange } from '../shared/http/client-address.ts';
 
 /** Configuration of the auth service (env vars, ConfigMap `/etc/config`, Secret `/etc/secrets`). */
 export const configSchema = z.object({
@@ -27,7 +27,7 @@ export const configSchema = z.object({
     window: duration({ unit: 's' }).default(60 * 60_000).describe('registration rate-limit window'),
   }),
   trustedProxies: list(z.string().refine(isAddressOrRange, 'expected an IP address or CIDR range'))
-    .default([...DEFAULT_TRUSTED_PROXIES])
+    .default([...LOOPBACK_PROXIES])
     .describe('peers (addresses, CIDR ranges) whose X-Forwarded-For names the client: the gateway and ingress pods'),
 }).superRefine(distinctAdminPort);
 

@@ -1,9 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '@podkit/core';
-import { createRouter, reply, type Router } from '@podkit/http';
+import { createRouter, reply, type ClientAddressResolver, type Router } from '@podkit/http';
 import { z } from 'zod';
 import type { Authenticate } from '../shared/http/authenticate.ts';
-import { clientAddress, type TrustedProxies } from '../shared/http/client-address.ts';
 import { problems } from '../shared/http/problems.ts';
 import { text } from '../shared/http/schemas.ts';
 import { createHash } from 'node:crypto';
@@ -25,8 +24,8 @@ export interface AuthRoutesDeps {
   readonly limiter: LoginLimiter;
   readonly registrations: RegistrationLimiter;
   readonly revocations: RevocationStore;
-  /** Peers whose `X-Forwarded-For` names the client (the gateway). */
-  readonly trustedProxies: TrustedProxies;
+  /** The client's address: the peer, or from `X-Forwarded-For` when the peer is a trusted proxy (the gateway). */
+  readonly clientAddress: ClientAddressResolver;
   readonly authenticate: Authenticate;
   readonly tokenTtlSeconds: number;
   readonly logger: Logger;
@@ -57,7 +56,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   const jwks = JSON.stringify({ keys: [key.publicJwk] });
   return createRouter({ bodyLimitBytes: 16 * 1024 })
     .post('/api/auth/register', { body: Register }, async ({ body, req }) => {
-      const wait = await deps.registrations.reserve(clientAddress(req, deps.trustedProxies));
+      const wait = await deps.registrations.reserve(deps.clientAddress(req));
       if (wait > 0) throw problems.tooManyRequests('too many registrations from this address; try again later', wait);
       const passwordHash = await hashPassword(body.password);
       try {
@@ -71,7 +70,7 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
     })
     .post('/api/auth/login', { body: Login }, async ({ body, req }) => {
       // the slot is taken before the password check: concurrent guesses cannot all be checked
-      const slot = await limiter.reserve(body.username, clientAddress(req, deps.trustedProxies));
+      const slot = await limiter.reserve(body.username, deps.clientAddress(req));
       if (!slot.allowed) {
         deps.onLogin?.('limited');
         throw problems.tooManyRequests('too many failed logins; try again later', slot.retryAfterSeconds);
