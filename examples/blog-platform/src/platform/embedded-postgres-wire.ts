@@ -24,3 +24,9 @@ export function int32(...values: number[]): Buffer {
 export function closeStatements(names: readonly string[]): Buffer {
   return Buffer.concat([...names.map((name) => message('C', Buffer.concat([Buffer.from('S', 'latin1'), cstrings(name)]))), message('S', Buffer.alloc(0))]);
 }
+
+/** An `ErrorResponse`: severity, SQLSTATE and message (what `pg` turns into an error with `code`). */
+export function errorResponse(severity: 'ERROR' | 'FATAL', sqlState: string, text: string): Buffer {
+  const field = (type: string, value: string): Buffer => Buffer.concat([Buffer.from(type, 'latin1'), cstrings(value)]);
+  return message('E', Buffer.concat([field('S', severity), field('V', severity), field('C', sqlState), field('M', text), Buffer.alloc(1)]));
+}

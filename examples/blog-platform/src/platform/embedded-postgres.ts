@@ -20,7 +20,10 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { createStatementCache, type StatementClient } from './embedded-postgres-statements.ts';
-import { closeStatements, cstrings, int32, message } from './embedded-postgres-wire.ts';
+import { searchPathSql, searchPathOf } from './embedded-postgres-search-path.ts';
+import { closeStatements, cstrings, errorResponse, int32, message } from './embedded-postgres-wire.ts';
+
+export { searchPathOf, searchPathSql } from './embedded-postgres-search-path.ts';
 
 /** Options of {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -48,7 +51,7 @@ interface Connection extends StatementClient {
   readonly socket: Socket;
   buffer: Buffer;
   started: boolean;
-  /** `SET search_path TO ...` value for this client. */
+  /** `SET search_path TO ...` value for this client: quoted identifiers only ({@link searchPathSql}). */
   searchPath: string;
   /** The cached statement this client's unnamed statement stands for. */
   unnamed: string | undefined;
@@ -61,13 +64,6 @@ interface Connection extends StatementClient {
 interface Unit {
   readonly conn: Connection;
   readonly messages: Buffer[];
-}
-
-/** The search_path a client asked for in its startup `options` (`-c search_path=x` or `--search_path=x`). */
-export function searchPathOf(options: string | undefined): string | undefined {
-  if (options === undefined) return undefined;
-  const m = /(?:-c\s*|--)search_path=((?:\\ |\S)+)/.exec(options);
-  return m?.[1]?.replaceAll('\\ ', ' ');
 }
 
 /** A statement's `LISTEN`/`UNLISTEN` channel, if it is one. */
@@ -233,7 +229,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     const fields = packet.subarray(8).toString('utf8').split('\0');
     const params = new Map<string, string>();
     for (let i = 0; i + 1 < fields.length && fields[i] !== ''; i += 2) params.set(fields[i]!, fields[i + 1]!);
-    conn.searchPath = searchPathOf(params.get('options')) ?? '"$user", public';
+    const asked = searchPathOf(params.get('options'));
+    try {
+      conn.searchPath = asked === undefined ? '"$user", public' : searchPathSql(asked);
+    } catch (err) {
+      // as PostgreSQL answers a bad startup parameter: FATAL, then the connection closes
+      const socket = conn.socket;
+      socket.end(errorResponse('FATAL', '22023', (err as Error).message), () => socket.destroy());
+      return;
+    }
     conn.started = true;
     const status = (name: string, value: string): Buffer => message('S', cstrings(name, value));
     write(
@@ -254,6 +258,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   }
 
   function receive(conn: Connection, chunk: Buffer): void {
+    if (conn.socket.writableEnded) return; // refused at startup: what it sends after is never run
     conn.buffer = conn.buffer.length === 0 ? chunk : Buffer.concat([conn.buffer, chunk]);
     for (;;) {
       const b = conn.buffer;
@@ -262,7 +267,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
         const len = b.readInt32BE(0);
         conn.buffer = b.subarray(len);
         startup(conn, b.subarray(0, len));
-        if (conn.socket.destroyed) return;
+        if (conn.socket.destroyed || conn.socket.writableEnded) return; // refused: nothing after it runs
         continue;
       }
       if (b.length < 5 || b.length < 1 + b.readInt32BE(1)) return;

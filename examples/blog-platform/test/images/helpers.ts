@@ -4,7 +4,7 @@ import type { Logger } from '@podkit/core';
 import sharp from 'sharp';
 import type { ImagesSettings } from '../../src/images/app.ts';
 import type { Database } from '../../src/shared/db/database.ts';
-import { quoteIdent } from '../../src/shared/db/database.ts';
+import { quoteIdent } from '../../src/shared/db/identifier.ts';
 import { migrate } from '../../src/shared/db/migrate.ts';
 import { openPglite } from '../../src/shared/db/pglite.ts';
 import { openPostgres } from '../../src/shared/db/postgres.ts';
@@ -51,7 +51,7 @@ export async function openTestDb(kind: 'pglite' | 'postgres'): Promise<TestDb> {
     reset: () => truncate(db),
     async close() {
       await Promise.all(extra.map((d) => d.close()));
-      await db.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
+      await db.query(`DROP SCHEMA ${quoteIdent(schema, 'test schema')} CASCADE`);
       await db.close();
     },
   };

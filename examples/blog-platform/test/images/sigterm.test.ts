@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnService } from '../../src/platform/child.ts';
 import type { ServiceProcess } from '../../src/platform/child.ts';
-import { quoteIdent } from '../../src/shared/db/database.ts';
+import { quoteIdent } from '../../src/shared/db/identifier.ts';
 import type { Database } from '../../src/shared/db/database.ts';
 import { openPglite } from '../../src/shared/db/pglite.ts';
 import { openPostgres } from '../../src/shared/db/postgres.ts';
@@ -61,7 +61,7 @@ describe.each(backends)('images process on %s', (backend) => {
     await jwks?.close();
     if (backend === 'postgres' && schema !== undefined) {
       db ??= openPostgres({ url: process.env.DATABASE_URL!, schema });
-      await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+      await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema, 'test schema')} CASCADE`);
     }
     await db?.close();
     db = undefined;

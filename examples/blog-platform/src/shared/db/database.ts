@@ -50,10 +50,3 @@ export function isSqlState(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
 }
 
-/** Quotes an identifier (a schema name) for SQL; rejects anything but `[a-z_][a-z0-9_]*`. */
-export function quoteIdent(name: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
-    throw new TypeError(`invalid SQL identifier ${JSON.stringify(name)}: use lower-case letters, digits and _`);
-  }
-  return `"${name}"`;
-}

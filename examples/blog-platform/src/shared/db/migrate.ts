@@ -1,5 +1,5 @@
 import type { Database } from './database.ts';
-import { quoteIdent } from './database.ts';
+import { quoteIdent } from './identifier.ts';
 
 /** One forward-only migration. `id`s sort in the order they apply (e.g. `001_users`). */
 export interface Migration {
@@ -19,7 +19,7 @@ export interface MigrationResult {
  * Each migration runs in its own transaction together with its bookkeeping row.
  */
 export async function migrate(db: Database, migrations: readonly Migration[]): Promise<MigrationResult> {
-  const schema = quoteIdent(db.schema);
+  const schema = quoteIdent(db.schema, `migrate: the ${db.kind} database's schema`);
   return db.withAdvisoryLock(`podkit-migrations:${db.schema}`, async (conn) => {
     await conn.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await conn.query(

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable, QueryResult } from './database.ts';
-import { quoteIdent } from './database.ts';
+import { quoteIdent } from './identifier.ts';
 
 /** Options for {@link openPglite}. */
 export interface PgliteOptions {
@@ -33,7 +33,7 @@ function wrap(db: PgliteLike): Queryable {
  * connection, so the advisory lock is taken as on PostgreSQL but never contended.
  */
 export async function openPglite(options: PgliteOptions): Promise<Database> {
-  const schema = quoteIdent(options.schema);
+  const schema = quoteIdent(options.schema, 'openPglite option schema');
   if (options.dataDir !== undefined && !options.dataDir.startsWith('memory://')) await mkdir(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Database, Queryable, QueryResult } from './database.ts';
-import { quoteIdent } from './database.ts';
+import { quoteIdent } from './identifier.ts';
 
 /** Options for {@link openPostgres}. */
 export interface PostgresOptions {
@@ -30,7 +30,7 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
 
 /** Opens a `pg` Pool whose connections all use `search_path = <schema>`. */
 export function openPostgres(options: PostgresOptions): Database {
-  const schema = quoteIdent(options.schema);
+  const schema = quoteIdent(options.schema, 'openPostgres option schema');
   const pool = new pg.Pool({
     connectionString: options.url,
     ...(options.password === undefined ? {} : { password: options.password }),
