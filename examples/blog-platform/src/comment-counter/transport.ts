@@ -49,12 +49,23 @@ export async function openCommentEvents(o: { readonly amqpUrl?: string | undefin
   const { consumeAmqp } = await import('@podkit/consumers/amqp');
   const connect = async (): Promise<ChannelModel> => {
     const connection = await amqplib.connect(url);
-    const setup = await connection.createChannel();
-    await setup.assertExchange(DEAD, 'fanout', { durable: true });
-    await setup.assertQueue(DEAD, { durable: true });
-    await setup.bindQueue(DEAD, DEAD, '');
-    await setup.assertQueue(QUEUE, { durable: true, arguments: { 'x-dead-letter-exchange': DEAD } });
-    await setup.close();
+    // listen at once: amqplib throws a socket error (a reset while the topology is declared) out
+    // of the socket's handler when its connection has no 'error' listener
+    const onError = (err: Error): void => o.logger.warn({ err: { message: err.message } }, 'AMQP connection error while declaring the topology');
+    connection.on('error', onError);
+    try {
+      const setup = await connection.createChannel();
+      await setup.assertExchange(DEAD, 'fanout', { durable: true });
+      await setup.assertQueue(DEAD, { durable: true });
+      await setup.bindQueue(DEAD, DEAD, '');
+      await setup.assertQueue(QUEUE, { durable: true, arguments: { 'x-dead-letter-exchange': DEAD } });
+      await setup.close();
+    } catch (err) {
+      await connection.close().catch(() => undefined); // the listener stays: the close may fail too
+      throw err;
+    }
+    // the caller listens from here on (the consumer before its channel opens, the publisher below)
+    connection.off('error', onError);
     return connection;
   };
   let publisher: ChannelModel | undefined;

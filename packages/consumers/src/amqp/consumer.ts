@@ -7,7 +7,7 @@ import { wire } from '../internal/wire.ts';
 import type { Consumer, ConsumerOptions, ConsumerService } from '../types.ts';
 import { createReconnector } from './reconnect.ts';
 import type { ReconnectOptions } from './reconnect.ts';
-import { openSession } from './session.ts';
+import { closeQuietly, openSession } from './session.ts';
 import type { Session, SessionEvents } from './session.ts';
 
 /** Options of {@link consumeAmqp}. */
@@ -22,7 +22,9 @@ export interface AmqpConsumerOptions extends ConsumerOptions<ConsumeMessage> {
    * Opens a connection (`() => amqplib.connect(url)`): the consumer owns the connections it opens
    * and, when one is lost, reconnects with a backoff (see `reconnect`), readiness down meanwhile.
    * The first connection must succeed, or {@link consumeAmqp} rejects. Exactly one of
-   * `connection` and `connect`.
+   * `connection` and `connect`. A `connect` that awaits anything after `amqplib.connect` (declaring
+   * queues) must put an `'error'` listener on the connection first: amqplib throws a socket error
+   * its connection has no listener for.
    */
   readonly connect?: () => Promise<ChannelModel>;
   /** Backoff between reconnection attempts (with `connect` only). */
@@ -121,7 +123,7 @@ export async function consumeAmqp(service: ConsumerService, options: AmqpConsume
     try {
       return await openSession(conn, queue, prefetch, events);
     } catch (err) {
-      if (owned) await conn.close().catch(() => undefined);
+      if (owned) await closeQuietly(conn);
       throw err;
     }
   }
@@ -131,7 +133,7 @@ export async function consumeAmqp(service: ConsumerService, options: AmqpConsume
         attempt: async () => {
           const conn = await connect();
           if (closed || runner.stopped) {
-            await conn.close().catch(() => undefined);
+            await closeQuietly(conn);
             return;
           }
           session = await open(conn);

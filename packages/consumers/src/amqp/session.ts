@@ -64,7 +64,18 @@ export interface Session {
  * broker redelivers it.
  */
 export async function openSession(connection: ChannelModel, queue: string, prefetch: number, events: SessionEvents): Promise<Session> {
-  const channel = await connection.createConfirmChannel();
+  // Listen before the first await: a socket error while the channel opens (ECONNRESET) reaches
+  // the connection's 'error' event, and with no listener amqplib throws it out of the socket's
+  // error handler (an uncaught exception), never rejecting the channel's open.
+  const onConnectionError = (err: Error): void => events.error(err);
+  connection.on('error', onConnectionError);
+  let channel: ConfirmChannel;
+  try {
+    channel = await connection.createConfirmChannel();
+  } catch (err) {
+    quiet(connection, onConnectionError);
+    throw err;
+  }
   let channelOpen = true;
   let connectionOpen = true;
   let closing = false;
@@ -74,13 +85,11 @@ export async function openSession(connection: ChannelModel, queue: string, prefe
     lost = true;
     events.lost(reason, err);
   };
-  const onConnectionError = (err: Error): void => events.error(err);
   const onConnectionClose = (err?: Error): void => {
     connectionOpen = false;
     channelOpen = false;
     lose('connection closed', err);
   };
-  connection.on('error', onConnectionError);
   connection.on('close', onConnectionClose);
   channel.on('close', () => {
     channelOpen = false;
@@ -103,7 +112,7 @@ export async function openSession(connection: ChannelModel, queue: string, prefe
   } catch (err) {
     closing = true;
     connection.off('close', onConnectionClose);
-    connection.off('error', onConnectionError);
+    quiet(connection, onConnectionError);
     if (channelOpen) await channel.close().catch(() => undefined);
     throw err;
   }
@@ -119,11 +128,24 @@ export async function openSession(connection: ChannelModel, queue: string, prefe
       if (channelOpen) await channel.close().catch(() => undefined);
       if (withConnection && connectionOpen) await connection.close().catch(() => undefined);
       connection.off('close', onConnectionClose);
-      // Keep a no-op error listener: a late socket error on a closed connection must not crash.
-      connection.off('error', onConnectionError);
-      connection.on('error', ignore);
+      quiet(connection, onConnectionError);
     },
   };
 }
 
 function ignore(): void {}
+
+/**
+ * Swaps the session's error listener for a no-op one that stays: a late socket error on a
+ * connection the session let go of (closed, or being closed after a failed open) must not crash.
+ */
+function quiet(connection: ChannelModel, listener: (err: Error) => void): void {
+  connection.off('error', listener);
+  if (!connection.listeners('error').includes(ignore)) connection.on('error', ignore);
+}
+
+/** Closes a connection no session uses, with an error listener on it while it closes. */
+export async function closeQuietly(connection: ChannelModel): Promise<void> {
+  if (!connection.listeners('error').includes(ignore)) connection.on('error', ignore);
+  await connection.close().catch(() => undefined);
+}

@@ -18,6 +18,22 @@ export interface TcpRelay {
   close(): Promise<void>;
 }
 
+/**
+ * Tracks a client socket and its upstream in `open` and ties their ends: when either closes, both
+ * are destroyed; their errors are ignored (a relay's sockets are reset on purpose).
+ */
+export function joinSockets(client: Socket, upstream: Socket, open: Set<Socket>): void {
+  for (const s of [client, upstream]) {
+    open.add(s);
+    s.on('error', () => undefined);
+    s.on('close', () => {
+      open.delete(s);
+      client.destroy();
+      upstream.destroy();
+    });
+  }
+}
+
 export async function startTcpRelay(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpRelay> {
   const open = new Set<Socket>();
   let refusing = false;
@@ -29,15 +45,7 @@ export async function startTcpRelay(targetPort: number, targetHost = '127.0.0.1'
     }
     accepted++;
     const upstream = connect(targetPort, targetHost);
-    for (const s of [client, upstream]) {
-      open.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => {
-        open.delete(s);
-        client.destroy();
-        upstream.destroy();
-      });
-    }
+    joinSockets(client, upstream, open);
     client.pipe(upstream);
     upstream.pipe(client);
   });
