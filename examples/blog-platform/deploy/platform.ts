@@ -161,7 +161,7 @@ export const SERVICES: readonly DeployedService[] = [
     secretKeys: [databasePassword, signingKey],
     // the gateway's peers are pods: trust X-Forwarded-For from the pod network (set your cluster's pod CIDR)
     config: { 'trusted-proxies': '10.0.0.0/8' },
-    resources: { requests: { cpu: '250m', memory: '192Mi' }, limits: { cpu: '1', memory: '288Mi' } },
+    resources: { requests: { cpu: '250m', memory: '160Mi' }, limits: { cpu: '1', memory: '240Mi' } },
     nodeOptions: '--max-old-space-size=96 --max-semi-space-size=2',
   },
   {

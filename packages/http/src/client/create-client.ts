@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool } from './undici-parts.ts';
 import type { ZodType } from 'zod';
 import { OriginBreaker } from './breaker.ts';
 import type { BreakerState } from './breaker.ts';

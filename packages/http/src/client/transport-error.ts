@@ -1,4 +1,4 @@
-import { errors } from 'undici';
+import { errors } from './undici-parts.ts';
 import { isPodkitHttpError } from '../errors.ts';
 import type { PodkitHttpError } from '../errors.ts';
 import { ClientTimeoutError, ConnectionError, InvalidRequestError, InvalidResponseError } from './errors.ts';

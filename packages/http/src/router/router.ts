@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getRequestContext, runWithRequestContext } from '@podkit/core';
-import FindMyWay from 'find-my-way';
+import type FindMyWay from 'find-my-way';
 import type { HTTPMethod } from 'find-my-way';
 import type { RequestContext } from '@podkit/core';
 import { HttpOptionsError, isProblemError } from '../server/errors.ts';
@@ -14,6 +14,7 @@ import type { RouteHandler, RouteMethod, RouteSchemas } from './types.ts';
 import { validate } from './validate.ts';
 import { compiledSchema } from './compile.ts';
 import { isUpstreamCallError, sendUpstreamProblem } from '../proxy/upstream-problem.ts';
+import { loadFindMyWay } from './find-my-way.ts';
 
 /** The part of a logger the router uses to report handler failures (a pino `Logger` fits). */
 export interface RouterLogger {
@@ -82,7 +83,7 @@ export class Router {
     this.#limits = { maxBytes, maxDepth };
     this.#logger = options.logger;
     this.#compileSchemas = options.compileSchemas ?? true;
-    this.#fmw = FindMyWay({ ignoreTrailingSlash: options.ignoreTrailingSlash ?? true, ignoreDuplicateSlashes: true });
+    this.#fmw = loadFindMyWay()({ ignoreTrailingSlash: options.ignoreTrailingSlash ?? true, ignoreDuplicateSlashes: true });
     this.listener = (req, res) => this.#dispatch(req, res);
   }
 

@@ -1,8 +1,10 @@
-import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger, Metrics } from '@podkit/core';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
+import { nodeHttp } from './node-http.ts';
+
+const { STATUS_CODES } = nodeHttp;
 
 /** Name of the counter of requests Node's HTTP parser rejected before any handler saw them. */
 export const PARSER_ERRORS_METRIC = 'http_parser_errors_total';

@@ -1,7 +1,9 @@
-import { STATUS_CODES } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import { NO_RETRY_HEADER } from '../deadline/headers.ts';
 import { upstreamFailure } from '../deadline/upstream-failure.ts';
+import { nodeHttp } from './node-http.ts';
+
+const { STATUS_CODES } = nodeHttp;
 
 /**
  * An RFC 9457 problem details document, sent as `application/problem+json`.

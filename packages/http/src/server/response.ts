@@ -1,10 +1,10 @@
-import { ServerResponse } from 'node:http';
-import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { nodeHttp } from './node-http.ts';
 import type { Span } from '@opentelemetry/api';
 
 /** Node's `writeHead` (the prototype's), called by {@link writeHeadEchoingRequestId}. */
 // eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(res, ...)
-const nodeWriteHead = ServerResponse.prototype.writeHead as (this: ServerResponse, statusCode: number, reason?: unknown, obj?: unknown) => ServerResponse;
+const nodeWriteHead = nodeHttp.ServerResponse.prototype.writeHead as (this: ServerResponse, statusCode: number, reason?: unknown, obj?: unknown) => ServerResponse;
 
 /** Node's own-symbol key of the headers set with `setHeader` (`null` until one is), found on first use. */
 let outHeadersKey: symbol | undefined | null = null;
@@ -53,7 +53,7 @@ function writeHeadEchoingRequestId(this: PodkitServerResponse, statusCode: numbe
  * keep these own fields, `writeHead` included.
  * @internal
  */
-export class PodkitServerResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+export class PodkitServerResponse<Request extends IncomingMessage = IncomingMessage> extends nodeHttp.ServerResponse<Request> {
   /** `performance.now()` when instrumentation started, 0 when not instrumented. */
   podkitStart = 0;
   /** The request id. */

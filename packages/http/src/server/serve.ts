@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { trace } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
@@ -12,6 +11,7 @@ import { HttpServerMetrics } from './http-metrics.ts';
 import { RequestInstrumentation } from './instrumentation.ts';
 import { closeServer, listen } from './listen.ts';
 import { LoadShedder } from './load-shedding.ts';
+import { nodeHttp } from './node-http.ts';
 import { resolveServeOptions } from './options.ts';
 import type { ResolvedServeOptions, ServeOptions } from './options.ts';
 import { createRequestPipeline } from './pipeline.ts';
@@ -154,7 +154,7 @@ function httpMetrics(registry: Registry, config: { buckets?: readonly number[]; 
 }
 
 function createNodeServer(o: ResolvedServeOptions): Server {
-  const server = createServer({
+  const server = nodeHttp.createServer({
     ServerResponse: PodkitServerResponse,
     keepAliveTimeout: o.keepAliveTimeoutMs,
     headersTimeout: o.headersTimeoutMs,
