@@ -25,6 +25,7 @@ export type { Level, LevelWithSilent, Logger, LoggerOptions, ServiceIdentity } f
 export { DEFAULT_REDACT_KEYS } from './logging/redaction.ts';
 export { flushLogger } from './logging/flush.ts';
 export { bufferedDestination } from './logging/buffered-destination.ts';
+export { createIsoTime } from './logging/iso-time.ts';
 export type { BufferedDestination, BufferedDestinationOptions } from './logging/buffered-destination.ts';
 export { createMetrics } from './metrics.ts';
 export type {

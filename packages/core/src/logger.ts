@@ -4,6 +4,7 @@ import type { DestinationStream, Level, LevelWithSilent, Logger } from 'pino';
 import { InvalidOptionError } from './errors.ts';
 import { DEFAULT_REDACT_KEYS, REDACTED, keyRedactor, valueRedactor } from './logging/redaction.ts';
 import { bufferedDestination } from './logging/buffered-destination.ts';
+import { createIsoTime } from './logging/iso-time.ts';
 import { prettyAvailable, prettyDestination } from './logging/pretty.ts';
 import { getRequestContext } from './request-context.ts';
 import { getTraceIds } from './tracing.ts';
@@ -159,7 +160,7 @@ export function createLogger(options: LoggerOptions): Logger {
         version: options.service.version,
         pod: options.podName ?? env.POD_NAME ?? hostname(),
       },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: createIsoTime(),
       formatters: {
         level: (label: string) => ({ level: label }),
         log: (object: Record<string, unknown>) => keys.redact(object),

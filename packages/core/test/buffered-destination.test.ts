@@ -84,6 +84,15 @@ describe('bufferedDestination', () => {
     expect(read()).toHaveLength(3);
   });
 
+  it('writes non-ASCII text (two- and three-byte characters, surrogate pairs, a lone surrogate) and lines of megabytes byte for byte', () => {
+    const { destination, log, read } = logger({ maxBufferBytes: 1024 });
+    const texts = ['façade – naïve 日本語 🚀🚀', 'x'.repeat(3 * 1024 * 1024), '€'.repeat(20_000), '🙂'.repeat(12_000), 'lone \ud800 surrogate', 'après'];
+    for (const text of texts) log.info(text);
+    destination.flushSync();
+    const lone = Buffer.from('lone \ud800 surrogate', 'utf8').toString('utf8'); // U+FFFD, as any UTF-8 encoder writes it
+    expect(read().map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(texts.map((t) => (t.includes('\ud800') ? lone : t)));
+  });
+
   it('rejects unusable options with a clear error', () => {
     expect(() => bufferedDestination({ flushIntervalMs: 0 })).toThrow(InvalidOptionError);
     expect(() => bufferedDestination({ maxBufferBytes: 2 << 20 })).toThrow(/maxBufferBytes/);

@@ -68,11 +68,13 @@ export function bufferedDestination(options: BufferedDestinationOptions = {}): B
   let pending = '';
   let timer: NodeJS.Timeout | undefined;
   let ended = false;
+  // room for a full batch plus one long line (a stack trace) before a one-off buffer is needed
+  const encoder = new LineEncoder(maxBytes + 16_384);
   const writePending = (): void => {
     if (pending === '') return;
     const data = pending;
     pending = '';
-    writeAll(fd, data);
+    writeAll(fd, encoder.encode(data));
   };
   /** The window ends: what it collected is written, and the next line goes out at once. */
   const endWindow = (): void => {
@@ -91,7 +93,7 @@ export function bufferedDestination(options: BufferedDestinationOptions = {}): B
     if (timer === undefined && pending === '' && !ended) {
       // the first line after a quiet spell goes out at once (startup lines, a lone warning),
       // and opens a window in which the lines that follow are batched
-      writeAll(fd, line);
+      writeAll(fd, encoder.encode(line));
       timer = setTimeout(endWindow, intervalMs);
       timer.unref();
       return;
@@ -128,31 +130,46 @@ export function bufferedDestination(options: BufferedDestinationOptions = {}): B
   return destination;
 }
 
+/**
+ * Encodes lines into one reusable buffer, so a write converts its text once: `writeSync(fd,
+ * string)` measures the UTF-8 length, allocates and converts, and checking that all of it went
+ * out took a second measuring pass. Texts too large for the buffer (a line of megabytes) are
+ * encoded into a buffer of their own, so no large buffer is kept.
+ */
+class LineEncoder {
+  #buffer: Buffer;
+  readonly #maxChars: number;
+
+  constructor(maxChars: number) {
+    this.#maxChars = maxChars;
+    this.#buffer = Buffer.allocUnsafe(0);
+  }
+
+  /** `text` as UTF-8 bytes; valid until the next call. */
+  encode(text: string): Buffer {
+    // 3 bytes per UTF-16 code unit at most (a surrogate pair is 2 units and 4 bytes)
+    if (text.length > this.#maxChars) return Buffer.from(text, 'utf8');
+    if (this.#buffer.length < text.length * 3) this.#buffer = Buffer.allocUnsafe(this.#maxChars * 3);
+    return this.#buffer.subarray(0, this.#buffer.write(text, 0, 'utf8'));
+  }
+}
+
 /** Longest a write waits for a full non-blocking descriptor before the rest is dropped, in ms. */
 const BUSY_LIMIT_MS = 1_000;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * Writes all of `data` to `fd` synchronously: a partial write continues from where it stopped,
+ * Writes all of `bytes` to `fd` synchronously: a partial write continues from where it stopped,
  * `EAGAIN` (a non-blocking pipe that is full) waits 1 ms and retries, for at most
  * {@link BUSY_LIMIT_MS}; any other error (`EPIPE`: the reader is gone, `EBADF`) drops the lines,
  * as nothing more can be done with them.
  */
-function writeAll(fd: number, data: string): void {
-  let buffer: Buffer | undefined;
+function writeAll(fd: number, bytes: Buffer): void {
   let offset = 0;
   let waited = 0;
-  for (;;) {
+  while (offset < bytes.length) {
     try {
-      if (buffer === undefined) {
-        const n = writeSync(fd, data);
-        if (n === Buffer.byteLength(data)) return;
-        buffer = Buffer.from(data);
-        offset = n;
-      } else {
-        offset += writeSync(fd, buffer, offset);
-      }
-      if (offset >= buffer.length) return;
+      offset += writeSync(fd, bytes, offset, bytes.length - offset);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EAGAIN' || waited >= BUSY_LIMIT_MS) return;
       Atomics.wait(sleeper, 0, 0, 1);

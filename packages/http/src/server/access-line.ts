@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { createIsoTime } from '@podkit/core';
 import type { Logger } from '@podkit/core';
 import type { AccessLogEntry } from './access-log.ts';
 
@@ -87,7 +88,7 @@ const PROBES: readonly AccessLogEntry[] = [
 /**
  * Builds a writer that serializes access lines directly instead of through pino's generic
  * object walk, byte-for-byte in the logger's own format: the logger's cached level prefix
- * (`{"level":"info"`), its time function (ISO time is cached per millisecond), its cached
+ * (`{"level":"info"`), its time function (ISO time through core's `createIsoTime`), its cached
  * bindings (`service`, `version`, `pod`, child bindings), the entry's fields, `msg`, and its line
  * end; the line then goes through the logger's `streamWrite` hook (secret-value redaction) to the
  * logger's own destination, so ordering and flushing are unchanged.
@@ -123,21 +124,11 @@ export function fastAccessLineWriter(logger: Logger): AccessLineWriter | undefin
   const mixin = get<Mixin | undefined>('mixin');
   const merge = get<MergeStrategy | undefined>('mixinMergeStrategy') ?? ((o: object, m: object) => Object.assign(m, o));
 
-  // Time: cache pino's ISO timestamp per millisecond; any other time function is called per line.
+  // Time: pino's ISO timestamp (podkit's logger or pino's isoTime) through core's cached
+  // formatter; any other time function is called per line.
   const sample = timeFn.call(logger);
   const iso = ISO_TIME.test(sample) && sample.slice(9, -1) === new Date(Date.parse(sample.slice(9, -1))).toISOString();
-  let lastMs = -1;
-  let lastTime = '';
-  const time = iso
-    ? (): string => {
-        const now = Date.now();
-        if (now !== lastMs) {
-          lastMs = now;
-          lastTime = `,"time":"${new Date(now).toISOString()}"`;
-        }
-        return lastTime;
-      }
-    : () => timeFn.call(logger);
+  const time = iso ? createIsoTime() : () => timeFn.call(logger);
 
   const render = (level: 'info' | 'warn' | 'error', entry: AccessLogEntry, msg: string, t: string): string =>
     `${prefix[level]}${t}${l[chindingsSym] as string}${entryMembers(entry)},"msg":${jsonString(msg)}${end}`;
