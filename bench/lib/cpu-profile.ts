@@ -2,7 +2,8 @@
  * Summarises a V8 `.cpuprofile` (as written by `node --cpu-prof`) into self time per function,
  * so a benchmark can show where a server's CPU goes, not only how much it uses.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 interface ProfileNode {
   id: number;
@@ -68,4 +69,14 @@ export function summariseProfile(path: string, n = 15): ProfileSummary {
     .slice(0, n)
     .map(([where, count]) => ({ where, selfPercent: pct(count) }));
   return { top, podkitPercent: pct(podkit), nodeInternalsPercent: pct(internals), gcPercent: pct(gc) };
+}
+
+/**
+ * Summarises the `.cpuprofile` that `node --cpu-prof --cpu-prof-dir=<dir>` wrote in `dir` (the
+ * first one found); throws naming `variant` when there is none.
+ */
+export function writtenProfile(dir: string, variant: string): ProfileSummary {
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (file === undefined) throw new Error(`${variant}: no CPU profile was written`);
+  return summariseProfile(join(dir, file));
 }
