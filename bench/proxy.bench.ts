@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { writtenProfile } from './lib/cpu-profile.ts';
+import { printProfile, writtenProfile } from './lib/cpu-profile.ts';
 import type { ProfileSummary } from './lib/cpu-profile.ts';
 import { autocannon, childCpuMicros, hasTaskset, loadFigures, loadPhases, pinned, startTarget, stopChild } from './lib/load.ts';
 import { median, round2 } from './lib/stats.ts';
@@ -331,10 +331,7 @@ function print(results: readonly ProxyBenchResult[], o: ProxyBenchOptions): void
 
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.env.BENCH_PROFILE) {
   const variant = process.env.BENCH_PROFILE as Exclude<ProxyVariant, 'nginx'>;
-  const summary = await profile(variant);
-  console.log(`CPU profile of "${LABELS[variant]}" at 5000 req/s (self time, % of busy CPU):`);
-  console.log(`  podkit sources ${summary.podkitPercent}%, node internals ${summary.nodeInternalsPercent}%, GC ${summary.gcPercent}%`);
-  for (const e of summary.top) console.log(`  ${e.selfPercent.toFixed(1).padStart(5)}%  ${e.where}`);
+  printProfile(LABELS[variant], 5000, await profile(variant));
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const options: ProxyBenchOptions = {
     seconds: Number(process.env.BENCH_SECONDS ?? 3),

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writtenProfile } from './lib/cpu-profile.ts';
+import { printProfile, writtenProfile } from './lib/cpu-profile.ts';
 import type { ProfileSummary } from './lib/cpu-profile.ts';
 import { assertClean, autocannon, childCpuMicros, hasTaskset, loadFigures, loadPhases, startTarget, stopChild } from './lib/load.ts';
 import { median, round2 } from './lib/stats.ts';
@@ -157,10 +157,7 @@ export async function profile(variant: Variant, options: RouterPostOptions = {})
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.env.BENCH_PROFILE) {
     const variant = process.env.BENCH_PROFILE as Variant;
-    const summary = await profile(variant);
-    console.log(`CPU profile of "${LABELS[variant]}" at 8000 req/s (self time, % of busy CPU):`);
-    console.log(`  podkit sources ${summary.podkitPercent}%, node internals ${summary.nodeInternalsPercent}%, GC ${summary.gcPercent}%`);
-    for (const e of summary.top) console.log(`  ${e.selfPercent.toFixed(1).padStart(5)}%  ${e.where}`);
+    printProfile(LABELS[variant], 8000, await profile(variant));
   } else {
     const options: RouterPostOptions = {
       seconds: Number(process.env.BENCH_SECONDS ?? 3),

@@ -80,3 +80,13 @@ export function writtenProfile(dir: string, variant: string): ProfileSummary {
   if (file === undefined) throw new Error(`${variant}: no CPU profile was written`);
   return summariseProfile(join(dir, file));
 }
+
+/**
+ * Prints a summary as the benchmarks do when run with `BENCH_PROFILE`: a heading naming `subject`
+ * and `rate` (req/s), podkit's, Node's and GC's shares, then the top functions.
+ */
+export function printProfile(subject: string, rate: number, summary: ProfileSummary): void {
+  console.log(`CPU profile of "${subject}" at ${String(rate)} req/s (self time, % of busy CPU):`);
+  console.log(`  podkit sources ${summary.podkitPercent}%, node internals ${summary.nodeInternalsPercent}%, GC ${summary.gcPercent}%`);
+  for (const e of summary.top) console.log(`  ${e.selfPercent.toFixed(1).padStart(5)}%  ${e.where}`);
+}
