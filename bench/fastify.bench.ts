@@ -5,8 +5,8 @@
 // load, then the server's CPU time per request at a fixed rate. Target: the plugin costs Fastify
 // no more than serve() costs bare node:http. Run: node bench/fastify.bench.ts
 import { fileURLToPath } from 'node:url';
-import { assertClean, childCpuMicros, hasTaskset, loadFigures, loadPhases, startTarget } from './lib/load.ts';
-import { median, round2 } from './lib/stats.ts';
+import { assertClean, childCpuMicros, hasTaskset, loadFigures, loadPhases, medianFigures, startTarget } from './lib/load.ts';
+import { round2 } from './lib/stats.ts';
 
 /** One measured variant. */
 export interface FastifyBenchResult {
@@ -97,11 +97,7 @@ export async function run(options: FastifyBenchOptions = {}): Promise<FastifyBen
     for (const variant of variants) samples.get(variant)!.push(await measure(variant, o));
   }
   const medians = new Map<FastifyVariant, Sample>(
-    variants.map((v) => {
-      const list = samples.get(v)!;
-      const pick = (f: (s: Sample) => number): number => median(list.map(f));
-      return [v, { requestsPerSecond: pick((s) => s.requestsPerSecond), p50Ms: pick((s) => s.p50Ms), p99Ms: pick((s) => s.p99Ms), cpuMicrosPerRequest: pick((s) => s.cpuMicrosPerRequest) }];
-    }),
+    variants.map((v) => [v, medianFigures(samples.get(v)!)]),
   );
   return variants.map((variant) => {
     const m = medians.get(variant)!;

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printProfile, writtenProfile } from './lib/cpu-profile.ts';
 import type { ProfileSummary } from './lib/cpu-profile.ts';
-import { assertClean, autocannon, childCpuMicros, hasTaskset, loadFigures, loadPhases, startTarget, stopChild } from './lib/load.ts';
-import { median } from './lib/stats.ts';
+import { assertClean, autocannon, childCpuMicros, hasTaskset, loadFigures, loadPhases, medianFigures, startTarget, stopChild } from './lib/load.ts';
 
 /** One measured server variant. */
 export interface ServerBenchResult {
@@ -112,10 +111,7 @@ export async function run(options: ServerBenchOptions = {}): Promise<ServerBench
     const list = samples.get(variant)!;
     return {
       name: list[0]!.name,
-      requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
-      p50Ms: median(list.map((r) => r.p50Ms)),
-      p99Ms: median(list.map((r) => r.p99Ms)),
-      cpuMicrosPerRequest: median(list.map((r) => r.cpuMicrosPerRequest)),
+      ...medianFigures(list),
     };
   });
   const bare = results[0]!.requestsPerSecond;

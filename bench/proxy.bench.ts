@@ -19,7 +19,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { printProfile, writtenProfile } from './lib/cpu-profile.ts';
 import type { ProfileSummary } from './lib/cpu-profile.ts';
-import { autocannon, childCpuMicros, hasTaskset, loadFigures, loadPhases, pinned, startTarget, stopChild } from './lib/load.ts';
+import { autocannon, childCpuMicros, hasTaskset, loadFigures, loadPhases, medianFigures, pinned, startTarget, stopChild } from './lib/load.ts';
 import { median, round2 } from './lib/stats.ts';
 
 /** The proxies measured. */
@@ -265,10 +265,7 @@ export async function run(options: ProxyBenchOptions = {}): Promise<ProxyBenchRe
     return {
       variant,
       name: LABELS[variant] ?? variant,
-      requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
-      p50Ms: median(list.map((r) => r.p50Ms)),
-      p99Ms: median(list.map((r) => r.p99Ms)),
-      cpuMicrosPerRequest: median(list.map((r) => r.cpuMicrosPerRequest)),
+      ...medianFigures(list),
       fixedRateAchieved: median(list.map((r) => r.fixedRateAchieved)),
     };
   });

@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printProfile, writtenProfile } from './lib/cpu-profile.ts';
 import type { ProfileSummary } from './lib/cpu-profile.ts';
-import { assertClean, autocannon, childCpuMicros, hasTaskset, loadFigures, loadPhases, startTarget, stopChild } from './lib/load.ts';
-import { median, round2 } from './lib/stats.ts';
+import { assertClean, autocannon, childCpuMicros, hasTaskset, loadFigures, loadPhases, medianFigures, startTarget, stopChild } from './lib/load.ts';
+import { round2 } from './lib/stats.ts';
 
 /** The server variants (Fastify first: the target is relative to it). */
 export type Variant = 'bare' | 'fastify' | 'podkit' | 'podkit-nolog' | 'router' | 'serve-bare';
@@ -122,10 +122,7 @@ export async function run(options: RouterPostOptions = {}): Promise<RouterPostRe
     return {
       variant,
       name: list[0]!.name,
-      requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
-      p50Ms: median(list.map((r) => r.p50Ms)),
-      p99Ms: median(list.map((r) => r.p99Ms)),
-      cpuMicrosPerRequest: median(list.map((r) => r.cpuMicrosPerRequest)),
+      ...medianFigures(list),
     };
   });
   const bare = results.find((r) => r.variant === 'bare');

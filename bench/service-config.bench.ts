@@ -11,8 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { assertClean, childCpuMicros, hasTaskset, loadFigures, loadPhases, stopChild } from './lib/load.ts';
-import { median } from './lib/stats.ts';
+import { assertClean, childCpuMicros, hasTaskset, loadFigures, loadPhases, medianFigures, stopChild } from './lib/load.ts';
 
 /** The two measured processes. */
 export type Variant = 'bare' | 'service';
@@ -142,10 +141,7 @@ export async function run(options: ServiceConfigOptions = {}): Promise<ServiceCo
     return {
       name: LABELS[variant],
       variant,
-      requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
-      p50Ms: median(list.map((r) => r.p50Ms)),
-      p99Ms: median(list.map((r) => r.p99Ms)),
-      cpuMicrosPerRequest: median(list.map((r) => r.cpuMicrosPerRequest)),
+      ...medianFigures(list),
     };
   });
   const idle = await measureIdle(o.idleSeconds);

@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
+import { median } from './stats.ts';
 
 let taskset: boolean | undefined;
 
@@ -165,4 +166,13 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Pr
   const exited = once(child, 'exit');
   child.kill(signal);
   await exited;
+}
+
+/**
+ * The median of each figure over the rounds of one variant (each figure on its own, so the
+ * medians may come from different rounds).
+ */
+export function medianFigures(rounds: readonly LoadFigures[]): LoadFigures {
+  const pick = (f: (s: LoadFigures) => number): number => median(rounds.map(f));
+  return { requestsPerSecond: pick((s) => s.requestsPerSecond), p50Ms: pick((s) => s.p50Ms), p99Ms: pick((s) => s.p99Ms), cpuMicrosPerRequest: pick((s) => s.cpuMicrosPerRequest) };
 }

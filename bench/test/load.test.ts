@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { assertClean, autocannon, childCpuMicros, loadFigures, startTarget, stopChild } from '../lib/load.ts';
+import { assertClean, autocannon, childCpuMicros, loadFigures, medianFigures, startTarget, stopChild } from '../lib/load.ts';
 import type { Cannon, LoadPhases } from '../lib/load.ts';
 import { HELLO_BODY } from '../lib/target-child.ts';
 
@@ -60,5 +60,14 @@ describe('bench/lib: load figures', () => {
     expect(() => assertClean('podkit', { full: cannon({ non2xx: 1 }), fixed: cannon(), cpuMicros: 1 })).toThrow('podkit: errors or non-2xx responses during the run');
     expect(() => assertClean('podkit', { full: cannon(), fixed: cannon({ errors: 2 }), cpuMicros: 1 })).toThrow('podkit:');
     expect(() => assertClean('podkit', { full: cannon({ timeouts: 3 }), fixed: cannon(), cpuMicros: 1 })).not.toThrow();
+  });
+
+  it('takes the median of each figure over the rounds on its own', () => {
+    const rounds = [
+      { requestsPerSecond: 300, p50Ms: 1, p99Ms: 9, cpuMicrosPerRequest: 20 },
+      { requestsPerSecond: 100, p50Ms: 3, p99Ms: 7, cpuMicrosPerRequest: 30 },
+      { requestsPerSecond: 200, p50Ms: 2, p99Ms: 8, cpuMicrosPerRequest: 10 },
+    ];
+    expect(medianFigures(rounds)).toEqual({ requestsPerSecond: 200, p50Ms: 2, p99Ms: 8, cpuMicrosPerRequest: 20 });
   });
 });
