@@ -28,6 +28,8 @@ export default defineConfig({
       { extends: true, test: { name: 'doctor', root: 'packages/doctor', include: ['test/**/*.test.ts'] } },
       { extends: true, test: { name: 'fastify', root: 'packages/fastify', include: ['test/**/*.test.ts'] } },
       { extends: true, test: { name: 'testing', root: 'packages/testing', include: ['test/**/*.test.ts'] } },
+      // The benchmarks' shared plumbing (bench/lib), not the benchmarks themselves.
+      { extends: true, test: { name: 'bench', root: 'bench', include: ['test/**/*.test.ts'] } },
       {
         extends: true,
         test: { name: 'blog-platform', root: 'examples/blog-platform', include: ['test/**/*.test.ts'] },

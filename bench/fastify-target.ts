@@ -1,28 +1,17 @@
 // Child process of bench/fastify.bench.ts: one server variant on a free port, pinned to a core
 // by the parent. Prints the port on stdout; answers 'cpu' IPC messages with its CPU time.
 // Run with --conditions=@podkit/source so @podkit/* resolve to their sources.
-import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { openSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { bufferedDestination, createLogger, createMetrics } from '@podkit/core';
 import { fastifyOptions, podkitFastify, serveFastify } from '@podkit/fastify';
 import { serve } from '@podkit/http';
-import type { ServeService } from '@podkit/http';
+import { benchService, HELLO_BODY as BODY, hello, listenPlain, podkitDevNull, reportReady } from './lib/target-child.ts';
+import type { BenchService } from './lib/target-child.ts';
 
 const variant = process.argv[2] ?? 'bare';
-const BODY = JSON.stringify({ hello: 'world' });
-
-/** The handler of the node:http variants. */
-function hello(_req: IncomingMessage, res: ServerResponse): void {
-  res.setHeader('content-type', 'application/json');
-  res.setHeader('content-length', BODY.length);
-  res.end(BODY);
-}
 
 /** The same route in Fastify: a parameterised template, so the route label is a template. */
 function routes(app: FastifyInstance): void {
@@ -34,17 +23,7 @@ function routes(app: FastifyInstance): void {
 // Logs go to /dev/null with one synchronous write per line, in every variant that logs.
 const devNull = (): pino.DestinationStream => pino.destination({ dest: '/dev/null', sync: true });
 /** podkit's default destination (lines batched per 16 KiB / 100 ms), on /dev/null. */
-const podkitDevNull = (): pino.DestinationStream => bufferedDestination({ fd: openSync('/dev/null', 'w') });
-
-function podkitService(): ServeService & { logger: ReturnType<typeof createLogger> } {
-  const identity = { name: 'bench', version: '1.0.0' };
-  return {
-    logger: createLogger({ service: identity, destination: podkitDevNull(), pretty: false }),
-    metrics: createMetrics({ service: identity, runtimeMetrics: false }),
-    health: { report: (kind) => ({ status: 'up', kind, checks: {} }) },
-    lifecycle: { addDrainer: () => undefined, addHook: () => undefined },
-  };
-}
+const podkitService = (): BenchService => benchService(podkitDevNull());
 
 async function listenFastify(app: FastifyInstance): Promise<number> {
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -53,11 +32,8 @@ async function listenFastify(app: FastifyInstance): Promise<number> {
 
 async function start(): Promise<number> {
   switch (variant) {
-    case 'bare': {
-      const server = createServer({ keepAliveTimeout: 65_000 }, hello);
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      return (server.address() as AddressInfo).port;
-    }
+    case 'bare':
+      return listenPlain(hello);
     case 'podkit': // serve() with its defaults: metrics, request id, trace context, access log
       return (await serve(podkitService(), hello, { port: 0, host: '127.0.0.1' })).port;
     case 'fastify': {
@@ -109,9 +85,4 @@ async function start(): Promise<number> {
   }
 }
 
-const port = await start();
-process.on('message', (msg) => {
-  if (msg === 'cpu') process.send?.(process.cpuUsage());
-});
-process.on('SIGTERM', () => process.exit(0));
-process.stdout.write(`${port}\n`);
+reportReady(await start()); // answers 'cpu' over IPC, exits on SIGTERM (so --cpu-prof writes its profile), prints the port

@@ -4,11 +4,9 @@
 // is its own process pinned to core 0, autocannon on core 1 (taskset); req/s and p50/p99 at full
 // load, then the server's CPU time per request at a fixed rate. Target: the plugin costs Fastify
 // no more than serve() costs bare node:http. Run: node bench/fastify.bench.ts
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { assertClean, childCpuMicros, hasTaskset, loadFigures, loadPhases, medianFigures, startTarget } from './lib/load.ts';
+import { round2 } from './lib/stats.ts';
 
 /** One measured variant. */
 export interface FastifyBenchResult {
@@ -68,61 +66,21 @@ const BASELINE: Record<FastifyVariant, FastifyVariant | undefined> = {
   'fastify-pino-prom': 'fastify',
 };
 
-const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
 const target = fileURLToPath(new URL('./fastify-target.ts', import.meta.url));
-const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
-
-function pinned(core: number, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
-  return hasTaskset ? spawn('taskset', ['-c', String(core), ...args], options) : spawn(args[0]!, args.slice(1), options);
-}
-
-interface Cannon {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  non2xx: number;
-}
-
-async function autocannon(url: string, args: string[]): Promise<Cannon> {
-  const child = pinned(1, [process.execPath, autocannonBin, '--json', '--no-progress', ...args, url], { stdio: ['ignore', 'pipe', 'ignore'] });
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
-  await once(child, 'exit');
-  return JSON.parse(out) as Cannon;
-}
-
-async function cpuOf(server: ChildProcess): Promise<number> {
-  server.send('cpu');
-  const [usage] = (await once(server, 'message')) as [NodeJS.CpuUsage];
-  return usage.user + usage.system;
-}
 
 type Sample = Pick<FastifyBenchResult, 'requestsPerSecond' | 'p50Ms' | 'p99Ms' | 'cpuMicrosPerRequest'>;
 
 async function measure(variant: FastifyVariant, o: Required<FastifyBenchOptions>): Promise<Sample> {
-  const server = pinned(0, [process.execPath, '--conditions=@podkit/source', target, variant], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const { child: server, line } = await startTarget(target, [variant], { core: 0 });
   try {
-    const [line] = (await once(server.stdout!, 'data')) as [Buffer];
-    const url = `http://127.0.0.1:${line.toString().trim()}/hello`;
-    await autocannon(url, ['-c', String(o.connections), '-d', '1']); // warm-up (JIT)
-    const full = await autocannon(url, ['-c', String(o.connections), '-d', String(o.seconds)]);
-    const before = await cpuOf(server);
-    const fixed = await autocannon(url, ['-c', String(o.connections), '-d', String(Math.min(o.seconds, 3)), '-R', String(o.fixedRate)]);
-    const after = await cpuOf(server);
-    if (full.errors + full.non2xx + fixed.errors + fixed.non2xx > 0) throw new Error(`${variant}: errors or non-2xx responses during the run`);
-    return {
-      requestsPerSecond: Math.round(full.requests.average),
-      p50Ms: full.latency.p50,
-      p99Ms: full.latency.p99,
-      cpuMicrosPerRequest: Math.round(((after - before) / fixed.requests.total) * 10) / 10,
-    };
+    const url = `http://127.0.0.1:${line}/hello`;
+    const phases = await loadPhases(url, () => childCpuMicros(server), { connections: o.connections, seconds: o.seconds, fixedSeconds: Math.min(o.seconds, 3), fixedRate: o.fixedRate });
+    assertClean(variant, phases);
+    return loadFigures(phases);
   } finally {
     server.kill('SIGKILL');
   }
 }
-
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 /** Runs every variant `rounds` times (interleaved) and returns the median figures with ratios. */
 export async function run(options: FastifyBenchOptions = {}): Promise<FastifyBenchResult[]> {
@@ -139,11 +97,7 @@ export async function run(options: FastifyBenchOptions = {}): Promise<FastifyBen
     for (const variant of variants) samples.get(variant)!.push(await measure(variant, o));
   }
   const medians = new Map<FastifyVariant, Sample>(
-    variants.map((v) => {
-      const list = samples.get(v)!;
-      const pick = (f: (s: Sample) => number): number => median(list.map(f));
-      return [v, { requestsPerSecond: pick((s) => s.requestsPerSecond), p50Ms: pick((s) => s.p50Ms), p99Ms: pick((s) => s.p99Ms), cpuMicrosPerRequest: pick((s) => s.cpuMicrosPerRequest) }];
-    }),
+    variants.map((v) => [v, medianFigures(samples.get(v)!)]),
   );
   return variants.map((variant) => {
     const m = medians.get(variant)!;
@@ -168,7 +122,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     ...(process.env.BENCH_VARIANTS ? { variants: process.env.BENCH_VARIANTS.split(',') as FastifyVariant[] } : {}),
   };
   const results = await run(options);
-  console.log(`node ${process.version}, ${hasTaskset ? 'server on core 0, autocannon on core 1' : 'NOT pinned (taskset missing)'}, median of ${options.rounds} interleaved rounds`);
+  console.log(`node ${process.version}, ${hasTaskset() ? 'server on core 0, autocannon on core 1' : 'NOT pinned (taskset missing)'}, median of ${options.rounds} interleaved rounds`);
   for (const r of results) {
     const vs = r.baseline === undefined ? 'baseline' : `${r.relative?.toFixed(2)}× req/s, ${r.relativeCpu?.toFixed(2)}× CPU efficiency vs ${r.baseline}`;
     console.log(`${r.name.padEnd(52)} ${String(r.requestsPerSecond).padStart(8)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  ${r.cpuMicrosPerRequest.toFixed(1).padStart(6)} µs CPU/req  ${vs}`);

@@ -10,7 +10,6 @@
 // CPU per call, measured) and flattered any client that does not use request().
 // Run: node bench/http-client.bench.ts   (uses the built packages; `npm run build` first, or add
 // --conditions=@podkit/source to measure the sources directly)
-import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,8 @@ import { runWithRequestContext } from '@podkit/core';
 import { createClient } from '@podkit/http';
 import { Registry } from 'prom-client';
 import { Pool } from 'undici';
+import { hasTaskset, pinned } from './lib/load.ts';
+import { median } from './lib/stats.ts';
 
 /** One measured variant. */
 export interface ClientBenchResult {
@@ -51,12 +52,10 @@ export interface ClientBenchOptions {
   readonly rounds?: number;
 }
 
-const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
-
 async function startUpstream(): Promise<{ child: ChildProcess; url: string }> {
   const script = fileURLToPath(new URL('./http-client-upstream.ts', import.meta.url));
   const args = [process.execPath, script];
-  const child = hasTaskset ? spawn('taskset', ['-c', '1', ...args], { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(args[0] as string, args.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = pinned(1, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const [line] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
   return { child, url: `http://127.0.0.1:${line.toString().trim()}` };
 }
@@ -78,8 +77,6 @@ async function measure(call: () => Promise<unknown>, concurrency: number, second
   const used = process.cpuUsage(cpu);
   return { rate: done / ((performance.now() - started) / 1000), cpu: (used.user + used.system) / done };
 }
-
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /**
  * The measured variants, by name; each runs in a child process of its own. Two like-for-like pairs:
@@ -142,7 +139,7 @@ async function child(variant: Variant, url: string, concurrency: number, seconds
 
 async function runChild(variant: Variant, url: string, concurrency: number, seconds: number): Promise<{ rate: number; cpu: number }> {
   const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', variant, url, String(concurrency), String(seconds)];
-  const proc = hasTaskset ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = pinned(0, [process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   (proc.stdout as NodeJS.ReadableStream).on('data', (c: Buffer) => (out += c.toString()));
   const [code] = (await once(proc, 'exit')) as [number | null];
@@ -187,7 +184,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === '-
   await child(variant as Variant, url as string, Number(concurrency), Number(seconds));
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const results = await run();
-  console.log(`node ${process.version}, 50 concurrent, taskset ${hasTaskset ? 'on (load core 0, upstream core 1)' : 'unavailable'}; best round (median in brackets)`);
+  console.log(`node ${process.version}, 50 concurrent, taskset ${hasTaskset() ? 'on (load core 0, upstream core 1)' : 'unavailable'}; best round (median in brackets)`);
   for (const r of results) {
     const vs = r.baseline === undefined ? 'baseline' : `${(r.callsRatio ?? 0).toFixed(2)}x calls/s, ${(r.cpuRatio ?? 0).toFixed(2)}x CPU vs ${r.baseline}`;
     console.log(

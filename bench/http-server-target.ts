@@ -1,23 +1,13 @@
 // Child process of bench/http-server.bench.ts: one server variant on a free port, pinned to a
 // core by the parent. Prints the port on stdout; answers 'cpu' IPC messages with its CPU time.
 // Run with --conditions=@podkit/source so @podkit/* resolve to their sources.
-import { createServer } from 'node:http';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { createLogger, createMetrics } from '@podkit/core';
 import { serve } from '@podkit/http';
 import type { ServeService } from '@podkit/http';
+import { benchService, HELLO_BODY as BODY, hello, listenPlain, reportReady } from './lib/target-child.ts';
 
 const variant = process.argv[2] ?? 'bare';
-const BODY = JSON.stringify({ hello: 'world' });
-
-/** The handler every variant serves (the "same handler"). */
-function hello(_req: IncomingMessage, res: ServerResponse): void {
-  res.setHeader('content-type', 'application/json');
-  res.setHeader('content-length', BODY.length);
-  res.end(BODY);
-}
 
 /**
  * Log destinations: pino's default (one write syscall per line), async (one fs.write on the libuv
@@ -31,21 +21,7 @@ const DESTINATIONS = {
 };
 
 function podkitService(destination: keyof typeof DESTINATIONS = 'sync'): ServeService {
-  const identity = { name: 'bench', version: '1.0.0' };
-  const logger = createLogger({ service: identity, destination: DESTINATIONS[destination](), pretty: false });
-  const metrics = createMetrics({ service: identity, runtimeMetrics: false });
-  return {
-    logger,
-    metrics,
-    health: { report: (kind) => ({ status: 'up', kind, checks: {} }) },
-    lifecycle: { addDrainer: () => undefined, addHook: () => undefined },
-  };
-}
-
-async function listenPlain(listener: RequestListener): Promise<number> {
-  const server = createServer({ keepAliveTimeout: 65_000 }, listener);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return (server.address() as AddressInfo).port;
+  return benchService(DESTINATIONS[destination]());
 }
 
 async function start(): Promise<number> {
@@ -99,9 +75,4 @@ async function start(): Promise<number> {
   }
 }
 
-const port = await start();
-process.on('message', (msg) => {
-  if (msg === 'cpu') process.send?.(process.cpuUsage());
-});
-process.on('SIGTERM', () => process.exit(0)); // lets --cpu-prof write its profile
-process.stdout.write(`${port}\n`);
+reportReady(await start()); // answers 'cpu' over IPC, exits on SIGTERM (so --cpu-prof writes its profile), prints the port

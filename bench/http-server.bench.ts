@@ -2,16 +2,13 @@
 // bare node:http, the same handler served by podkit (metrics + request id + trace context; then
 // also an access-log line per request), Fastify, and Express 5 with pino-http + prom-client.
 // Server pinned to core 0 and autocannon to core 1 with taskset. Run: node bench/http-server.bench.ts
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { summariseProfile } from './lib/cpu-profile.ts';
+import { printProfile, writtenProfile } from './lib/cpu-profile.ts';
 import type { ProfileSummary } from './lib/cpu-profile.ts';
+import { assertClean, autocannon, childCpuMicros, hasTaskset, loadFigures, loadPhases, medianFigures, startTarget, stopChild } from './lib/load.ts';
 
 /** One measured server variant. */
 export interface ServerBenchResult {
@@ -58,53 +55,15 @@ const LABELS: Record<Variant, string> = {
   express: 'Express 5 + pino-http + prom-client',
 };
 
-const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
 const target = fileURLToPath(new URL('./http-server-target.ts', import.meta.url));
-const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
-
-function pinned(core: number, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
-  return hasTaskset ? spawn('taskset', ['-c', String(core), ...args], options) : spawn(args[0]!, args.slice(1), options);
-}
-
-interface Cannon {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  non2xx: number;
-}
-
-async function autocannon(url: string, args: string[]): Promise<Cannon> {
-  const child = pinned(1, [process.execPath, autocannonBin, '--json', '--no-progress', ...args, url], { stdio: ['ignore', 'pipe', 'ignore'] });
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
-  await once(child, 'exit');
-  return JSON.parse(out) as Cannon;
-}
-
-async function cpuOf(server: ChildProcess): Promise<number> {
-  server.send('cpu');
-  const [usage] = (await once(server, 'message')) as [NodeJS.CpuUsage];
-  return usage.user + usage.system;
-}
 
 async function measure(variant: Variant, o: Required<ServerBenchOptions>): Promise<Omit<ServerBenchResult, 'relative' | 'relativeCpu'>> {
-  const server = pinned(0, [process.execPath, '--conditions=@podkit/source', target, variant], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const { child: server, line } = await startTarget(target, [variant], { core: 0 });
   try {
-    const [line] = (await once(server.stdout!, 'data')) as [Buffer];
-    const url = `http://127.0.0.1:${line.toString().trim()}/`;
-    await autocannon(url, ['-c', String(o.connections), '-d', '1']); // warm-up (JIT)
-    const full = await autocannon(url, ['-c', String(o.connections), '-d', String(o.seconds)]);
-    const before = await cpuOf(server);
-    const fixed = await autocannon(url, ['-c', String(o.connections), '-d', String(Math.min(o.seconds, 3)), '-R', String(o.fixedRate)]);
-    const after = await cpuOf(server);
-    if (full.errors + full.non2xx + fixed.errors + fixed.non2xx > 0) throw new Error(`${variant}: errors or non-2xx responses during the run`);
-    return {
-      name: LABELS[variant],
-      requestsPerSecond: Math.round(full.requests.average),
-      p50Ms: full.latency.p50,
-      p99Ms: full.latency.p99,
-      cpuMicrosPerRequest: Math.round(((after - before) / fixed.requests.total) * 10) / 10,
-    };
+    const url = `http://127.0.0.1:${line}/`;
+    const phases = await loadPhases(url, () => childCpuMicros(server), { connections: o.connections, seconds: o.seconds, fixedSeconds: Math.min(o.seconds, 3), fixedRate: o.fixedRate });
+    assertClean(variant, phases);
+    return { name: LABELS[variant], ...loadFigures(phases) };
   } finally {
     server.kill('SIGKILL');
   }
@@ -117,28 +76,19 @@ async function measure(variant: Variant, o: Required<ServerBenchOptions>): Promi
  */
 export async function profile(variant: Variant, options: ServerBenchOptions = {}): Promise<ProfileSummary> {
   const dir = mkdtempSync(join(tmpdir(), 'podkit-prof-'));
-  const server = pinned(0, [process.execPath, '--cpu-prof', `--cpu-prof-dir=${dir}`, '--conditions=@podkit/source', target, variant], {
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
+  const { child: server, line } = await startTarget(target, [variant], { core: 0, execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
   try {
-    const [line] = (await once(server.stdout!, 'data')) as [Buffer];
-    const url = `http://127.0.0.1:${line.toString().trim()}/`;
+    const url = `http://127.0.0.1:${line}/`;
     const connections = String(options.connections ?? 50);
     await autocannon(url, ['-c', connections, '-d', '1']);
     await autocannon(url, ['-c', connections, '-d', String(options.seconds ?? 3), '-R', String(options.fixedRate ?? 10_000)]);
-    const exited = once(server, 'exit');
-    server.kill('SIGTERM'); // the target exits normally on SIGTERM, so V8 writes the profile
-    await exited;
-    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    if (file === undefined) throw new Error(`${variant}: no CPU profile was written`);
-    return summariseProfile(join(dir, file));
+    await stopChild(server, 'SIGTERM'); // the target exits normally on SIGTERM, so V8 writes the profile
+    return writtenProfile(dir, variant);
   } finally {
     server.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Runs every variant `rounds` times (interleaved) and returns the median figures (bare first). */
 export async function run(options: ServerBenchOptions = {}): Promise<ServerBenchResult[]> {
@@ -161,10 +111,7 @@ export async function run(options: ServerBenchOptions = {}): Promise<ServerBench
     const list = samples.get(variant)!;
     return {
       name: list[0]!.name,
-      requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
-      p50Ms: median(list.map((r) => r.p50Ms)),
-      p99Ms: median(list.map((r) => r.p99Ms)),
-      cpuMicrosPerRequest: median(list.map((r) => r.cpuMicrosPerRequest)),
+      ...medianFigures(list),
     };
   });
   const bare = results[0]!.requestsPerSecond;
@@ -178,7 +125,7 @@ export async function run(options: ServerBenchOptions = {}): Promise<ServerBench
 
 function print(results: readonly ServerBenchResult[], o: ServerBenchOptions): void {
   console.log(
-    `node ${process.version}, ${hasTaskset ? 'server on core 0, autocannon on core 1' : 'NOT pinned (taskset missing)'}, ` +
+    `node ${process.version}, ${hasTaskset() ? 'server on core 0, autocannon on core 1' : 'NOT pinned (taskset missing)'}, ` +
       `${o.connections ?? 50} connections, median of ${o.rounds ?? 3} interleaved rounds`,
   );
   console.log(
@@ -195,10 +142,7 @@ function print(results: readonly ServerBenchResult[], o: ServerBenchOptions): vo
 
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.env.BENCH_PROFILE) {
   const variant = process.env.BENCH_PROFILE as Variant;
-  const summary = await profile(variant);
-  console.log(`CPU profile of "${LABELS[variant]}" at 10000 req/s (self time, % of busy CPU):`);
-  console.log(`  podkit sources ${summary.podkitPercent}%, node internals ${summary.nodeInternalsPercent}%, GC ${summary.gcPercent}%`);
-  for (const e of summary.top) console.log(`  ${e.selfPercent.toFixed(1).padStart(5)}%  ${e.where}`);
+  printProfile(LABELS[variant], 10_000, await profile(variant));
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const options: ServerBenchOptions = {
     seconds: Number(process.env.BENCH_SECONDS ?? 3),

@@ -5,9 +5,9 @@
 // Prints "<port> <probe port>" on stdout. Run with --conditions=@podkit/source.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino from 'pino';
-import { createLogger, createMetrics } from '@podkit/core';
 import { serve } from '@podkit/http';
-import type { ServeOptions, ServeService } from '@podkit/http';
+import type { ServeOptions } from '@podkit/http';
+import { benchService, reportReady } from './lib/target-child.ts';
 
 const variant = process.argv[2] ?? 'default';
 const CPU_MS = Number(process.env.CPU_MS ?? 25);
@@ -20,18 +20,11 @@ function burn(req: IncomingMessage, res: ServerResponse): void {
   res.end(JSON.stringify({ url: req.url, x: x > 0 }));
 }
 
-const identity = { name: 'overload', version: '1.0.0' };
-const service: ServeService = {
-  logger: createLogger({ service: identity, destination: pino.destination({ dest: '/dev/null', sync: true }), pretty: false }),
-  metrics: createMetrics({ service: identity, runtimeMetrics: false }),
-  health: { report: (kind) => ({ status: 'up', kind, checks: {} }) },
-  lifecycle: { addDrainer: () => undefined, addHook: () => undefined },
-};
+const service = benchService(pino.destination({ dest: '/dev/null', sync: true }), 'overload');
 const options: ServeOptions = { port: 0, host: '127.0.0.1', accessLog: false };
 if (variant === 'off') options.loadShedding = false;
 else if (variant === 'turn') options.loadShedding = { windowMs: false };
 else if (variant === 'admin') options.adminPort = 0;
 else if (variant !== 'default') throw new Error(`unknown variant ${variant}`);
 const server = await serve(service, burn, options);
-process.on('SIGTERM', () => process.exit(0));
-process.stdout.write(`${String(server.port)} ${String(server.adminPort ?? server.port)}\n`);
+reportReady(`${String(server.port)} ${String(server.adminPort ?? server.port)}`);

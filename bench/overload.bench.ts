@@ -5,13 +5,10 @@
 // Variants: serve()'s defaults, and `loadShedding: false` (the default before issue #13).
 // Server pinned to core 0 and autocannon to core 1 (taskset); the prober runs in this process.
 // Run: node bench/overload.bench.ts   (options: --seconds 12 --connections 64 --cpu-ms 25 --variants off,default,turn,admin)
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { request } from 'node:http';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { autocannon, hasTaskset, startTarget } from './lib/load.ts';
 
 /** Options of {@link run}. */
 export interface OverloadBenchOptions {
@@ -48,12 +45,13 @@ export interface OverloadResult {
   readonly shed: number;
 }
 
-const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
 const target = fileURLToPath(new URL('./overload-target.ts', import.meta.url));
-const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 
-function pinned(core: number, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
-  return hasTaskset ? spawn('taskset', ['-c', String(core), ...args], options) : spawn(args[0]!, args.slice(1), options);
+/** The fields of autocannon's report this benchmark reads. */
+interface CannonCounts {
+  readonly '2xx': number;
+  readonly non2xx: number;
+  readonly statusCodeStats?: Record<string, { count: number }>;
 }
 
 /** One kubelet-style probe: a new connection, GET /health; resolves the answer time (cap 10 s). */
@@ -75,19 +73,10 @@ function probe(port: number): Promise<number> {
 }
 
 async function measure(variant: Variant, o: Required<OverloadBenchOptions>): Promise<OverloadResult> {
-  const server = pinned(0, [process.execPath, '--conditions=@podkit/source', target, variant], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, CPU_MS: String(o.cpuMs) },
-  });
+  const { child: server, line } = await startTarget(target, [variant], { core: 0, ipc: false, env: { ...process.env, CPU_MS: String(o.cpuMs) } });
   try {
-    const [line] = (await once(server.stdout!, 'data')) as [Buffer];
-    const [port, probePort] = line.toString().trim().split(' ').map(Number) as [number, number];
-    const cannon = pinned(1, [process.execPath, autocannonBin, '--json', '--no-progress', '-c', String(o.connections), '-d', String(o.seconds), `http://127.0.0.1:${String(port)}/cpu`], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let out = '';
-    cannon.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
-    const cannonDone = once(cannon, 'exit');
+    const [port, probePort] = line.split(' ').map(Number) as [number, number];
+    const cannonDone = autocannon<CannonCounts>(`http://127.0.0.1:${String(port)}/cpu`, ['-c', String(o.connections), '-d', String(o.seconds)]);
     // Probes start once the load runs and are spaced by the period, as kubelet's are.
     const probes: Array<Promise<number>> = [];
     const startedAt = performance.now();
@@ -97,8 +86,7 @@ async function measure(variant: Variant, o: Required<OverloadBenchOptions>): Pro
       probes.push(probe(probePort));
     }
     const probesMs = await Promise.all(probes);
-    await cannonDone;
-    const result = JSON.parse(out) as { '2xx': number; non2xx: number; statusCodeStats?: Record<string, { count: number }> };
+    const result = await cannonDone;
     return {
       name: LABELS[variant],
       probesMs,
@@ -139,7 +127,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   };
   const results = await run(o);
   console.log(
-    `node ${process.version}, ${hasTaskset ? 'server on core 0, autocannon on core 1' : 'NOT pinned (taskset missing)'}; ` +
+    `node ${process.version}, ${hasTaskset() ? 'server on core 0, autocannon on core 1' : 'NOT pinned (taskset missing)'}; ` +
       `${String(o.seconds)} s of load, ${String(o.connections)} connections, ${String(o.cpuMs)} ms CPU per request; liveness every 2.5 s, timeout 3 s`,
   );
   for (const r of results) {

@@ -2,15 +2,13 @@
 // front of it, on a free port (pinned to a core by the parent). Prints the port on stdout; answers
 // 'cpu' IPC messages with its CPU time. Run with --conditions=@podkit/source so @podkit/* resolve
 // to their sources. Usage: proxy-target.ts backend | proxy-target.ts <variant> <backend-url>
-import { openSync } from 'node:fs';
-import { createServer } from 'node:http';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import { Pool } from 'undici';
-import { bufferedDestination, createLogger, createMetrics } from '@podkit/core';
 import { createClient, createProxy, serve } from '@podkit/http';
-import type { ServeService } from '@podkit/http';
+import { benchService, listenPlain, podkitDevNull, reportReady } from './lib/target-child.ts';
+import type { BenchService } from './lib/target-child.ts';
 
 const variant = process.argv[2] ?? 'backend';
 const upstream = process.argv[3] ?? '';
@@ -21,12 +19,6 @@ const BODY = JSON.stringify({ id: 42, title: 'a small JSON response', tags: ['be
 function fail(res: ServerResponse): void {
   if (res.headersSent) res.destroy();
   else res.writeHead(502).end();
-}
-
-async function listenPlain(listener: RequestListener): Promise<number> {
-  const server = createServer({ keepAliveTimeout: 65_000 }, listener);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return (server.address() as AddressInfo).port;
 }
 
 /**
@@ -51,17 +43,7 @@ function minimalProxy(): RequestListener {
   };
 }
 
-function podkitService(): ServeService & { metrics: ReturnType<typeof createMetrics> } {
-  const identity = { name: 'bench-gateway', version: '1.0.0' };
-  const logger = createLogger({ service: identity, destination: bufferedDestination({ fd: openSync('/dev/null', 'w') }), pretty: false });
-  const metrics = createMetrics({ service: identity, runtimeMetrics: false });
-  return {
-    logger,
-    metrics,
-    health: { report: (kind) => ({ status: 'up', kind, checks: {} }) },
-    lifecycle: { addDrainer: () => undefined, addHook: () => undefined },
-  };
-}
+const podkitService = (): BenchService => benchService(podkitDevNull(), 'bench-gateway');
 
 async function start(): Promise<number> {
   switch (variant) {
@@ -102,9 +84,4 @@ async function start(): Promise<number> {
   }
 }
 
-const port = await start();
-process.on('message', (msg) => {
-  if (msg === 'cpu') process.send?.(process.cpuUsage());
-});
-process.on('SIGTERM', () => process.exit(0)); // lets --cpu-prof write its profile
-process.stdout.write(`${port}\n`);
+reportReady(await start()); // answers 'cpu' over IPC, exits on SIGTERM (so --cpu-prof writes its profile), prints the port

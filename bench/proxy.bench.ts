@@ -7,19 +7,20 @@
 // by round and the median of each figure is reported.
 // Run: node --conditions=@podkit/source bench/proxy.bench.ts (BENCH_ROUNDS, BENCH_SECONDS,
 // BENCH_VARIANTS=minimal,podkit; BENCH_PROFILE=podkit writes where the podkit proxy's CPU goes).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { summariseProfile } from './lib/cpu-profile.ts';
+import { printProfile, writtenProfile } from './lib/cpu-profile.ts';
 import type { ProfileSummary } from './lib/cpu-profile.ts';
+import { autocannon, childCpuMicros, hasTaskset, loadFigures, loadPhases, medianFigures, pinned, startTarget, stopChild } from './lib/load.ts';
+import { median, round2 } from './lib/stats.ts';
 
 /** The proxies measured. */
 export type ProxyVariant = 'nginx' | 'minimal' | 'podkit' | 'fastify-http-proxy' | 'http-proxy';
@@ -73,31 +74,9 @@ const LABELS: Record<ProxyVariant, string> = {
 
 const ALL: readonly ProxyVariant[] = ['nginx', 'minimal', 'podkit', 'fastify-http-proxy', 'http-proxy'];
 
-const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
 const hasNginx = spawnSync('nginx', ['-v']).status === 0;
 const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 const target = fileURLToPath(new URL('./proxy-target.ts', import.meta.url));
-const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
-
-function pinned(core: number, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
-  return hasTaskset ? spawn('taskset', ['-c', String(core), ...args], options) : spawn(args[0]!, args.slice(1), options);
-}
-
-interface Cannon {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-}
-
-async function autocannon(url: string, args: string[]): Promise<Cannon> {
-  const child = pinned(1, [process.execPath, autocannonBin, '--json', '--no-progress', ...args, url], { stdio: ['ignore', 'pipe', 'ignore'] });
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
-  await once(child, 'exit');
-  return JSON.parse(out) as Cannon;
-}
 
 /** A started proxy (or backend): its URL, its CPU time so far in µs, and how to stop it. */
 interface Running {
@@ -107,21 +86,11 @@ interface Running {
 }
 
 async function nodeTarget(core: number, args: string[], execArgv: string[] = []): Promise<Running> {
-  const child = pinned(core, [process.execPath, ...execArgv, '--conditions=@podkit/source', target, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  const [line] = (await Promise.race([once(child.stdout!, 'data'), once(child, 'exit').then(() => Promise.reject(new Error(`${args[0]} exited at start`)))])) as [Buffer];
+  const { child, line } = await startTarget(target, args, { core, execArgv });
   return {
-    url: `http://127.0.0.1:${line.toString().trim()}`,
-    async cpu() {
-      child.send('cpu');
-      const [usage] = (await once(child, 'message')) as [NodeJS.CpuUsage];
-      return usage.user + usage.system;
-    },
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    },
+    url: `http://127.0.0.1:${line}`,
+    cpu: () => childCpuMicros(child),
+    stop: () => stopChild(child, 'SIGTERM'),
   };
 }
 
@@ -252,30 +221,21 @@ async function measure(variant: ProxyVariant, backend: string, o: Required<Proxy
   const proxy = variant === 'nginx' ? await startNginx(backend) : await nodeTarget(0, [variant, backend]);
   try {
     const url = `${proxy.url}/api/posts/42?fields=title`;
-    const c = String(o.connections);
-    await autocannon(url, ['-c', c, '-d', '1']); // warm-up (JIT, pools)
-    const full = await autocannon(url, ['-c', c, '-d', String(o.seconds)]);
-    const before = await proxy.cpu();
-    const fixed = await autocannon(url, ['-c', c, '-d', String(o.seconds), '-R', String(o.fixedRate)]);
-    const after = await proxy.cpu();
+    // Both phases last `seconds` here, and timeouts count as failures (a proxy that drops requests).
+    const phases = await loadPhases(url, () => proxy.cpu(), { connections: o.connections, seconds: o.seconds, fixedSeconds: o.seconds, fixedRate: o.fixedRate });
+    const { full, fixed } = phases;
     const bad = full.errors + full.timeouts + full.non2xx + fixed.errors + fixed.timeouts + fixed.non2xx;
     if (bad > 0) throw new Error(`${variant}: ${bad} errors, timeouts or non-2xx responses during the run`);
     return {
       variant,
       name: LABELS[variant] ?? variant,
-      requestsPerSecond: Math.round(full.requests.average),
-      p50Ms: full.latency.p50,
-      p99Ms: full.latency.p99,
-      cpuMicrosPerRequest: Math.round(((after - before) / fixed.requests.total) * 10) / 10,
+      ...loadFigures(phases),
       fixedRateAchieved: Math.round(fixed.requests.average),
     };
   } finally {
     await proxy.stop();
   }
 }
-
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /** Runs every variant `rounds` times (interleaved) and returns the median figures. */
 export async function run(options: ProxyBenchOptions = {}): Promise<ProxyBenchResult[]> {
@@ -305,10 +265,7 @@ export async function run(options: ProxyBenchOptions = {}): Promise<ProxyBenchRe
     return {
       variant,
       name: LABELS[variant] ?? variant,
-      requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
-      p50Ms: median(list.map((r) => r.p50Ms)),
-      p99Ms: median(list.map((r) => r.p99Ms)),
-      cpuMicrosPerRequest: median(list.map((r) => r.cpuMicrosPerRequest)),
+      ...medianFigures(list),
       fixedRateAchieved: median(list.map((r) => r.fixedRateAchieved)),
     };
   });
@@ -340,9 +297,7 @@ export async function profile(variant: Exclude<ProxyVariant, 'nginx'>, options: 
     await autocannon(url, ['-c', c, '-d', '1']);
     await autocannon(url, ['-c', c, '-d', String(options.seconds ?? 5), '-R', String(options.fixedRate ?? 5000)]);
     await proxy.stop();
-    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    if (file === undefined) throw new Error(`${variant}: no CPU profile was written`);
-    return summariseProfile(join(dir, file));
+    return writtenProfile(dir, variant);
   } finally {
     await proxy.stop();
     await backend.stop();
@@ -352,7 +307,7 @@ export async function profile(variant: Exclude<ProxyVariant, 'nginx'>, options: 
 
 function print(results: readonly ProxyBenchResult[], o: ProxyBenchOptions): void {
   console.log(
-    `node ${process.version}, ${hasTaskset ? 'proxy on core 0, backend + autocannon on core 1' : 'NOT pinned (taskset missing)'}, ` +
+    `node ${process.version}, ${hasTaskset() ? 'proxy on core 0, backend + autocannon on core 1' : 'NOT pinned (taskset missing)'}, ` +
       `${o.connections ?? 50} connections, median of ${o.rounds ?? 3} interleaved rounds`,
   );
   console.log(
@@ -373,10 +328,7 @@ function print(results: readonly ProxyBenchResult[], o: ProxyBenchOptions): void
 
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.env.BENCH_PROFILE) {
   const variant = process.env.BENCH_PROFILE as Exclude<ProxyVariant, 'nginx'>;
-  const summary = await profile(variant);
-  console.log(`CPU profile of "${LABELS[variant]}" at 5000 req/s (self time, % of busy CPU):`);
-  console.log(`  podkit sources ${summary.podkitPercent}%, node internals ${summary.nodeInternalsPercent}%, GC ${summary.gcPercent}%`);
-  for (const e of summary.top) console.log(`  ${e.selfPercent.toFixed(1).padStart(5)}%  ${e.where}`);
+  printProfile(LABELS[variant], 5000, await profile(variant));
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const options: ProxyBenchOptions = {
     seconds: Number(process.env.BENCH_SECONDS ?? 3),

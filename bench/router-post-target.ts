@@ -4,14 +4,12 @@
 // BENCH_SERVE_OPTIONS='{"accessLog":false}' adds serve() options to the podkit and serve-bare
 // variants (to split serve()'s share; e.g. callgrind counts the load shedder's 10 ms timers many
 // times over, the server running ~50× slower under valgrind).
-import { openSync } from 'node:fs';
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { bufferedDestination, createLogger, createMetrics } from '@podkit/core';
 import { createRouter, reply, serve } from '@podkit/http';
 import type { ServeService } from '@podkit/http';
+import { benchService, listenPlain as listen, podkitDevNull, reportReady } from './lib/target-child.ts';
 
 const variant = process.argv[2] ?? 'bare';
 
@@ -23,11 +21,6 @@ interface Created {
 }
 const ID = '3f1c9a2e-7b4d-4e8a-9c1f-5d6e7f8a9b0c';
 const created = (post: { title: string; tags: string[] }): Created => ({ id: ID, title: post.title, tags: post.tags });
-
-function listen(listener: (req: IncomingMessage, res: ServerResponse) => void): Promise<number> {
-  const server = createServer({ keepAliveTimeout: 65_000 }, listener);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
-}
 
 /** bare node:http: reads the body, JSON.parse, checks the fields by hand, replies 201 JSON. */
 function bare(req: IncomingMessage, res: ServerResponse): void {
@@ -66,15 +59,7 @@ const NewPost = z.object({
   author: z.object({ id: z.string(), name: z.string(), email: z.string().optional() }),
 });
 
-function podkitService(): ServeService {
-  const identity = { name: 'bench', version: '1.0.0' };
-  return {
-    logger: createLogger({ service: identity, destination: bufferedDestination({ fd: openSync('/dev/null', 'w') }), pretty: false }),
-    metrics: createMetrics({ service: identity, runtimeMetrics: false }),
-    health: { report: (kind) => ({ status: 'up', kind, checks: {} }) },
-    lifecycle: { addDrainer: () => undefined, addHook: () => undefined },
-  };
-}
+const podkitService = (): ServeService => benchService(podkitDevNull());
 
 /** Extra serve() options for the podkit and serve-bare variants, to split serve()'s share (none in the bench). */
 const extraServeOptions = JSON.parse(process.env.BENCH_SERVE_OPTIONS ?? '{}') as object;
@@ -137,9 +122,4 @@ async function start(): Promise<number> {
   }
 }
 
-const port = await start();
-process.on('message', (msg) => {
-  if (msg === 'cpu') process.send?.(process.cpuUsage());
-});
-process.on('SIGTERM', () => process.exit(0)); // lets --cpu-prof write its profile
-process.stdout.write(`${port}\n`);
+reportReady(await start()); // answers 'cpu' over IPC, exits on SIGTERM (so --cpu-prof writes its profile), prints the port

@@ -8,16 +8,15 @@
 // req/s at full load, then the server's CPU time per request at a fixed rate (8,000 req/s).
 // Run: node --conditions=@podkit/source bench/router-post.bench.ts
 //      BENCH_PROFILE=podkit node --conditions=@podkit/source bench/router-post.bench.ts
-import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { summariseProfile } from './lib/cpu-profile.ts';
+import { printProfile, writtenProfile } from './lib/cpu-profile.ts';
 import type { ProfileSummary } from './lib/cpu-profile.ts';
+import { assertClean, autocannon, childCpuMicros, hasTaskset, loadFigures, loadPhases, medianFigures, startTarget, stopChild } from './lib/load.ts';
+import { round2 } from './lib/stats.ts';
 
 /** The server variants (Fastify first: the target is relative to it). */
 export type Variant = 'bare' | 'fastify' | 'podkit' | 'podkit-nolog' | 'router' | 'serve-bare';
@@ -77,40 +76,13 @@ export const POST_BODY: string = (() => {
   return JSON.stringify(post);
 })();
 
-const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
 const target = fileURLToPath(new URL('./router-post-target.ts', import.meta.url));
-const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
-
-function pinned(core: number, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
-  return hasTaskset ? spawn('taskset', ['-c', String(core), ...args], options) : spawn(args[0]!, args.slice(1), options);
-}
-
-interface Cannon {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  non2xx: number;
-}
-
-async function autocannon(url: string, args: string[]): Promise<Cannon> {
-  const post = ['-m', 'POST', '-H', 'content-type=application/json', '-b', POST_BODY];
-  const child = pinned(1, [process.execPath, autocannonBin, '--json', '--no-progress', ...post, ...args, url], { stdio: ['ignore', 'pipe', 'ignore'] });
-  let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
-  await once(child, 'exit');
-  return JSON.parse(out) as Cannon;
-}
-
-async function cpuOf(server: ChildProcess): Promise<number> {
-  server.send('cpu');
-  const [usage] = (await once(server, 'message')) as [NodeJS.CpuUsage];
-  return usage.user + usage.system;
-}
+/** autocannon's request arguments: the POST with its JSON body. */
+const POST_ARGS: readonly string[] = ['-m', 'POST', '-H', 'content-type=application/json', '-b', POST_BODY];
 
 async function startServer(variant: Variant, nodeArgs: string[] = []): Promise<{ server: ChildProcess; url: string }> {
-  const server = pinned(0, [process.execPath, ...nodeArgs, '--conditions=@podkit/source', target, variant], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  const [line] = (await once(server.stdout!, 'data')) as [Buffer];
-  return { server, url: `http://127.0.0.1:${line.toString().trim()}/posts` };
+  const { child: server, line } = await startTarget(target, [variant], { core: 0, execArgv: nodeArgs });
+  return { server, url: `http://127.0.0.1:${line}/posts` };
 }
 
 type Measured = Pick<RouterPostResult, 'variant' | 'name' | 'requestsPerSecond' | 'p50Ms' | 'p99Ms' | 'cpuMicrosPerRequest'>;
@@ -118,28 +90,19 @@ type Measured = Pick<RouterPostResult, 'variant' | 'name' | 'requestsPerSecond' 
 async function measure(variant: Variant, o: Required<RouterPostOptions>): Promise<Measured> {
   const { server, url } = await startServer(variant);
   try {
-    const c = String(o.connections);
-    await autocannon(url, ['-c', c, '-d', '1']); // warm-up (JIT)
-    const full = await autocannon(url, ['-c', c, '-d', String(o.seconds)]);
-    const before = await cpuOf(server);
-    const fixed = await autocannon(url, ['-c', c, '-d', String(Math.min(o.seconds, 3)), '-R', String(o.fixedRate)]);
-    const after = await cpuOf(server);
-    if (full.errors + full.non2xx + fixed.errors + fixed.non2xx > 0) throw new Error(`${variant}: errors or non-2xx responses during the run`);
-    return {
-      variant,
-      name: LABELS[variant],
-      requestsPerSecond: Math.round(full.requests.average),
-      p50Ms: full.latency.p50,
-      p99Ms: full.latency.p99,
-      cpuMicrosPerRequest: Math.round(((after - before) / fixed.requests.total) * 10) / 10,
-    };
+    const phases = await loadPhases(url, () => childCpuMicros(server), {
+      connections: o.connections,
+      seconds: o.seconds,
+      fixedSeconds: Math.min(o.seconds, 3),
+      fixedRate: o.fixedRate,
+      requestArgs: POST_ARGS,
+    });
+    assertClean(variant, phases);
+    return { variant, name: LABELS[variant], ...loadFigures(phases) };
   } finally {
     server.kill('SIGKILL');
   }
 }
-
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 /** Runs every variant `rounds` times (interleaved) and returns the median figures. */
 export async function run(options: RouterPostOptions = {}): Promise<RouterPostResult[]> {
@@ -159,10 +122,7 @@ export async function run(options: RouterPostOptions = {}): Promise<RouterPostRe
     return {
       variant,
       name: list[0]!.name,
-      requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
-      p50Ms: median(list.map((r) => r.p50Ms)),
-      p99Ms: median(list.map((r) => r.p99Ms)),
-      cpuMicrosPerRequest: median(list.map((r) => r.cpuMicrosPerRequest)),
+      ...medianFigures(list),
     };
   });
   const bare = results.find((r) => r.variant === 'bare');
@@ -181,14 +141,10 @@ export async function profile(variant: Variant, options: RouterPostOptions = {})
   const { server, url } = await startServer(variant, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   try {
     const c = String(options.connections ?? 50);
-    await autocannon(url, ['-c', c, '-d', '1']);
-    await autocannon(url, ['-c', c, '-d', String(options.seconds ?? 3), '-R', String(options.fixedRate ?? 8000)]);
-    const exited = once(server, 'exit');
-    server.kill('SIGTERM');
-    await exited;
-    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-    if (file === undefined) throw new Error(`${variant}: no CPU profile was written`);
-    return summariseProfile(join(dir, file));
+    await autocannon(url, [...POST_ARGS, '-c', c, '-d', '1']);
+    await autocannon(url, [...POST_ARGS, '-c', c, '-d', String(options.seconds ?? 3), '-R', String(options.fixedRate ?? 8000)]);
+    await stopChild(server, 'SIGTERM');
+    return writtenProfile(dir, variant);
   } finally {
     server.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -198,17 +154,14 @@ export async function profile(variant: Variant, options: RouterPostOptions = {})
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.env.BENCH_PROFILE) {
     const variant = process.env.BENCH_PROFILE as Variant;
-    const summary = await profile(variant);
-    console.log(`CPU profile of "${LABELS[variant]}" at 8000 req/s (self time, % of busy CPU):`);
-    console.log(`  podkit sources ${summary.podkitPercent}%, node internals ${summary.nodeInternalsPercent}%, GC ${summary.gcPercent}%`);
-    for (const e of summary.top) console.log(`  ${e.selfPercent.toFixed(1).padStart(5)}%  ${e.where}`);
+    printProfile(LABELS[variant], 8000, await profile(variant));
   } else {
     const options: RouterPostOptions = {
       seconds: Number(process.env.BENCH_SECONDS ?? 3),
       rounds: Number(process.env.BENCH_ROUNDS ?? 2),
       ...(process.env.BENCH_VARIANTS ? { variants: process.env.BENCH_VARIANTS.split(',') as Variant[] } : {}),
     };
-    console.log(`node ${process.version}, ${hasTaskset ? 'server on core 0, autocannon on core 1' : 'NOT pinned'}, body ${Buffer.byteLength(POST_BODY)} B`);
+    console.log(`node ${process.version}, ${hasTaskset() ? 'server on core 0, autocannon on core 1' : 'NOT pinned'}, body ${Buffer.byteLength(POST_BODY)} B`);
     console.log(`${'variant'.padEnd(46)} ${'req/s'.padStart(7)} ${'p99'.padStart(4)} ${'µs CPU/req'.padStart(11)} ${'× Fastify'.padStart(10)} ${'× bare'.padStart(7)}`);
     for (const r of await run(options)) {
       console.log(

@@ -6,32 +6,22 @@
 // shedding, the lifecycle). Tells the parent its port over IPC; answers 'cpu' with its CPU time.
 // Run with --conditions=@podkit/source so @podkit/* resolve to their sources.
 import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defineConfig } from '@podkit/config';
 import { runService } from '@podkit/service';
 import { z } from 'zod';
 import { platformService } from '../examples/blog-platform/src/shared/bootstrap.ts';
 import { adminConfig, logLevel } from '../examples/blog-platform/src/shared/config.ts';
+import { answerCpuRequests, exitOnSigterm, hello } from './lib/target-child.ts';
 
 const variant = process.argv[2] ?? 'bare';
-const BODY = JSON.stringify({ hello: 'world' });
 
-/** The handler both variants serve. */
-function hello(_req: IncomingMessage, res: ServerResponse): void {
-  res.setHeader('content-type', 'application/json');
-  res.setHeader('content-length', BODY.length);
-  res.end(BODY);
-}
-
-process.on('message', (msg) => {
-  if (msg === 'cpu') process.send?.(process.cpuUsage());
-});
+answerCpuRequests();
 
 if (variant === 'bare') {
   const server = createServer({ keepAliveTimeout: 65_000 }, hello);
   server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
-  process.on('SIGTERM', () => process.exit(0));
+  exitOnSigterm();
 } else if (variant === 'service') {
   // The shape of a blog service's config (examples/blog-platform/src/*/config.ts), accessLog on.
   const config = defineConfig(

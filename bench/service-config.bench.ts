@@ -6,12 +6,12 @@
 // fixed rate and max req/s (server pinned to core 0, autocannon to core 1). (b) Idle: both
 // processes started together and left idle for the same `idleSeconds`; CPU % of one core each.
 // Run: node --conditions=@podkit/source bench/service-config.bench.ts
-import { fork, spawn, spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { assertClean, childCpuMicros, hasTaskset, loadFigures, loadPhases, medianFigures, stopChild } from './lib/load.ts';
 
 /** The two measured processes. */
 export type Variant = 'bare' | 'service';
@@ -64,34 +64,19 @@ const LABELS: Record<Variant, string> = {
   service: 'blog service config (otel ids, logs, access log)',
 };
 
-const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
 const target = fileURLToPath(new URL('./service-config-target.ts', import.meta.url));
-const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 
-interface Cannon {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  non2xx: number;
-}
-
-async function autocannon(url: string, args: string[]): Promise<Cannon> {
-  const cmd = [process.execPath, autocannonBin, '--json', '--no-progress', ...args, url];
-  const child = hasTaskset ? spawn('taskset', ['-c', '1', ...cmd], { stdio: ['ignore', 'pipe', 'ignore'] }) : spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-  await once(child, 'exit');
-  return JSON.parse(out) as Cannon;
-}
-
-/** Starts a target (stdout to /dev/null, as a pod's log collector would take it) and waits for its port. */
+/**
+ * Starts a target (stdout to /dev/null, as a pod's log collector would take it: so the port comes
+ * over IPC, not stdout) and waits for its port; pinned after the fork, with all its threads.
+ */
 async function start(variant: Variant, core: number | undefined): Promise<{ child: ChildProcess; port: number }> {
   const child = fork(target, [variant], {
     execArgv: ['--conditions=@podkit/source'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_TRACES_EXPORTER: '' },
   });
-  if (core !== undefined && hasTaskset) spawnSync('taskset', ['-a', '-p', '-c', String(core), String(child.pid)], { stdio: 'ignore' });
+  if (core !== undefined && hasTaskset()) spawnSync('taskset', ['-a', '-p', '-c', String(core), String(child.pid)], { stdio: 'ignore' });
   const [message] = (await Promise.race([
     once(child, 'message'),
     once(child, 'exit').then(([code]) => {
@@ -101,39 +86,15 @@ async function start(variant: Variant, core: number | undefined): Promise<{ chil
   return { child, port: message.port };
 }
 
-async function cpuOf(child: ChildProcess): Promise<number> {
-  child.send('cpu');
-  const [usage] = (await once(child, 'message')) as [NodeJS.CpuUsage];
-  return usage.user + usage.system;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = once(child, 'exit');
-  child.kill('SIGKILL');
-  await exited;
-}
-
 async function measureLoad(variant: Variant, o: Required<ServiceConfigOptions>): Promise<LoadResult> {
   const { child, port } = await start(variant, 0);
   try {
     const url = `http://127.0.0.1:${String(port)}/`;
-    const c = String(o.connections);
-    await autocannon(url, ['-c', c, '-d', '1']); // warm-up (JIT)
-    const full = await autocannon(url, ['-c', c, '-d', String(o.seconds)]);
-    const before = await cpuOf(child);
-    const fixed = await autocannon(url, ['-c', c, '-d', String(Math.min(o.seconds, 3)), '-R', String(o.fixedRate)]);
-    const after = await cpuOf(child);
-    if (full.errors + full.non2xx + fixed.errors + fixed.non2xx > 0) throw new Error(`${variant}: errors or non-2xx responses during the run`);
-    return {
-      name: LABELS[variant],
-      variant,
-      requestsPerSecond: Math.round(full.requests.average),
-      p50Ms: full.latency.p50,
-      p99Ms: full.latency.p99,
-      cpuMicrosPerRequest: Math.round(((after - before) / fixed.requests.total) * 10) / 10,
-    };
+    const phases = await loadPhases(url, () => childCpuMicros(child), { connections: o.connections, seconds: o.seconds, fixedSeconds: Math.min(o.seconds, 3), fixedRate: o.fixedRate });
+    assertClean(variant, phases);
+    return { name: LABELS[variant], variant, ...loadFigures(phases) };
   } finally {
-    await stop(child);
+    await stopChild(child, 'SIGKILL');
   }
 }
 
@@ -143,10 +104,10 @@ async function measureIdle(seconds: number): Promise<IdleResult[]> {
   const started = await Promise.all(variants.map((v) => start(v, undefined)));
   try {
     await sleep(2_000); // startup work (JIT, the first health checks) settles
-    const before = await Promise.all(started.map((s) => cpuOf(s.child)));
+    const before = await Promise.all(started.map((s) => childCpuMicros(s.child)));
     const t0 = performance.now();
     await sleep(seconds * 1000);
-    const after = await Promise.all(started.map((s) => cpuOf(s.child)));
+    const after = await Promise.all(started.map((s) => childCpuMicros(s.child)));
     const wallUs = (performance.now() - t0) * 1000;
     return variants.map((variant, i) => ({
       name: LABELS[variant],
@@ -155,11 +116,10 @@ async function measureIdle(seconds: number): Promise<IdleResult[]> {
       cpuPercent: Math.round(((after[i]! - before[i]!) / wallUs) * 100 * 1000) / 1000,
     }));
   } finally {
-    await Promise.all(started.map((s) => stop(s.child)));
+    await Promise.all(started.map((s) => stopChild(s.child, 'SIGKILL')));
   }
 }
 
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const loadavg1 = async (): Promise<number> => (await import('node:os')).loadavg()[0]!;
 
 /** Runs the load rounds (variants interleaved) and then the idle period. */
@@ -181,10 +141,7 @@ export async function run(options: ServiceConfigOptions = {}): Promise<ServiceCo
     return {
       name: LABELS[variant],
       variant,
-      requestsPerSecond: median(list.map((r) => r.requestsPerSecond)),
-      p50Ms: median(list.map((r) => r.p50Ms)),
-      p99Ms: median(list.map((r) => r.p99Ms)),
-      cpuMicrosPerRequest: median(list.map((r) => r.cpuMicrosPerRequest)),
+      ...medianFigures(list),
     };
   });
   const idle = await measureIdle(o.idleSeconds);

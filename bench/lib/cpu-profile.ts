@@ -2,7 +2,8 @@
  * Summarises a V8 `.cpuprofile` (as written by `node --cpu-prof`) into self time per function,
  * so a benchmark can show where a server's CPU goes, not only how much it uses.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 interface ProfileNode {
   id: number;
@@ -68,4 +69,24 @@ export function summariseProfile(path: string, n = 15): ProfileSummary {
     .slice(0, n)
     .map(([where, count]) => ({ where, selfPercent: pct(count) }));
   return { top, podkitPercent: pct(podkit), nodeInternalsPercent: pct(internals), gcPercent: pct(gc) };
+}
+
+/**
+ * Summarises the `.cpuprofile` that `node --cpu-prof --cpu-prof-dir=<dir>` wrote in `dir` (the
+ * first one found); throws naming `variant` when there is none.
+ */
+export function writtenProfile(dir: string, variant: string): ProfileSummary {
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (file === undefined) throw new Error(`${variant}: no CPU profile was written`);
+  return summariseProfile(join(dir, file));
+}
+
+/**
+ * Prints a summary as the benchmarks do when run with `BENCH_PROFILE`: a heading naming `subject`
+ * and `rate` (req/s), podkit's, Node's and GC's shares, then the top functions.
+ */
+export function printProfile(subject: string, rate: number, summary: ProfileSummary): void {
+  console.log(`CPU profile of "${subject}" at ${String(rate)} req/s (self time, % of busy CPU):`);
+  console.log(`  podkit sources ${summary.podkitPercent}%, node internals ${summary.nodeInternalsPercent}%, GC ${summary.gcPercent}%`);
+  for (const e of summary.top) console.log(`  ${e.selfPercent.toFixed(1).padStart(5)}%  ${e.where}`);
 }

@@ -34,6 +34,22 @@ const ratio = (n: number): string => `${n.toFixed(2)}×`;
 const ms = (n: number | undefined): string | undefined =>
   n === undefined ? undefined : n === 0 ? '< 1 ms' : `${Number.isInteger(n) ? String(n) : fixed(n, n < 10 ? 2 : 1)} ms`;
 
+/** `12.3 µs CPU/req`, or nothing when the CPU time was not measured. */
+const cpuCost = (cpu: number | undefined): string | undefined => (cpu === undefined ? undefined : `${fixed(cpu)} µs CPU/req`);
+
+/**
+ * The figure columns of a row measured under load: throughput (`<rps> <unit>`), p50 and p99 from
+ * the result's `p50Ms`/`p99Ms`, and `cost`; each left out when it was not measured.
+ */
+function loadColumns(rps: number | undefined, r: Rec, cost: string | undefined, unit = 'req/s'): Pick<Row, 'throughput' | 'p50' | 'p99' | 'cost'> {
+  return {
+    ...(rps !== undefined ? { throughput: `${int(rps)} ${unit}` } : {}),
+    ...(ms(num(r.p50Ms)) ? { p50: ms(num(r.p50Ms)) } : {}),
+    ...(ms(num(r.p99Ms)) ? { p99: ms(num(r.p99Ms)) } : {}),
+    ...(cost !== undefined ? { cost } : {}),
+  };
+}
+
 /**
  * The verdict on a ratio target, judged on throughput AND on CPU efficiency (bare CPU per call ÷
  * this one's) when both were measured: throughput alone swings with whatever else runs on a shared
@@ -147,10 +163,7 @@ export function httpServerRows(result: unknown): Row[] {
     return {
       bench: 'http-server',
       subject: name,
-      ...(rps !== undefined ? { throughput: `${int(rps)} req/s` } : {}),
-      ...(ms(num(r.p50Ms)) ? { p50: ms(num(r.p50Ms)) } : {}),
-      ...(ms(num(r.p99Ms)) ? { p99: ms(num(r.p99Ms)) } : {}),
-      ...(cpu !== undefined ? { cost: `${fixed(cpu)} µs CPU/req` } : {}),
+      ...loadColumns(rps, r, cpuCost(cpu)),
       vsBaseline: isBare
         ? 'baseline'
         : `${rel !== undefined ? ratio(rel) : '?'} req/s${cpuRel !== undefined ? `, ${ratio(cpuRel)} CPU efficiency` : ''}`,
@@ -186,10 +199,7 @@ export function proxyRows(result: unknown): Row[] {
     return {
       bench: 'proxy',
       subject: str(r.name),
-      ...(rps !== undefined ? { throughput: `${int(rps)} req/s max` } : {}),
-      ...(ms(num(r.p50Ms)) ? { p50: ms(num(r.p50Ms)) } : {}),
-      ...(ms(num(r.p99Ms)) ? { p99: ms(num(r.p99Ms)) } : {}),
-      ...(cpu !== undefined ? { cost: `${fixed(cpu)} µs CPU/req${num(r.fixedRateAchieved) !== undefined ? ` @ ${int(num(r.fixedRateAchieved)!)} req/s` : ''}` } : {}),
+      ...loadColumns(rps, r, cpu === undefined ? undefined : `${cpuCost(cpu)!}${num(r.fixedRateAchieved) !== undefined ? ` @ ${int(num(r.fixedRateAchieved)!)} req/s` : ''}`, 'req/s max'),
       vsBaseline: variant === 'minimal' ? 'baseline' : parts.filter(Boolean).join(', ') || '—',
       target: isPodkit ? 'CPU/req ≤ 1.00× minimal and ≤ 0.80× @fastify/http-proxy' : variant === 'minimal' ? 'baseline' : 'comparison',
       met,
@@ -217,10 +227,7 @@ export function serviceConfigRows(result: unknown): Row[] {
     return {
       bench: 'service-config',
       subject: str(r.name),
-      ...(rps !== undefined ? { throughput: `${int(rps)} req/s` } : {}),
-      ...(ms(num(r.p50Ms)) ? { p50: ms(num(r.p50Ms)) } : {}),
-      ...(ms(num(r.p99Ms)) ? { p99: ms(num(r.p99Ms)) } : {}),
-      ...(cpu !== undefined ? { cost: `${fixed(cpu)} µs CPU/req` } : {}),
+      ...loadColumns(rps, r, cpuCost(cpu)),
       vsBaseline: isBare
         ? 'baseline'
         : `${cpuTimes !== undefined ? ratio(cpuTimes) : '?'} bare's CPU/req, ${rps !== undefined && bareRps ? ratio(rps / bareRps) : '?'} req/s`,
@@ -263,10 +270,7 @@ export function fastifyRows(result: unknown): Row[] {
     return {
       bench: 'fastify',
       subject: str(r.name),
-      ...(rps !== undefined ? { throughput: `${int(rps)} req/s` } : {}),
-      ...(ms(num(r.p50Ms)) ? { p50: ms(num(r.p50Ms)) } : {}),
-      ...(ms(num(r.p99Ms)) ? { p99: ms(num(r.p99Ms)) } : {}),
-      ...(cpu !== undefined ? { cost: `${fixed(cpu)} µs CPU/req` } : {}),
+      ...loadColumns(rps, r, cpuCost(cpu)),
       vsBaseline:
         baseline === undefined
           ? 'baseline'
@@ -310,10 +314,7 @@ export function routerPostRows(result: unknown): Row[] {
     return {
       bench: 'router-post',
       subject: `${str(r.name)}: POST 1 KiB JSON, validated, 201`,
-      ...(rps !== undefined ? { throughput: `${int(rps)} req/s` } : {}),
-      ...(ms(num(r.p50Ms)) ? { p50: ms(num(r.p50Ms)) } : {}),
-      ...(ms(num(r.p99Ms)) ? { p99: ms(num(r.p99Ms)) } : {}),
-      ...(cpu !== undefined ? { cost: `${fixed(cpu)} µs CPU/req` } : {}),
+      ...loadColumns(rps, r, cpuCost(cpu)),
       vsBaseline:
         variant === 'bare'
           ? 'baseline'
@@ -399,10 +400,7 @@ export function platformRows(result: unknown): Row[] {
     return {
       bench: 'platform',
       subject: name,
-      ...(rps !== undefined ? { throughput: `${int(rps)} req/s` } : {}),
-      ...(ms(num(r.p50Ms)) ? { p50: ms(num(r.p50Ms)) } : {}),
-      ...(ms(num(r.p99Ms)) ? { p99: ms(num(r.p99Ms)) } : {}),
-      ...(costParts.length > 0 ? { cost: costParts.join(', ') } : {}),
+      ...loadColumns(rps, r, costParts.length > 0 ? costParts.join(', ') : undefined),
       vsBaseline: typeof r.vsBaseline === 'string' ? r.vsBaseline : 'no bare baseline (whole platform, every hop)',
       target: typeof r.target === 'string' ? r.target : target ? `≥ ${int(target.rps)} req/s at p95 ≤ ${target.p95} ms` : 'report only',
       met,
