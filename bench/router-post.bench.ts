@@ -58,7 +58,7 @@ export interface RouterPostOptions {
   readonly fixedRate?: number;
   /** Variants to run. @default all */
   readonly variants?: readonly Variant[];
-  /** Rounds, interleaved; the median of each figure is reported. @default 2 */
+  /** Rounds, interleaved; the median of each figure is reported. @default 5 */
   readonly rounds?: number;
 }
 
@@ -111,11 +111,12 @@ export async function run(options: RouterPostOptions = {}): Promise<RouterPostRe
     connections: options.connections ?? 50,
     fixedRate: options.fixedRate ?? 8000,
     variants: options.variants ?? ['bare', 'fastify', 'podkit', 'podkit-nolog', 'router', 'serve-bare'],
-    rounds: options.rounds ?? 2,
+    rounds: options.rounds ?? 5,
   };
   const samples = new Map<Variant, Measured[]>();
   for (let round = 0; round < o.rounds; round++) {
     for (const variant of o.variants) samples.set(variant, [...(samples.get(variant) ?? []), await measure(variant, o)]);
+    if (process.env.BENCH_VERBOSE) console.error(`round ${round + 1}: ${o.variants.map((v) => `${v} ${samples.get(v)!.at(-1)!.cpuMicrosPerRequest}`).join(', ')}`);
   }
   const results = o.variants.map((variant) => {
     const list = samples.get(variant)!;
@@ -158,7 +159,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   } else {
     const options: RouterPostOptions = {
       seconds: Number(process.env.BENCH_SECONDS ?? 3),
-      rounds: Number(process.env.BENCH_ROUNDS ?? 2),
+      rounds: Number(process.env.BENCH_ROUNDS ?? 5),
       ...(process.env.BENCH_VARIANTS ? { variants: process.env.BENCH_VARIANTS.split(',') as Variant[] } : {}),
     };
     console.log(`node ${process.version}, ${hasTaskset() ? 'server on core 0, autocannon on core 1' : 'NOT pinned'}, body ${Buffer.byteLength(POST_BODY)} B`);

@@ -58,14 +58,17 @@ const BENCHES: readonly BenchSpec[] = [
   { id: 'fastify', file: 'fastify.bench.ts', options: {}, quick: { seconds: 1, fixedRate: 5000, rounds: 1 }, rows: fastifyRows, timeoutSeconds: 240 },
   // 5 proxies × 2 rounds × (1 s warm-up + 3 s full load + 3 s at 5,000 req/s): about 90 s.
   { id: 'proxy', file: 'proxy.bench.ts', options: { rounds: 2 }, quick: { seconds: 1, rounds: 1 }, rows: proxyRows, timeoutSeconds: 180 },
-  // 6 variants × 2 rounds of 1 s warm-up + 3 s full load + 3 s at 8,000 req/s: about 100 s.
+  // 6 variants × 5 rounds of 1 s warm-up + 3 s full load + 3 s at 8,000 req/s: about 4 minutes.
+  // Five fresh processes per variant, not two: one process of a variant can cost 20–30 % more
+  // than the next (JIT decisions, placement), which a median of two could not outvote (seen
+  // 2026-12-04: bare node:http costing more than Fastify in a two-round run).
   {
     id: 'router-post',
     file: 'router-post.bench.ts',
     options: {},
     quick: { seconds: 1, fixedRate: 4000, rounds: 1, variants: ['bare', 'fastify', 'podkit'] },
     rows: routerPostRows,
-    timeoutSeconds: 180,
+    timeoutSeconds: 420,
   },
   { id: 'http-client', file: 'http-client.bench.ts', options: {}, quick: { seconds: 1, rounds: 1 }, rows: httpClientRows, timeoutSeconds: 240 },
   { id: 'platform', file: 'platform.bench.ts', options: {}, quick: { seconds: 2, quick: true }, rows: platformRows, timeoutSeconds: 240 },
