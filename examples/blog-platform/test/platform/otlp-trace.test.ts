@@ -5,7 +5,7 @@
  * server, each span carrying its own service's `service.name`.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { call } from '../helpers/http.ts';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../../../packages/otel/test/helpers/otlp-receiver.ts';
 import { jsonLines, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
@@ -79,9 +79,12 @@ it('exports a comment created through the gateway as one trace across gateway, c
   expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([traceId]));
   for (const s of spans) expect(s.resource['service.version'], s.name).toBeTypeOf('string');
 
-  // and the same trace id is on the log lines of the three services
+  // and the same trace id is on the log lines of the three services (buffered: written within
+  // 100 ms of each service's own batching window, so wait for each)
   for (const id of ['gateway', 'comments', 'posts']) {
-    expect(jsonLines(platform!.logs[id]!).some((l) => l.trace_id === traceId), `${id} logs trace ${traceId}`).toBe(true);
+    await vi.waitFor(() => {
+      expect(jsonLines(platform!.logs[id]!).some((l) => l.trace_id === traceId), `${id} logs trace ${traceId}`).toBe(true);
+    }, { timeout: 5000 });
   }
   // one startup line per service, and no warning about a second @opentelemetry/api copy
   for (const id of ['gateway', 'auth', 'posts', 'comments']) {
