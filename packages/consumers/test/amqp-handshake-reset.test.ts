@@ -8,12 +8,11 @@
  * real RabbitMQ resets the client at a chosen frame of the handshake, so each case is
  * deterministic.
  */
-import amqplib from 'amqplib';
 import type { ChannelModel } from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConsumerStartError } from '../src/index.ts';
 import { consumeAmqp } from '../src/amqp/index.ts';
-import { AMQP_URL, amqpConnect, amqpQueue, removeLeftovers, testService, until } from './helpers/brokers.ts';
+import { AMQP_URL, amqpConnect, amqpConnectVia, amqpQueue, removeLeftovers, testService, until } from './helpers/brokers.ts';
 import { startHandshakeResetRelay, type HandshakePoint, type HandshakeResetRelay } from './helpers/handshake-reset.ts';
 
 let publisher: ChannelModel;
@@ -36,12 +35,8 @@ afterAll(async () => {
   await publisher.close();
 });
 
-function viaRelay(): Promise<ChannelModel> {
-  const url = new URL(AMQP_URL);
-  url.hostname = '127.0.0.1';
-  url.port = String(relay.port);
-  return amqplib.connect(url.toString());
-}
+/** amqplib.connect through the relay (so the test can cut it). */
+const viaRelay = (): Promise<ChannelModel> => amqpConnectVia(relay.port);
 
 let resets = 0;
 /** Arms `times` resets at `point` and returns the total the relay will have fired once they did. */

@@ -1,9 +1,8 @@
-import amqplib from 'amqplib';
 import type { ChannelModel } from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConsumerOptionsError } from '../src/index.ts';
 import { consumeAmqp } from '../src/amqp/index.ts';
-import { AMQP_URL, amqpConnect, amqpQueue, removeLeftovers, testService, until } from './helpers/brokers.ts';
+import { AMQP_URL, amqpConnect, amqpConnectVia, amqpQueue, removeLeftovers, testService, until } from './helpers/brokers.ts';
 import { startTcpRelay } from './helpers/tcp-relay.ts';
 import type { TcpRelay } from './helpers/tcp-relay.ts';
 
@@ -23,12 +22,7 @@ afterAll(async () => {
 });
 
 /** amqplib.connect through the relay (so the test can cut it). */
-function viaRelay(): Promise<ChannelModel> {
-  const url = new URL(AMQP_URL);
-  url.hostname = '127.0.0.1';
-  url.port = String(relay.port);
-  return amqplib.connect(url.toString());
-}
+const viaRelay = (): Promise<ChannelModel> => amqpConnectVia(relay.port);
 
 async function publish(queue: string, from: number, count: number): Promise<void> {
   const ch = await publisher.createConfirmChannel();

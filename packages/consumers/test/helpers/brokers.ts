@@ -84,6 +84,14 @@ export function amqpConnect(): Promise<ChannelModel> {
   return amqplib.connect(AMQP_URL);
 }
 
+/** `amqplib.connect` to the test broker through a local relay on `port` (so a test can cut or reset it). */
+export function amqpConnectVia(port: number): Promise<ChannelModel> {
+  const url = new URL(AMQP_URL);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return amqplib.connect(url.toString());
+}
+
 export function natsConnectTest(): Promise<NatsConnection> {
   return natsConnect({ servers: NATS_URL });
 }
