@@ -1,14 +1,17 @@
 // Requests/s, p50/p99 latency and the server's CPU time per request, side by side in one run:
 // bare node:http, the same handler served by podkit (metrics + request id + trace context; then
 // also an access-log line per request), Fastify, and Express 5 with pino-http + prom-client.
-// Server pinned to core 0 and autocannon to core 1 with taskset. Run: node bench/http-server.bench.ts
+// Server pinned to core 0 and autocannon to core 1 with taskset. req/s and latency: a fresh process
+// per variant and round, rounds interleaved, the median; CPU per request at the fixed rate: every
+// variant running at once, loaded in turn in alternating 2 s windows (eight each), so a shared
+// VM's drift falls on all of them alike. Run: node bench/http-server.bench.ts
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printProfile, writtenProfile } from './lib/cpu-profile.ts';
 import type { ProfileSummary } from './lib/cpu-profile.ts';
-import { assertClean, autocannon, childCpuMicros, hasTaskset, loadFigures, loadPhases, medianFigures, startTarget, stopChild } from './lib/load.ts';
+import { assertClean, autocannon, childCpuMicros, cpuInWindows, hasTaskset, loadFigures, loadPhases, medianFigures, startTarget, stopChild } from './lib/load.ts';
 
 /** One measured server variant. */
 export interface ServerBenchResult {
@@ -19,8 +22,15 @@ export interface ServerBenchResult {
   readonly p50Ms: number;
   /** 99th percentile latency in ms at full load. */
   readonly p99Ms: number;
-  /** Server CPU time (user + system) per request in µs at the fixed rate. */
+  /**
+   * Server CPU time (user + system) per request in µs at the fixed rate: every variant running
+   * at once, measured in alternating windows (see `alternatingCpu`), total CPU ÷ total requests.
+   */
   readonly cpuMicrosPerRequest: number;
+  /** The lowest and highest window's CPU µs per request (the machine's drift within the run). */
+  readonly cpuWindowRange: readonly [number, number];
+  /** The median over the fresh processes of the full-load rounds, each at the fixed rate for 3 s (the earlier method). */
+  readonly cpuMicrosPerProcessMedian: number;
   /** Requests/s relative to bare node:http. */
   readonly relative: number;
   /** Bare node:http's CPU per request divided by this variant's (1 = as cheap as bare). */
@@ -37,8 +47,10 @@ export interface ServerBenchOptions {
   readonly fixedRate?: number;
   /** Variants to run. @default all */
   readonly variants?: readonly Variant[];
-  /** Rounds; variants are interleaved each round and the median of each figure is reported. @default 2 */
+  /** Full-load rounds (a fresh process per variant each); variants interleaved, the median of each figure reported. @default 2 */
   readonly rounds?: number;
+  /** Alternating fixed-rate windows per variant for the CPU figure. @default 8 */
+  readonly windows?: number;
 }
 
 /** The server variants. */
@@ -57,7 +69,7 @@ const LABELS: Record<Variant, string> = {
 
 const target = fileURLToPath(new URL('./http-server-target.ts', import.meta.url));
 
-async function measure(variant: Variant, o: Required<ServerBenchOptions>): Promise<Omit<ServerBenchResult, 'relative' | 'relativeCpu'>> {
+async function measure(variant: Variant, o: Required<ServerBenchOptions>): Promise<Omit<ServerBenchResult, 'relative' | 'relativeCpu' | 'cpuWindowRange' | 'cpuMicrosPerProcessMedian'>> {
   const { child: server, line } = await startTarget(target, [variant], { core: 0 });
   try {
     const url = `http://127.0.0.1:${line}/`;
@@ -98,8 +110,9 @@ export async function run(options: ServerBenchOptions = {}): Promise<ServerBench
     fixedRate: options.fixedRate ?? 10_000,
     variants: options.variants ?? ['bare', 'podkit', 'podkit-log', 'podkit-log-pino', 'podkit-log-async', 'podkit-log-buffered', 'fastify', 'express'],
     rounds: options.rounds ?? 2,
+    windows: options.windows ?? 8,
   };
-  const samples = new Map<Variant, Array<Omit<ServerBenchResult, 'relative' | 'relativeCpu'>>>();
+  const samples = new Map<Variant, Array<Omit<ServerBenchResult, 'relative' | 'relativeCpu' | 'cpuWindowRange' | 'cpuMicrosPerProcessMedian'>>>();
   for (let round = 0; round < o.rounds; round++) {
     for (const variant of o.variants) {
       const list = samples.get(variant) ?? [];
@@ -107,11 +120,23 @@ export async function run(options: ServerBenchOptions = {}): Promise<ServerBench
       samples.set(variant, list);
     }
   }
+  // CPU per request: every variant running at once, loaded in turn (alternating windows)
+  const windows = await cpuInWindows(
+    o.variants,
+    async (variant) => {
+      const { child, line } = await startTarget(target, [variant], { core: 0 });
+      return { url: `http://127.0.0.1:${line}/`, cpu: () => childCpuMicros(child), stop: () => child.kill('SIGKILL') };
+    },
+    { windows: o.windows, windowSeconds: 2, rate: o.fixedRate, connections: o.connections },
+  );
   const results = o.variants.map((variant) => {
     const list = samples.get(variant)!;
+    const median = medianFigures(list);
     return {
       name: list[0]!.name,
-      ...medianFigures(list),
+      ...median,
+      ...windows.get(variant)!,
+      cpuMicrosPerProcessMedian: median.cpuMicrosPerRequest,
     };
   });
   const bare = results[0]!.requestsPerSecond;

@@ -3,8 +3,10 @@
 // (keep-alive upstream), a minimal undici proxy (node:http piped into `Pool.request`: the floor
 // of the naive Node design), podkit's `createProxy` in `serve()` with every feature on,
 // `@fastify/http-proxy` (Fastify 5) and `http-proxy`. Each proxy runs in its own process pinned to
-// core 0; the bare node:http backend and autocannon share core 1. Variants are interleaved round
-// by round and the median of each figure is reported.
+// core 0; the bare node:http backend and autocannon share core 1. req/s and latency: a fresh
+// process per variant and round, rounds interleaved, the median. CPU per request at the fixed
+// rate: every variant running at once, loaded in turn in alternating 2 s windows (eight each), so
+// a shared VM's drift falls on all of them alike.
 // Run: node --conditions=@podkit/source bench/proxy.bench.ts (BENCH_ROUNDS, BENCH_SECONDS,
 // BENCH_VARIANTS=minimal,podkit; BENCH_PROFILE=podkit writes where the podkit proxy's CPU goes).
 import { spawnSync } from 'node:child_process';
@@ -19,7 +21,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { printProfile, writtenProfile } from './lib/cpu-profile.ts';
 import type { ProfileSummary } from './lib/cpu-profile.ts';
-import { autocannon, childCpuMicros, hasTaskset, loadFigures, loadPhases, medianFigures, pinned, startTarget, stopChild } from './lib/load.ts';
+import { autocannon, childCpuMicros, cpuInWindows, hasTaskset, loadFigures, loadPhases, medianFigures, pinned, startTarget, stopChild } from './lib/load.ts';
+import type { WindowFigures } from './lib/load.ts';
 import { median, round2 } from './lib/stats.ts';
 
 /** The proxies measured. */
@@ -35,8 +38,15 @@ export interface ProxyBenchResult {
   readonly p50Ms: number;
   /** 99th percentile latency in ms at full load. */
   readonly p99Ms: number;
-  /** The proxy process's CPU time (user + system) per request in µs at the fixed rate. */
+  /**
+   * The proxy process's CPU time (user + system) per request in µs at the fixed rate: every
+   * variant running at once, measured in alternating windows (see `alternatingCpu`).
+   */
   readonly cpuMicrosPerRequest: number;
+  /** The lowest and highest window's CPU µs per request (the machine's drift within the run). */
+  readonly cpuWindowRange?: readonly [number, number];
+  /** The median over the fresh processes of the full-load rounds, each at the fixed rate (the earlier method). */
+  readonly cpuMicrosPerProcessMedian?: number;
   /**
    * Requests/s actually forwarded during the fixed-rate phase: below the fixed rate, the proxy (or
    * the machine) saturated, and the CPU figure is one of a saturated process (fewer, larger batches).
@@ -60,8 +70,10 @@ export interface ProxyBenchOptions {
   readonly fixedRate?: number;
   /** Variants to run. @default all */
   readonly variants?: readonly ProxyVariant[];
-  /** Rounds; variants are interleaved each round and the median of each figure is reported. @default 3 */
+  /** Full-load rounds (a fresh process per variant each); variants interleaved, the median of each figure reported. @default 3 */
   readonly rounds?: number;
+  /** Alternating fixed-rate windows per variant for the CPU figure. @default 8 */
+  readonly windows?: number;
 }
 
 const LABELS: Record<ProxyVariant, string> = {
@@ -217,10 +229,13 @@ http {
 
 type Sample = Omit<ProxyBenchResult, 'cpuVsMinimal' | 'cpuVsFastify'>;
 
+/** What every proxy is asked for. */
+const PATH = '/api/posts/42?fields=title';
+
 async function measure(variant: ProxyVariant, backend: string, o: Required<ProxyBenchOptions>): Promise<Sample> {
   const proxy = variant === 'nginx' ? await startNginx(backend) : await nodeTarget(0, [variant, backend]);
   try {
-    const url = `${proxy.url}/api/posts/42?fields=title`;
+    const url = `${proxy.url}${PATH}`;
     // Both phases last `seconds` here, and timeouts count as failures (a proxy that drops requests).
     const phases = await loadPhases(url, () => proxy.cpu(), { connections: o.connections, seconds: o.seconds, fixedSeconds: o.seconds, fixedRate: o.fixedRate });
     const { full, fixed } = phases;
@@ -245,10 +260,12 @@ export async function run(options: ProxyBenchOptions = {}): Promise<ProxyBenchRe
     fixedRate: options.fixedRate ?? 5000,
     variants: options.variants ?? ALL,
     rounds: options.rounds ?? 3,
+    windows: options.windows ?? 8,
   };
   const variants = o.variants.filter((v) => v !== 'nginx' || hasNginx);
   const backend = await nodeTarget(1, ['backend']);
   const samples = new Map<ProxyVariant, Sample[]>();
+  let windows: Map<ProxyVariant, WindowFigures>;
   try {
     for (let round = 0; round < o.rounds; round++) {
       for (const variant of variants) {
@@ -257,15 +274,27 @@ export async function run(options: ProxyBenchOptions = {}): Promise<ProxyBenchRe
         samples.set(variant, list);
       }
     }
+    // CPU per request: every variant running at once, loaded in turn (alternating windows)
+    windows = await cpuInWindows(
+      variants,
+      async (variant) => {
+        const proxy = variant === 'nginx' ? await startNginx(backend.url) : await nodeTarget(0, [variant, backend.url]);
+        return { ...proxy, url: `${proxy.url}${PATH}`, cpu: () => proxy.cpu(), stop: () => proxy.stop() };
+      },
+      { windows: o.windows, windowSeconds: 2, rate: o.fixedRate, connections: o.connections },
+    );
   } finally {
     await backend.stop();
   }
   const results: ProxyBenchResult[] = variants.map((variant) => {
     const list = samples.get(variant)!;
+    const medians = medianFigures(list);
     return {
       variant,
       name: LABELS[variant] ?? variant,
-      ...medianFigures(list),
+      ...medians,
+      ...windows.get(variant)!,
+      cpuMicrosPerProcessMedian: medians.cpuMicrosPerRequest,
       fixedRateAchieved: median(list.map((r) => r.fixedRateAchieved)),
     };
   });
@@ -292,7 +321,7 @@ export async function profile(variant: Exclude<ProxyVariant, 'nginx'>, options: 
   const backend = await nodeTarget(1, ['backend']);
   const proxy = await nodeTarget(0, [variant, backend.url], ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   try {
-    const url = `${proxy.url}/api/posts/42?fields=title`;
+    const url = `${proxy.url}${PATH}`;
     const c = String(options.connections ?? 50);
     await autocannon(url, ['-c', c, '-d', '1']);
     await autocannon(url, ['-c', c, '-d', String(options.seconds ?? 5), '-R', String(options.fixedRate ?? 5000)]);

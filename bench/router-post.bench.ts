@@ -3,9 +3,11 @@
 // side in one run: bare node:http (JSON.parse + a hand check of the fields), Fastify 5 with a
 // JSON schema (body + response schema), the podkit router with a zod schema through serve() with
 // podkit's defaults, the same with the access log off, the router alone on node:http, and the bare
-// handler under serve() (serve()'s own share). Each
-// variant is its own process pinned to core 0 (taskset), autocannon on core 1, rounds interleaved;
-// req/s at full load, then the server's CPU time per request at a fixed rate (8,000 req/s).
+// handler under serve() (serve()'s own share). Each variant runs in its own process pinned to
+// core 0 (taskset), autocannon on core 1. req/s at full load: a fresh process per variant and
+// round, rounds interleaved, the median. CPU per request at a fixed rate (8,000 req/s): every
+// variant running at once, loaded in turn in alternating 2 s windows (ten each), so the drift of
+// a shared VM's speed (20-30 % within a minute here) falls on all variants alike.
 // Run: node --conditions=@podkit/source bench/router-post.bench.ts
 //      BENCH_PROFILE=podkit node --conditions=@podkit/source bench/router-post.bench.ts
 import type { ChildProcess } from 'node:child_process';
@@ -15,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printProfile, writtenProfile } from './lib/cpu-profile.ts';
 import type { ProfileSummary } from './lib/cpu-profile.ts';
-import { assertClean, autocannon, childCpuMicros, hasTaskset, loadFigures, loadPhases, medianFigures, startTarget, stopChild } from './lib/load.ts';
+import { assertClean, autocannon, childCpuMicros, cpuInWindows, hasTaskset, loadFigures, loadPhases, medianFigures, startTarget, stopChild } from './lib/load.ts';
 import { round2 } from './lib/stats.ts';
 
 /** The server variants (Fastify first: the target is relative to it). */
@@ -38,8 +40,15 @@ export interface RouterPostResult {
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
-  /** Server CPU time (user + system) per request in µs at the fixed rate. */
+  /**
+   * Server CPU time (user + system) per request in µs at the fixed rate: every variant running
+   * at once, measured in alternating windows (see `alternatingCpu`), total CPU ÷ total requests.
+   */
   readonly cpuMicrosPerRequest: number;
+  /** The lowest and highest window's CPU µs per request (the machine's drift within the run). */
+  readonly cpuWindowRange: readonly [number, number];
+  /** The median over the fresh processes of the full-load rounds, each at the fixed rate for 3 s (the earlier method). */
+  readonly cpuMicrosPerProcessMedian: number;
   /** This variant's CPU per request ÷ Fastify's (target for `podkit`: ≤ 1.0). */
   readonly cpuVsFastify: number;
   /** This variant's CPU per request ÷ bare node:http's. */
@@ -58,8 +67,12 @@ export interface RouterPostOptions {
   readonly fixedRate?: number;
   /** Variants to run. @default all */
   readonly variants?: readonly Variant[];
-  /** Rounds, interleaved; the median of each figure is reported. @default 5 */
+  /** Full-load rounds (a fresh process per variant each), interleaved; the median is reported. @default 3 */
   readonly rounds?: number;
+  /** Alternating fixed-rate windows per variant for the CPU figure. @default 10 */
+  readonly windows?: number;
+  /** Seconds per window. @default 2 */
+  readonly windowSeconds?: number;
 }
 
 /** The request body every variant receives: 1 KiB of JSON, a realistic new post. */
@@ -103,27 +116,45 @@ async function measure(variant: Variant, o: Required<RouterPostOptions>): Promis
     server.kill('SIGKILL');
   }
 }
-
-/** Runs every variant `rounds` times (interleaved) and returns the median figures. */
+/**
+ * Runs every variant `rounds` times at full load (interleaved, a fresh process each; median
+ * req/s and latency), then measures CPU per request with all of them running, in alternating
+ * fixed-rate windows.
+ */
 export async function run(options: RouterPostOptions = {}): Promise<RouterPostResult[]> {
   const o: Required<RouterPostOptions> = {
     seconds: options.seconds ?? 3,
     connections: options.connections ?? 50,
     fixedRate: options.fixedRate ?? 8000,
     variants: options.variants ?? ['bare', 'fastify', 'podkit', 'podkit-nolog', 'router', 'serve-bare'],
-    rounds: options.rounds ?? 5,
+    rounds: options.rounds ?? 3,
+    windows: options.windows ?? 10,
+    windowSeconds: options.windowSeconds ?? 2,
   };
   const samples = new Map<Variant, Measured[]>();
   for (let round = 0; round < o.rounds; round++) {
     for (const variant of o.variants) samples.set(variant, [...(samples.get(variant) ?? []), await measure(variant, o)]);
     if (process.env.BENCH_VERBOSE) console.error(`round ${round + 1}: ${o.variants.map((v) => `${v} ${samples.get(v)!.at(-1)!.cpuMicrosPerRequest}`).join(', ')}`);
   }
+  // CPU per request: every variant running at once, loaded in turn (alternating windows)
+  const windows = await cpuInWindows(
+    o.variants,
+    async (variant) => {
+      const { server, url } = await startServer(variant);
+      return { url, cpu: () => childCpuMicros(server), stop: () => server.kill('SIGKILL') };
+    },
+    { windows: o.windows, windowSeconds: o.windowSeconds, rate: o.fixedRate, connections: o.connections, requestArgs: POST_ARGS },
+  );
+  if (process.env.BENCH_VERBOSE) console.error(`windows: ${o.variants.map((v) => `${v} ${windows.get(v)!.cpuMicrosPerRequest} (${windows.get(v)!.cpuWindowRange.join('-')})`).join(', ')}`);
   const results = o.variants.map((variant) => {
     const list = samples.get(variant)!;
+    const median = medianFigures(list);
     return {
       variant,
       name: list[0]!.name,
-      ...medianFigures(list),
+      ...median,
+      ...windows.get(variant)!,
+      cpuMicrosPerProcessMedian: median.cpuMicrosPerRequest,
     };
   });
   const bare = results.find((r) => r.variant === 'bare');
@@ -159,7 +190,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   } else {
     const options: RouterPostOptions = {
       seconds: Number(process.env.BENCH_SECONDS ?? 3),
-      rounds: Number(process.env.BENCH_ROUNDS ?? 5),
+      rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+      windows: Number(process.env.BENCH_WINDOWS ?? 10),
       ...(process.env.BENCH_VARIANTS ? { variants: process.env.BENCH_VARIANTS.split(',') as Variant[] } : {}),
     };
     console.log(`node ${process.version}, ${hasTaskset() ? 'server on core 0, autocannon on core 1' : 'NOT pinned'}, body ${Buffer.byteLength(POST_BODY)} B`);

@@ -48,38 +48,43 @@ const BENCHES: readonly BenchSpec[] = [
   {
     id: 'http-server',
     file: 'http-server.bench.ts',
-    // 8 variants × 2 rounds: 4 s per measurement keeps the module near 4 minutes on 2 cores.
-    options: { seconds: 4 },
-    quick: { seconds: 1, fixedRate: 5000, rounds: 1 },
+    // 8 variants × 2 rounds (4 s per measurement), then 6 alternating 2 s windows each for the
+    // CPU figure (all 8 running at once): about 5 minutes on 2 cores.
+    options: { seconds: 4, windows: 6 },
+    quick: { seconds: 1, fixedRate: 5000, rounds: 1, windows: 2 },
     rows: httpServerRows,
-    timeoutSeconds: 180,
+    timeoutSeconds: 420,
   },
   // 6 variants × 2 rounds of 3 s (+ 1 s warm-up + 3 s at the fixed rate): about 2 minutes.
   { id: 'fastify', file: 'fastify.bench.ts', options: {}, quick: { seconds: 1, fixedRate: 5000, rounds: 1 }, rows: fastifyRows, timeoutSeconds: 240 },
-  // 5 proxies × 2 rounds × (1 s warm-up + 3 s full load + 3 s at 5,000 req/s): about 90 s.
-  { id: 'proxy', file: 'proxy.bench.ts', options: { rounds: 2 }, quick: { seconds: 1, rounds: 1 }, rows: proxyRows, timeoutSeconds: 180 },
-  // 6 variants × 5 rounds of 1 s warm-up + 3 s full load + 3 s at 8,000 req/s: about 4 minutes.
-  // Five fresh processes per variant, not two: one process of a variant can cost 20–30 % more
-  // than the next (JIT decisions, placement), which a median of two could not outvote (seen
-  // 2026-12-04: bare node:http costing more than Fastify in a two-round run).
+  // 5 proxies × 2 rounds × (1 s warm-up + 3 s full load + 3 s at 5,000 req/s), then 8 alternating
+  // 2 s windows each for the CPU figure (all running at once): about 3.5 minutes.
+  { id: 'proxy', file: 'proxy.bench.ts', options: { rounds: 2 }, quick: { seconds: 1, rounds: 1, windows: 2 }, rows: proxyRows, timeoutSeconds: 360 },
+  // 6 variants × 3 rounds of 1 s warm-up + 3 s full load + 3 s at 8,000 req/s (req/s, latency),
+  // then 10 alternating 2 s windows each at 8,000 req/s for the CPU figure (all six running at
+  // once): about 5 minutes. The machine's speed drifts 20–30 % from one minute to the next here,
+  // which neither fresh processes per round nor a median of five could outvote (2026-12-04: bare
+  // node:http costing more than Fastify in a two-round run); alternating windows put the same
+  // drift on every variant.
   {
     id: 'router-post',
     file: 'router-post.bench.ts',
     options: {},
-    quick: { seconds: 1, fixedRate: 4000, rounds: 1, variants: ['bare', 'fastify', 'podkit'] },
+    quick: { seconds: 1, fixedRate: 4000, rounds: 1, windows: 2, variants: ['bare', 'fastify', 'podkit'] },
     rows: routerPostRows,
     timeoutSeconds: 420,
   },
   { id: 'http-client', file: 'http-client.bench.ts', options: {}, quick: { seconds: 1, rounds: 1 }, rows: httpClientRows, timeoutSeconds: 240 },
   { id: 'platform', file: 'platform.bench.ts', options: {}, quick: { seconds: 2, quick: true }, rows: platformRows, timeoutSeconds: 240 },
-  // 2 variants × 2 rounds of 4 s (+ 1 s warm-up + 3 s at the fixed rate), then 60 s idle (30 in --quick): about 2 minutes.
+  // 2 variants × 2 rounds of 4 s (+ 1 s warm-up + 3 s at the fixed rate), 10 alternating 2 s
+  // windows each for the CPU figure, then 60 s idle (30 in --quick): about 3 minutes.
   {
     id: 'service-config',
     file: 'service-config.bench.ts',
     options: {},
-    quick: { seconds: 1, fixedRate: 3000, rounds: 1, idleSeconds: 30 },
+    quick: { seconds: 1, fixedRate: 3000, rounds: 1, windows: 2, idleSeconds: 30 },
     rows: serviceConfigRows,
-    timeoutSeconds: 180,
+    timeoutSeconds: 300,
   },
   // Four variants of 12 s each (the scenario); --quick keeps the default variant only.
   { id: 'overload', file: 'overload.bench.ts', options: {}, quick: { seconds: 4, variants: ['default'] }, rows: overloadRows, timeoutSeconds: 150 },

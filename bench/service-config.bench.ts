@@ -2,8 +2,10 @@
 // side by side in one run. (a) Load: the same handler under `runService(platformService(...))`
 // exactly as examples/blog-platform runs it (the example's otelTelemetry() with no collector:
 // trace ids in every line and in traceparent, no SDK span; JSON logs on stdout, buffered; the
-// access log on; health, metrics, load shedding, the lifecycle) — server CPU µs per request at a
-// fixed rate and max req/s (server pinned to core 0, autocannon to core 1). (b) Idle: both
+// access log on; health, metrics, load shedding, the lifecycle) — max req/s (a fresh process per
+// variant and round, the median) and server CPU µs per request at a fixed rate (both running at
+// once, loaded in turn in alternating 2 s windows, ten each, so a shared VM's drift falls on both
+// alike); servers pinned to core 0, autocannon to core 1. (b) Idle: both
 // processes started together and left idle for the same `idleSeconds`; CPU % of one core each.
 // Run: node --conditions=@podkit/source bench/service-config.bench.ts
 import { fork, spawnSync } from 'node:child_process';
@@ -11,7 +13,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { assertClean, childCpuMicros, hasTaskset, loadFigures, loadPhases, medianFigures, stopChild } from './lib/load.ts';
+import { assertClean, childCpuMicros, cpuInWindows, hasTaskset, loadFigures, loadPhases, medianFigures, stopChild } from './lib/load.ts';
 
 /** The two measured processes. */
 export type Variant = 'bare' | 'service';
@@ -24,8 +26,15 @@ export interface LoadResult {
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
-  /** Server CPU time (user + system) per request in µs at `fixedRate`. */
+  /**
+   * Server CPU time (user + system) per request in µs at `fixedRate`: both variants running at
+   * once, measured in alternating windows (see `alternatingCpu`), total CPU ÷ total requests.
+   */
   readonly cpuMicrosPerRequest: number;
+  /** The lowest and highest window's CPU µs per request (the machine's drift within the run). */
+  readonly cpuWindowRange: readonly [number, number];
+  /** The median over the fresh processes of the full-load rounds, each at `fixedRate` for 3 s (the earlier method). */
+  readonly cpuMicrosPerProcessMedian: number;
 }
 
 /** One variant left idle. */
@@ -53,8 +62,12 @@ export interface ServiceConfigOptions {
   readonly fixedRate?: number;
   /** Keep-alive connections. @default 50 */
   readonly connections?: number;
-  /** Interleaved rounds; the median of each figure is reported. @default 2 */
+  /** Interleaved full-load rounds (a fresh process each); the median of each figure is reported. @default 2 */
   readonly rounds?: number;
+  /** Alternating fixed-rate windows per variant for the CPU figure. @default 10 */
+  readonly windows?: number;
+  /** Seconds per window. @default 2 */
+  readonly windowSeconds?: number;
   /** Seconds both processes stay idle (measured together). @default 60 */
   readonly idleSeconds?: number;
 }
@@ -86,7 +99,9 @@ async function start(variant: Variant, core: number | undefined): Promise<{ chil
   return { child, port: message.port };
 }
 
-async function measureLoad(variant: Variant, o: Required<ServiceConfigOptions>): Promise<LoadResult> {
+type Measured = Omit<LoadResult, 'cpuWindowRange' | 'cpuMicrosPerProcessMedian'>;
+
+async function measureLoad(variant: Variant, o: Required<ServiceConfigOptions>): Promise<Measured> {
   const { child, port } = await start(variant, 0);
   try {
     const url = `http://127.0.0.1:${String(port)}/`;
@@ -129,19 +144,32 @@ export async function run(options: ServiceConfigOptions = {}): Promise<ServiceCo
     fixedRate: options.fixedRate ?? 5_000,
     connections: options.connections ?? 50,
     rounds: options.rounds ?? 2,
+    windows: options.windows ?? 10,
+    windowSeconds: options.windowSeconds ?? 2,
     idleSeconds: options.idleSeconds ?? 60,
   };
   const startLoad = await loadavg1();
-  const samples: Record<Variant, LoadResult[]> = { bare: [], service: [] };
+  const samples: Record<Variant, Measured[]> = { bare: [], service: [] };
   for (let round = 0; round < o.rounds; round++) {
     for (const variant of ['bare', 'service'] as const) samples[variant].push(await measureLoad(variant, o));
   }
+  // CPU per request: both running at once, loaded in turn (alternating windows)
+  const windows = await cpuInWindows(
+    ['bare', 'service'] as const,
+    async (variant) => {
+      const { child, port } = await start(variant, 0);
+      return { url: `http://127.0.0.1:${String(port)}/`, cpu: () => childCpuMicros(child), stop: () => stopChild(child, 'SIGKILL') };
+    },
+    { windows: o.windows, windowSeconds: o.windowSeconds, rate: o.fixedRate, connections: o.connections },
+  );
   const load = (['bare', 'service'] as const).map((variant): LoadResult => {
-    const list = samples[variant];
+    const median = medianFigures(samples[variant]);
     return {
       name: LABELS[variant],
       variant,
-      ...medianFigures(list),
+      ...median,
+      ...windows.get(variant)!,
+      cpuMicrosPerProcessMedian: median.cpuMicrosPerRequest,
     };
   });
   const idle = await measureIdle(o.idleSeconds);
@@ -153,10 +181,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     ...(process.env.BENCH_SECONDS ? { seconds: Number(process.env.BENCH_SECONDS) } : {}),
     ...(process.env.BENCH_IDLE_SECONDS ? { idleSeconds: Number(process.env.BENCH_IDLE_SECONDS) } : {}),
     ...(process.env.BENCH_ROUNDS ? { rounds: Number(process.env.BENCH_ROUNDS) } : {}),
+    ...(process.env.BENCH_WINDOWS ? { windows: Number(process.env.BENCH_WINDOWS) } : {}),
   });
   const [bare, service] = result.load;
   console.log(`node ${process.version}, load average ${result.loadAverage.map((l) => l.toFixed(2)).join(' → ')}`);
-  for (const r of result.load) console.log(`${r.name.padEnd(50)} ${String(r.requestsPerSecond).padStart(7)} req/s  ${r.cpuMicrosPerRequest.toFixed(1).padStart(6)} µs CPU/req`);
+  for (const r of result.load) {
+    console.log(`${r.name.padEnd(50)} ${String(r.requestsPerSecond).padStart(7)} req/s  ${r.cpuMicrosPerRequest.toFixed(1).padStart(6)} µs CPU/req (windows ${r.cpuWindowRange.join('–')}; per process ${String(r.cpuMicrosPerProcessMedian)})`);
+  }
   console.log(`service / bare: CPU per request ${(service!.cpuMicrosPerRequest / bare!.cpuMicrosPerRequest).toFixed(2)}× (target ≤ 1.5×), req/s ${(service!.requestsPerSecond / bare!.requestsPerSecond).toFixed(2)}×`);
   for (const r of result.idle) console.log(`idle ${String(r.seconds)} s: ${r.name.padEnd(50)} ${r.cpuPercent.toFixed(3)} % of a core`);
 }

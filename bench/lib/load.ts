@@ -176,3 +176,130 @@ export function medianFigures(rounds: readonly LoadFigures[]): LoadFigures {
   const pick = (f: (s: LoadFigures) => number): number => median(rounds.map(f));
   return { requestsPerSecond: pick((s) => s.requestsPerSecond), p50Ms: pick((s) => s.p50Ms), p99Ms: pick((s) => s.p99Ms), cpuMicrosPerRequest: pick((s) => s.cpuMicrosPerRequest) };
 }
+
+/** One live target of {@link alternatingCpu}: its URL and how to read its CPU time (µs). */
+export interface AlternatingTarget {
+  readonly url: string;
+  readonly cpu: () => Promise<number>;
+}
+
+/** Options of {@link alternatingCpu}. */
+export interface AlternatingOptions {
+  /** Windows per target. */
+  readonly windows: number;
+  /** Seconds per window. */
+  readonly windowSeconds: number;
+  /** Fixed request rate (req/s) in every window. */
+  readonly rate: number;
+  /** Keep-alive connections. */
+  readonly connections: number;
+  /** autocannon request arguments (method, headers, body). @default [] */
+  readonly requestArgs?: readonly string[];
+}
+
+/** One fixed-rate window of one target: its CPU time and the requests it answered. */
+export interface WindowSample {
+  readonly cpuMicros: number;
+  readonly requests: number;
+  /** Connection errors, timeouts and non-2xx answers in the window (below capacity, none is expected). */
+  readonly failures: number;
+}
+
+/** CPU per request of one target over its alternating windows. */
+export interface AlternatingFigures {
+  /** Total CPU time ÷ total requests over all windows, to 0.1 µs. */
+  readonly cpuMicrosPerRequest: number;
+  /** Each window's CPU µs per request, in order (for the spread). */
+  readonly windowMicros: readonly number[];
+  /** Requests answered over all windows. */
+  readonly requests: number;
+  /** Connection errors, timeouts and non-2xx answers over all windows. */
+  readonly failures: number;
+}
+
+/**
+ * Sums one target's windows: CPU per request is total CPU over total requests (a window with
+ * more requests weighs more), each window's own figure kept for the spread.
+ */
+export function alternatingFigures(samples: readonly WindowSample[]): AlternatingFigures {
+  let cpu = 0;
+  let requests = 0;
+  let failures = 0;
+  for (const s of samples) {
+    cpu += s.cpuMicros;
+    requests += s.requests;
+    failures += s.failures;
+  }
+  return {
+    cpuMicrosPerRequest: requests > 0 ? Math.round((cpu / requests) * 10) / 10 : Number.NaN,
+    windowMicros: samples.map((s) => (s.requests > 0 ? Math.round((s.cpuMicros / s.requests) * 10) / 10 : Number.NaN)),
+    requests,
+    failures,
+  };
+}
+
+/**
+ * CPU time per request of several targets that are all running, measured in alternating
+ * fixed-rate windows (A, B, C, A, B, C, ...): one target is loaded at a time while the others
+ * idle, so a slow drift of the machine's speed (on a shared VM one minute can cost 20-30 % more
+ * CPU per request than the next) falls on every target alike instead of on whichever process ran
+ * then. The targets should be warm (the JIT tiered up) before this is called.
+ * @example const [a, b] = await alternatingCpu([{ url: ua, cpu: () => childCpuMicros(ca) }, { url: ub, cpu: () => childCpuMicros(cb) }], { windows: 10, windowSeconds: 2, rate: 8000, connections: 50 });
+ */
+export async function alternatingCpu(targets: readonly AlternatingTarget[], o: AlternatingOptions): Promise<AlternatingFigures[]> {
+  const samples: WindowSample[][] = targets.map(() => []);
+  const args = [...(o.requestArgs ?? []), '-c', String(o.connections), '-d', String(o.windowSeconds), '-R', String(o.rate)];
+  for (let w = 0; w < o.windows; w++) {
+    for (const [i, t] of targets.entries()) {
+      const before = await t.cpu();
+      const window = await autocannon(t.url, args);
+      const after = await t.cpu();
+      samples[i]!.push({ cpuMicros: after - before, requests: window.requests.total, failures: window.errors + window.timeouts + window.non2xx });
+    }
+  }
+  return samples.map(alternatingFigures);
+}
+
+/** A started target for {@link cpuInWindows}: where to send requests, its CPU time, how to stop it. */
+export interface LiveTarget {
+  readonly url: string;
+  readonly cpu: () => Promise<number>;
+  readonly stop: () => unknown;
+}
+
+/** What {@link cpuInWindows} reports per target. */
+export interface WindowFigures {
+  /** Total CPU ÷ total requests over the target's windows, µs to 0.1. */
+  readonly cpuMicrosPerRequest: number;
+  /** The lowest and highest window's CPU µs per request (the machine's drift within the run). */
+  readonly cpuWindowRange: readonly [number, number];
+}
+
+/**
+ * Starts every variant (all running at once), warms each up at full load for `warmSeconds`,
+ * measures their CPU per request in {@link alternatingCpu}'s alternating windows, and stops them
+ * all (also on failure). Throws naming the variant when a window saw errors, timeouts or non-2xx answers.
+ * @example const cpu = await cpuInWindows(['bare', 'podkit'], startLive, { windows: 10, windowSeconds: 2, rate: 8000, connections: 50 });
+ */
+export async function cpuInWindows<V extends string>(
+  variants: readonly V[],
+  start: (variant: V) => Promise<LiveTarget>,
+  o: AlternatingOptions & { readonly warmSeconds?: number },
+): Promise<Map<V, WindowFigures>> {
+  const live: LiveTarget[] = [];
+  try {
+    for (const v of variants) live.push(await start(v));
+    const warm = [...(o.requestArgs ?? []), '-c', String(o.connections), '-d', String(o.warmSeconds ?? 2)];
+    for (const t of live) await autocannon(t.url, warm); // JIT tier-up before anything is counted
+    const figures = await alternatingCpu(live, o);
+    const out = new Map<V, WindowFigures>();
+    for (const [i, v] of variants.entries()) {
+      const f = figures[i]!;
+      if (f.failures > 0) throw new Error(`${v}: errors, timeouts or non-2xx responses in the alternating windows`);
+      out.set(v, { cpuMicrosPerRequest: f.cpuMicrosPerRequest, cpuWindowRange: [Math.min(...f.windowMicros), Math.max(...f.windowMicros)] });
+    }
+    return out;
+  } finally {
+    await Promise.all(live.map((t) => t.stop()));
+  }
+}

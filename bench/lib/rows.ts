@@ -38,6 +38,18 @@ const ms = (n: number | undefined): string | undefined =>
 const cpuCost = (cpu: number | undefined): string | undefined => (cpu === undefined ? undefined : `${fixed(cpu)} µs CPU/req`);
 
 /**
+ * ` (windows <lowest>–<highest>)` for a result measured in alternating windows (its
+ * `cpuWindowRange`: the spread of the machine's speed within the run), otherwise `''`.
+ */
+function windowSpread(r: Rec): string {
+  const range = Array.isArray(r.cpuWindowRange) && r.cpuWindowRange.length === 2 ? (r.cpuWindowRange as unknown[]).map(num) : undefined;
+  return range?.[0] !== undefined && range[1] !== undefined ? ` (windows ${fixed(range[0])}–${fixed(range[1])})` : '';
+}
+
+/** {@link cpuCost} followed by the result's {@link windowSpread}. */
+const windowedCpuCost = (cpu: number | undefined, r: Rec): string | undefined => (cpu === undefined ? undefined : `${cpuCost(cpu)!}${windowSpread(r)}`);
+
+/**
  * The figure columns of a row measured under load: throughput (`<rps> <unit>`), p50 and p99 from
  * the result's `p50Ms`/`p99Ms`, and `cost`; each left out when it was not measured.
  */
@@ -163,7 +175,7 @@ export function httpServerRows(result: unknown): Row[] {
     return {
       bench: 'http-server',
       subject: name,
-      ...loadColumns(rps, r, cpuCost(cpu)),
+      ...loadColumns(rps, r, windowedCpuCost(cpu, r)),
       vsBaseline: isBare
         ? 'baseline'
         : `${rel !== undefined ? ratio(rel) : '?'} req/s${cpuRel !== undefined ? `, ${ratio(cpuRel)} CPU efficiency` : ''}`,
@@ -199,7 +211,7 @@ export function proxyRows(result: unknown): Row[] {
     return {
       bench: 'proxy',
       subject: str(r.name),
-      ...loadColumns(rps, r, cpu === undefined ? undefined : `${cpuCost(cpu)!}${num(r.fixedRateAchieved) !== undefined ? ` @ ${int(num(r.fixedRateAchieved)!)} req/s` : ''}`, 'req/s max'),
+      ...loadColumns(rps, r, cpu === undefined ? undefined : `${cpuCost(cpu)!}${num(r.fixedRateAchieved) !== undefined ? ` @ ${int(num(r.fixedRateAchieved)!)} req/s` : ''}${windowSpread(r)}`, 'req/s max'),
       vsBaseline: variant === 'minimal' ? 'baseline' : parts.filter(Boolean).join(', ') || '—',
       target: isPodkit ? 'CPU/req ≤ 1.00× minimal and ≤ 0.80× @fastify/http-proxy' : variant === 'minimal' ? 'baseline' : 'comparison',
       met,
@@ -227,7 +239,7 @@ export function serviceConfigRows(result: unknown): Row[] {
     return {
       bench: 'service-config',
       subject: str(r.name),
-      ...loadColumns(rps, r, cpuCost(cpu)),
+      ...loadColumns(rps, r, windowedCpuCost(cpu, r)),
       vsBaseline: isBare
         ? 'baseline'
         : `${cpuTimes !== undefined ? ratio(cpuTimes) : '?'} bare's CPU/req, ${rps !== undefined && bareRps ? ratio(rps / bareRps) : '?'} req/s`,
@@ -298,8 +310,9 @@ export function fastifyRows(result: unknown): Row[] {
 
 /**
  * Rows of `bench/router-post.bench.ts` (issue 18, part 2): a validated 1 KiB JSON POST, each
- * variant's CPU per request against Fastify with a JSON schema (and against bare node:http); the
- * target: the podkit router through `serve()` with its defaults ≤ 1.0× Fastify's CPU per request.
+ * variant's CPU per request against Fastify with a JSON schema (and against bare node:http), with
+ * the lowest and highest of its alternating windows when given (`cpuWindowRange`); the target:
+ * the podkit router through `serve()` with its defaults ≤ 1.0× Fastify's CPU per request.
  */
 export function routerPostRows(result: unknown): Row[] {
   if (!Array.isArray(result)) return genericRows('router-post', result);
@@ -314,7 +327,7 @@ export function routerPostRows(result: unknown): Row[] {
     return {
       bench: 'router-post',
       subject: `${str(r.name)}: POST 1 KiB JSON, validated, 201`,
-      ...loadColumns(rps, r, cpuCost(cpu)),
+      ...loadColumns(rps, r, windowedCpuCost(cpu, r)),
       vsBaseline:
         variant === 'bare'
           ? 'baseline'

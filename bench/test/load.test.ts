@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { assertClean, autocannon, childCpuMicros, loadFigures, medianFigures, startTarget, stopChild } from '../lib/load.ts';
+import { alternatingCpu, alternatingFigures, assertClean, autocannon, childCpuMicros, loadFigures, medianFigures, startTarget, stopChild } from '../lib/load.ts';
 import type { Cannon, LoadPhases } from '../lib/load.ts';
 import { HELLO_BODY } from '../lib/target-child.ts';
 
@@ -69,5 +69,46 @@ describe('bench/lib: load figures', () => {
       { requestsPerSecond: 200, p50Ms: 2, p99Ms: 8, cpuMicrosPerRequest: 10 },
     ];
     expect(medianFigures(rounds)).toEqual({ requestsPerSecond: 200, p50Ms: 2, p99Ms: 8, cpuMicrosPerRequest: 20 });
+  });
+
+  it('sums alternating windows: total CPU over total requests, each window kept, failures counted', () => {
+    const f = alternatingFigures([
+      { cpuMicros: 30_000, requests: 1000, failures: 0 },
+      { cpuMicros: 60_000, requests: 2000, failures: 1 },
+      { cpuMicros: 10_000, requests: 200, failures: 0 },
+    ]);
+    expect(f).toEqual({ cpuMicrosPerRequest: 31.3, windowMicros: [30, 30, 50], requests: 3200, failures: 1 });
+    expect(alternatingFigures([]).cpuMicrosPerRequest).toBeNaN();
+  });
+});
+
+describe('bench/lib: alternating windows over live targets', () => {
+  it('loads one target at a time, in turn, and reads each one\'s CPU around its own windows only', async () => {
+    const a = await startTarget(fixture, [], { core: 0 });
+    const b = await startTarget(fixture, [], { core: 0 });
+    try {
+      const calls: string[] = [];
+      const cpuOf = (name: string, child: typeof a.child) => async () => {
+        calls.push(name);
+        return childCpuMicros(child);
+      };
+      const [fa, fb] = await alternatingCpu(
+        [
+          { url: `http://127.0.0.1:${a.line}/`, cpu: cpuOf('a', a.child) },
+          { url: `http://127.0.0.1:${b.line}/`, cpu: cpuOf('b', b.child) },
+        ],
+        { windows: 2, windowSeconds: 1, rate: 200, connections: 2 },
+      );
+      // before and after each window, a's windows and b's in turn
+      expect(calls).toEqual(['a', 'a', 'b', 'b', 'a', 'a', 'b', 'b']);
+      for (const f of [fa!, fb!]) {
+        expect(f.windowMicros).toHaveLength(2);
+        expect(f.failures).toBe(0);
+        expect(f.requests).toBeGreaterThan(100); // 200 req/s for 2 × 1 s
+        expect(f.cpuMicrosPerRequest).toBeGreaterThan(0);
+      }
+    } finally {
+      await Promise.all([stopChild(a.child, 'SIGTERM'), stopChild(b.child, 'SIGTERM')]);
+    }
   });
 });

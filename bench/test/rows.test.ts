@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { httpServerRows, platformRows, proxyRows } from '../lib/rows.ts';
+import { httpServerRows, platformRows, proxyRows, routerPostRows, serviceConfigRows } from '../lib/rows.ts';
 
 describe('bench/lib/rows: the load columns', () => {
   it('formats req/s, p50/p99 (0 ms as under a millisecond) and CPU µs per request', () => {
@@ -12,6 +12,25 @@ describe('bench/lib/rows: the load columns', () => {
     expect(row).not.toHaveProperty('throughput');
     expect(row).not.toHaveProperty('p50');
     expect(row).not.toHaveProperty('cost');
+  });
+
+  it('shows the spread of the alternating windows next to a CPU figure measured in them, and judges the target on the total', () => {
+    const [bare, fastify, podkit] = routerPostRows([
+      { variant: 'bare', name: 'bare', requestsPerSecond: 30_000, cpuMicrosPerRequest: 30, cpuWindowRange: [22.81, 65.1] },
+      { variant: 'fastify', name: 'Fastify', requestsPerSecond: 25_000, cpuMicrosPerRequest: 40, cpuVsFastify: 1, cpuVsBare: 1.33, rpsVsBare: 0.83 },
+      { variant: 'podkit', name: 'podkit', requestsPerSecond: 26_000, cpuMicrosPerRequest: 39.6, cpuWindowRange: [30, 52], cpuVsFastify: 0.99, cpuVsBare: 1.32, rpsVsBare: 0.87 },
+    ]);
+    expect(bare!.cost).toBe('30.0 µs CPU/req (windows 22.8–65.1)');
+    expect(fastify!.cost).toBe('40.0 µs CPU/req'); // measured the earlier way: no spread to show
+    expect(podkit).toMatchObject({ cost: '39.6 µs CPU/req (windows 30.0–52.0)', met: 'yes' });
+    const [, service] = serviceConfigRows({
+      load: [
+        { variant: 'bare', name: 'bare', requestsPerSecond: 40_000, cpuMicrosPerRequest: 20, cpuWindowRange: [18, 25] },
+        { variant: 'service', name: 'service', requestsPerSecond: 35_000, cpuMicrosPerRequest: 31, cpuWindowRange: [27, 40] },
+      ],
+      idle: [],
+    });
+    expect(service).toMatchObject({ cost: '31.0 µs CPU/req (windows 27.0–40.0)', met: 'no' });
   });
 
   it('names the proxy throughput "max" and the rate its CPU figure was taken at', () => {
