@@ -3,8 +3,8 @@
 // also an access-log line per request), Fastify, and Express 5 with pino-http + prom-client.
 // Server pinned to core 0 and autocannon to core 1 with taskset. req/s and latency: a fresh process
 // per variant and round, rounds interleaved, the median; CPU per request at the fixed rate: every
-// variant running at once, loaded in turn in alternating 2 s windows (eight each), so a shared
-// VM's drift falls on all of them alike. Run: node bench/http-server.bench.ts
+// variant running at once, loaded in turn in alternating 2 s windows (eight each by default, six
+// in `npm run bench`), so a shared VM's drift falls on all of them alike. Run: node bench/http-server.bench.ts
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

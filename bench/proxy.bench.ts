@@ -279,7 +279,7 @@ export async function run(options: ProxyBenchOptions = {}): Promise<ProxyBenchRe
       variants,
       async (variant) => {
         const proxy = variant === 'nginx' ? await startNginx(backend.url) : await nodeTarget(0, [variant, backend.url]);
-        return { ...proxy, url: `${proxy.url}${PATH}`, cpu: () => proxy.cpu(), stop: () => proxy.stop() };
+        return { url: `${proxy.url}${PATH}`, cpu: () => proxy.cpu(), stop: () => proxy.stop() };
       },
       { windows: o.windows, windowSeconds: 2, rate: o.fixedRate, connections: o.connections },
     );

@@ -260,10 +260,8 @@ export async function alternatingCpu(targets: readonly AlternatingTarget[], o: A
   return samples.map(alternatingFigures);
 }
 
-/** A started target for {@link cpuInWindows}: where to send requests, its CPU time, how to stop it. */
-export interface LiveTarget {
-  readonly url: string;
-  readonly cpu: () => Promise<number>;
+/** A started target for {@link cpuInWindows}: an {@link AlternatingTarget} and how to stop it. */
+export interface LiveTarget extends AlternatingTarget {
   readonly stop: () => unknown;
 }
 
