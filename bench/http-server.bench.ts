@@ -151,7 +151,7 @@ export async function run(options: ServerBenchOptions = {}): Promise<ServerBench
 function print(results: readonly ServerBenchResult[], o: ServerBenchOptions): void {
   console.log(
     `node ${process.version}, ${hasTaskset() ? 'server on core 0, autocannon on core 1' : 'NOT pinned (taskset missing)'}, ` +
-      `${o.connections ?? 50} connections, median of ${o.rounds ?? 3} interleaved rounds`,
+      `${o.connections ?? 50} connections, req/s the median of ${o.rounds ?? 3} interleaved rounds, CPU in ${o.windows ?? 8} alternating windows per variant`,
   );
   console.log(
     `${'variant'.padEnd(44)} ${'req/s'.padStart(8)} ${'x bare'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ` +
@@ -172,6 +172,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.env.BENCH_PROF
   const options: ServerBenchOptions = {
     seconds: Number(process.env.BENCH_SECONDS ?? 3),
     rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+    ...(process.env.BENCH_WINDOWS ? { windows: Number(process.env.BENCH_WINDOWS) } : {}),
     // e.g. BENCH_VARIANTS=bare,podkit,podkit-log (bare must come first: figures are relative to it)
     ...(process.env.BENCH_VARIANTS ? { variants: process.env.BENCH_VARIANTS.split(',') as Variant[] } : {}),
   };

@@ -7,7 +7,7 @@
 // process per variant and round, rounds interleaved, the median. CPU per request at the fixed
 // rate: every variant running at once, loaded in turn in alternating 2 s windows (eight each), so
 // a shared VM's drift falls on all of them alike.
-// Run: node --conditions=@podkit/source bench/proxy.bench.ts (BENCH_ROUNDS, BENCH_SECONDS,
+// Run: node --conditions=@podkit/source bench/proxy.bench.ts (BENCH_ROUNDS, BENCH_WINDOWS, BENCH_SECONDS,
 // BENCH_VARIANTS=minimal,podkit; BENCH_PROFILE=podkit writes where the podkit proxy's CPU goes).
 import { spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -362,6 +362,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.env.BENCH_PROF
   const options: ProxyBenchOptions = {
     seconds: Number(process.env.BENCH_SECONDS ?? 3),
     rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+    ...(process.env.BENCH_WINDOWS ? { windows: Number(process.env.BENCH_WINDOWS) } : {}),
     ...(process.env.BENCH_VARIANTS ? { variants: process.env.BENCH_VARIANTS.split(',') as ProxyVariant[] } : {}),
   };
   print(await run(options), options);
