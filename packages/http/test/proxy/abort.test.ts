@@ -201,11 +201,16 @@ function burstCaller(port: number, stage: Stage): Promise<void> {
         case 'queued':
           return hangUpAfter(GET('/hang'));
         default: {
-          // read the answer (or a 503 from a full queue); hang up at the head, mid-body, or at the end
+          // read the answer; hang up at the head, mid-body, or at the end. A 503 from a full queue
+          // is a whole answer of about 200 bytes on a kept-alive connection: a caller that gets one
+          // has nothing more coming, so it hangs up then (waiting for a 1 KiB body would wait forever)
           let got = 0;
+          let head = '';
           socket.on('data', (chunk: Buffer) => {
             got += chunk.length;
-            if (stage === 'response head' || (stage === 'mid-body' && got > 1024)) socket.destroy();
+            if (head.length < 12) head += chunk.toString('latin1', 0, 12);
+            const answered = head.length >= 12 && !head.startsWith('HTTP/1.1 200');
+            if (answered || stage === 'response head' || (stage === 'mid-body' && got > 1024)) socket.destroy();
           });
           socket.once('end', () => socket.destroy());
           socket.write(stage === 'complete' ? 'GET /x HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n' : GET('/stream'));
