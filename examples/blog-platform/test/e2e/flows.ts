@@ -157,8 +157,11 @@ export async function postsDownFlow(g: FlowTarget): Promise<void> {
       async () => {
         if ((await page.getByRole('article').count()) > 0) return true;
         if (await page.getByText('No posts yet.').isVisible()) return true;
+        // The button can go between isVisible() and click() (the list arrived): a click then
+        // would wait out the page's default timeout (45 s) inside one poll, longer than the
+        // poll itself. A short click that may find nothing; the next poll sees the list.
         const retry = page.getByRole('button', { name: 'Try again' });
-        if (await retry.isVisible()) await retry.click();
+        if (await retry.isVisible()) await retry.click({ timeout: 1000 }).catch(() => undefined);
         return false;
       },
       { timeout: UI_TIMEOUT, interval: 1000 },
